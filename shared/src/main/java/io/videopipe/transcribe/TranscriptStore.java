@@ -1,0 +1,160 @@
+package io.videopipe.transcribe;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.videopipe.pipeline.JobPaths;
+import io.videopipe.pipeline.TranscriptionSummary;
+import io.videopipe.route.Engine;
+import io.videopipe.storage.PendingWrite;
+import io.videopipe.storage.Storage;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Reads and writes a job's transcript artifacts: transcript.json (the {@link Transcript}), transcript.srt,
+ * transcript.vtt and transcript.txt under {@code jobs/<jobId>/transcript/}. Every engine writes through here so all
+ * engines produce the same files.
+ */
+public final class TranscriptStore {
+  /** Caption cues end at a pause this long, or at these limits. */
+  static final double CUE_PAUSE_SEC = 0.8;
+  static final double CUE_MAX_SEC = 6.0;
+  static final int CUE_MAX_CHARS = 84;
+
+  private static final ObjectMapper JSON =
+      new ObjectMapper()
+          .enable(SerializationFeature.INDENT_OUTPUT)
+          .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+  private final Storage storage;
+
+  public TranscriptStore(Storage storage) {
+    this.storage = storage;
+  }
+
+  /** Writes all four artifacts and returns what the workflow needs to know of them. */
+  public TranscriptionOutcome write(String jobId, Engine engine, Transcript transcript, double computeSec)
+      throws IOException {
+    Map<String, String> artifacts = new LinkedHashMap<>();
+    URI json = storage.jobUri(jobId, JobPaths.TRANSCRIPT + "transcript.json");
+    writeObject(json, out -> JSON.writeValue(out, transcript));
+    artifacts.put("json", json.toString());
+    List<Cue> cues = cues(transcript.words());
+    for (String format : List.of("srt", "vtt", "txt")) {
+      URI uri = storage.jobUri(jobId, JobPaths.TRANSCRIPT + "transcript." + format);
+      String body =
+          switch (format) {
+            case "srt" -> srt(cues);
+            case "vtt" -> vtt(cues);
+            default -> transcript.text() + "\n";
+          };
+      writeObject(uri, out -> out.write(body.getBytes(StandardCharsets.UTF_8)));
+      artifacts.put(format, uri.toString());
+    }
+    String text = transcript.text();
+    String preview =
+        text.length() <= TranscriptionSummary.PREVIEW_CHARS
+            ? text
+            : text.substring(0, TranscriptionSummary.PREVIEW_CHARS);
+    return new TranscriptionOutcome(
+        engine,
+        json.toString(),
+        artifacts,
+        transcript.words().size(),
+        transcript.durationSec(),
+        transcript.meanConfidence(),
+        preview,
+        computeSec);
+  }
+
+  public Transcript read(URI transcriptJson) throws IOException {
+    try (InputStream in = storage.openRead(transcriptJson)) {
+      return JSON.readValue(in, Transcript.class);
+    }
+  }
+
+  private interface Body {
+    void writeTo(OutputStream out) throws IOException;
+  }
+
+  private void writeObject(URI uri, Body body) throws IOException {
+    try (PendingWrite w = storage.create(uri)) {
+      body.writeTo(w.stream());
+      w.commit();
+    }
+  }
+
+  /** A caption cue: consecutive words broken at pauses, duration and length limits. */
+  record Cue(double start, double end, String text) {}
+
+  static List<Cue> cues(List<Word> words) {
+    List<Cue> cues = new ArrayList<>();
+    int from = 0;
+    for (int i = 1; i <= words.size(); i++) {
+      boolean end = i == words.size();
+      if (!end) {
+        Word first = words.get(from);
+        Word prev = words.get(i - 1);
+        Word next = words.get(i);
+        int chars = 0;
+        for (int k = from; k <= i; k++) {
+          chars += words.get(k).text().length() + 1;
+        }
+        end = next.start() - prev.end() >= CUE_PAUSE_SEC
+            || next.end() - first.start() > CUE_MAX_SEC
+            || chars > CUE_MAX_CHARS;
+      }
+      if (end && from < i) {
+        List<Word> span = words.subList(from, i);
+        StringBuilder text = new StringBuilder();
+        for (Word w : span) {
+          if (text.length() > 0) {
+            text.append(' ');
+          }
+          text.append(w.text());
+        }
+        cues.add(new Cue(span.get(0).start(), span.get(span.size() - 1).end(), text.toString()));
+        from = i;
+      }
+    }
+    return cues;
+  }
+
+  static String srt(List<Cue> cues) {
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < cues.size(); i++) {
+      Cue c = cues.get(i);
+      sb.append(i + 1).append('\n')
+          .append(timestamp(c.start(), ',')).append(" --> ").append(timestamp(c.end(), ',')).append('\n')
+          .append(c.text()).append("\n\n");
+    }
+    return sb.toString();
+  }
+
+  static String vtt(List<Cue> cues) {
+    StringBuilder sb = new StringBuilder("WEBVTT\n\n");
+    for (Cue c : cues) {
+      sb.append(timestamp(c.start(), '.')).append(" --> ").append(timestamp(c.end(), '.')).append('\n')
+          .append(c.text()).append("\n\n");
+    }
+    return sb.toString();
+  }
+
+  /** HH:MM:SS,mmm (SRT) or HH:MM:SS.mmm (VTT). */
+  static String timestamp(double seconds, char millisSeparator) {
+    long ms = Math.max(0, Math.round(seconds * 1000));
+    return String.format(
+        Locale.ROOT, "%02d:%02d:%02d%c%03d", ms / 3_600_000, ms / 60_000 % 60, ms / 1000 % 60, millisSeparator, ms % 1000);
+  }
+}

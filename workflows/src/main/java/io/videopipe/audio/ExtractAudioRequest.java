@@ -1,0 +1,3 @@
+package io.videopipe.audio;
+
+public record ExtractAudioRequest(String jobId, String storedUri) {}

@@ -1,0 +1,3 @@
+package io.videopipe.download;
+
+public record DownloadRequest(String jobId, String sourceUri) {}

@@ -1,0 +1,3 @@
+package io.videopipe.highlight;
+
+public record HighlightRequest(String jobId, String transcriptUri, String audioUri, HighlightOptions options) {}

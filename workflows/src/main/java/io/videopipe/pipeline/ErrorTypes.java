@@ -1,0 +1,35 @@
+package io.videopipe.pipeline;
+
+import java.util.List;
+
+/**
+ * Application failure types thrown by activities. The ones in {@link #NON_RETRYABLE} describe bad input or
+ * configuration: retrying cannot help, so the workflow fails fast.
+ */
+public final class ErrorTypes {
+  public static final String SOURCE_NOT_FOUND = "SourceNotFound";
+  public static final String SOURCE_EMPTY = "SourceEmpty";
+  public static final String SOURCE_TOO_LARGE = "SourceTooLarge";
+  public static final String UNSUPPORTED_SOURCE = "UnsupportedSource";
+  public static final String SOURCE_NOT_ALLOWED = "SourceNotAllowed";
+  public static final String UNSUPPORTED_MEDIA = "UnsupportedMedia";
+  public static final String NO_AUDIO_STREAM = "NoAudioStream";
+  public static final String ENGINE_UNAVAILABLE = "EngineUnavailable";
+  public static final String INVALID_REQUEST = "InvalidRequest";
+  /** A transient failure of a remote service or storage; retried. */
+  public static final String TRANSIENT = "Transient";
+
+  public static final List<String> NON_RETRYABLE =
+      List.of(
+          SOURCE_NOT_FOUND,
+          SOURCE_EMPTY,
+          SOURCE_TOO_LARGE,
+          UNSUPPORTED_SOURCE,
+          SOURCE_NOT_ALLOWED,
+          UNSUPPORTED_MEDIA,
+          NO_AUDIO_STREAM,
+          ENGINE_UNAVAILABLE,
+          INVALID_REQUEST);
+
+  private ErrorTypes() {}
+}

@@ -1,0 +1,21 @@
+package io.videopipe.pipeline;
+
+/** The durable steps of one video job, in the order they run. */
+public enum Step {
+  QUEUED(0),
+  DOWNLOAD(5),
+  EXTRACT_AUDIO(15),
+  ROUTE(25),
+  TRANSCRIBE(27),
+  HIGHLIGHT(80),
+  QA(88),
+  COST(95),
+  DONE(100);
+
+  /** Overall percent complete when this step starts. */
+  public final int startPercent;
+
+  Step(int startPercent) {
+    this.startPercent = startPercent;
+  }
+}

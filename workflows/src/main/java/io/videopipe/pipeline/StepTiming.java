@@ -1,0 +1,14 @@
+package io.videopipe.pipeline;
+
+/**
+ * One attempt-inclusive run of a step as the workflow saw it.
+ *
+ * @param step the step
+ * @param queue task queue it ran on
+ * @param wallSec scheduled-to-closed time measured by the workflow (deterministic clock)
+ * @param computeSec time the activity itself reported working, if it reports it, else 0
+ * @param engine transcription engine for TRANSCRIBE attempts, else null
+ * @param succeeded false for a failed attempt chain that fell back or failed the job
+ */
+public record StepTiming(
+    Step step, String queue, double wallSec, double computeSec, String engine, boolean succeeded) {}

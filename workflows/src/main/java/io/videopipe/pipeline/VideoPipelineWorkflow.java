@@ -1,0 +1,33 @@
+package io.videopipe.pipeline;
+
+import io.temporal.workflow.QueryMethod;
+import io.temporal.workflow.SignalMethod;
+import io.temporal.workflow.WorkflowInterface;
+import io.temporal.workflow.WorkflowMethod;
+
+/**
+ * One durable workflow per video: download, extract audio, route, transcribe, highlight, QA, cost. The workflow id is
+ * the job id, so a second start with the same id is refused by Temporal.
+ *
+ * <p>A failed job ends the execution as failed (an {@code ApplicationFailure} whose type is the cause and whose
+ * details hold the partial {@link JobResult}); a cancelled one, by signal or by Temporal cancellation, ends as
+ * cancelled after its compensations ran.
+ */
+@WorkflowInterface
+public interface VideoPipelineWorkflow {
+  String TYPE = "VideoPipeline";
+
+  @WorkflowMethod(name = TYPE)
+  JobResult run(JobRequest request);
+
+  @QueryMethod
+  Progress progress();
+
+  /** Stops the running step, deletes the job's intermediate artifacts and ends the job as cancelled. */
+  @SignalMethod
+  void cancel(String reason);
+
+  /** Applies the priority key (1 highest .. 5) to every step scheduled after the signal. */
+  @SignalMethod
+  void reprioritize(int priority);
+}

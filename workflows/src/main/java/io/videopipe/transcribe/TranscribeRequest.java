@@ -1,0 +1,5 @@
+package io.videopipe.transcribe;
+
+import io.videopipe.route.Engine;
+
+public record TranscribeRequest(String jobId, String audioUri, Engine engine, String language) {}
