@@ -1,0 +1,221 @@
+package io.videopipe.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.temporal.client.WorkflowClient;
+import io.videopipe.VideoPipeApplication;
+import io.videopipe.jobs.JobService;
+import io.videopipe.jobs.JobSubmission;
+import io.videopipe.pipeline.JobPaths;
+import io.videopipe.pipeline.JobResult;
+import io.videopipe.pipeline.JobStatus;
+import io.videopipe.pipeline.Progress;
+import io.videopipe.pipeline.VideoPipelineWorkflow;
+import io.videopipe.storage.Storage;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * {@code process <path-or-url>}: runs one job on the embedded defaults (in-process Temporal, both workers, local
+ * storage), shows progress on stderr, copies the artifacts to {@code --out} and prints a JSON summary on stdout.
+ *
+ * <p>Exit codes: 0 completed, 1 failed, 2 bad usage, 3 completed but QA failed (needs review), 4 cancelled.
+ */
+public final class ProcessCommand {
+  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  /** Parsed command line. */
+  record Options(
+      String source, String engine, Path out, String jobId, Integer priority, boolean keepSource, List<String> springArgs) {
+
+    static Options parse(String[] args) {
+      String source = null;
+      String engine = "auto";
+      Path out = null;
+      String jobId = null;
+      Integer priority = null;
+      boolean keepSource = false;
+      List<String> spring = new ArrayList<>();
+      for (int i = 0; i < args.length; i++) {
+        String a = args[i];
+        switch (a) {
+          case "--engine" -> engine = value(args, ++i, a);
+          case "--out" -> out = Path.of(value(args, ++i, a));
+          case "--job-id" -> jobId = value(args, ++i, a);
+          case "--priority" -> priority = Integer.parseInt(value(args, ++i, a));
+          case "--keep-source" -> keepSource = true;
+          default -> {
+            if (a.startsWith("--") && a.contains("=")) {
+              spring.add(a);
+            } else if (a.startsWith("--")) {
+              throw new IllegalArgumentException("unknown option " + a);
+            } else if (source == null) {
+              source = a;
+            } else {
+              throw new IllegalArgumentException("only one source per run, got '" + source + "' and '" + a + "'");
+            }
+          }
+        }
+      }
+      if (source == null) {
+        throw new IllegalArgumentException("a source path or URL is required");
+      }
+      return new Options(source, engine, out, jobId, priority, keepSource, spring);
+    }
+
+    private static String value(String[] args, int i, String option) {
+      if (i >= args.length) {
+        throw new IllegalArgumentException(option + " needs a value");
+      }
+      return args[i];
+    }
+  }
+
+  private ProcessCommand() {}
+
+  public static int run(String[] args) {
+    Options options;
+    try {
+      options = Options.parse(args);
+    } catch (IllegalArgumentException e) {
+      System.err.println("process: " + e.getMessage());
+      System.err.println("usage: videopipe.jar process <path-or-url> [--engine auto|local|parakeet|deepgram] [--out DIR]");
+      return 2;
+    }
+    try (ConfigurableApplicationContext ctx =
+        VideoPipeApplication.processApplication().run(options.springArgs().toArray(String[]::new))) {
+      return run(options, ctx, System.out, System.err);
+    }
+  }
+
+  static int run(Options options, ConfigurableApplicationContext ctx, PrintStream stdout, PrintStream stderr) {
+    JobService jobs = ctx.getBean(JobService.class);
+    WorkflowClient client = ctx.getBean(WorkflowClient.class);
+    Storage storage = ctx.getBean(Storage.class);
+    String jobId;
+    try {
+      jobId =
+          jobs.start(
+              new JobSubmission(
+                  sourceArgument(options.source()),
+                  options.jobId(),
+                  options.engine(),
+                  options.priority(),
+                  null,
+                  null,
+                  options.keepSource()),
+              "cli:" + System.getProperty("user.name", "unknown"));
+    } catch (IllegalArgumentException e) {
+      stderr.println("process: " + e.getMessage());
+      return 2;
+    }
+    stderr.println("job " + jobId + ": " + options.source());
+    ProgressBar bar = new ProgressBar(stderr, System.console() != null);
+    VideoPipelineWorkflow workflow = client.newWorkflowStub(VideoPipelineWorkflow.class, jobId);
+    Thread watcher =
+        new Thread(
+                () -> {
+                  while (!Thread.currentThread().isInterrupted()) {
+                    try {
+                      Progress p = workflow.progress();
+                      bar.show(p);
+                      if (p.status() != JobStatus.RUNNING) {
+                        return;
+                      }
+                      Thread.sleep(250);
+                    } catch (InterruptedException e) {
+                      return;
+                    } catch (RuntimeException e) {
+                      // the query fails once the workflow has closed; the result tells the rest
+                      return;
+                    }
+                  }
+                },
+            "progress");
+    watcher.setDaemon(true);
+    watcher.start();
+    JobResult result = jobs.awaitResult(jobId);
+    watcher.interrupt();
+    bar.finish(result.status().name());
+
+    Map<String, String> artifacts = null;
+    String fullText = null;
+    String artifactsDir = null;
+    if (result.status() == JobStatus.COMPLETED || result.status() == JobStatus.NEEDS_REVIEW) {
+      try {
+        URI prefix = storage.root().resolve(JobPaths.jobPrefix(jobId));
+        Path outDir = options.out();
+        if (outDir == null && "file".equals(prefix.getScheme())) {
+          outDir = Path.of(prefix);
+        } else if (outDir == null) {
+          outDir = Path.of("data", "jobs", jobId);
+        }
+        Map<URI, Path> copied = export(storage, prefix, outDir);
+        artifactsDir = outDir.toAbsolutePath().normalize().toString();
+        artifacts = new LinkedHashMap<>();
+        for (var e : result.transcription().artifacts().entrySet()) {
+          Path p = copied.get(URI.create(e.getValue()));
+          artifacts.put(e.getKey(), p == null ? e.getValue() : p.toString());
+        }
+        String txt = result.transcription().artifacts().get("txt");
+        if (txt != null) {
+          try (InputStream in = storage.openRead(URI.create(txt))) {
+            fullText = new String(in.readAllBytes(), StandardCharsets.UTF_8).strip();
+          }
+        }
+      } catch (IOException e) {
+        stderr.println("process: could not export artifacts: " + e.getMessage());
+      }
+    }
+    try {
+      stdout.println(JSON.writeValueAsString(JobSummary.of(result, fullText, artifacts, artifactsDir)));
+    } catch (IOException e) {
+      stderr.println("process: cannot write the summary: " + e.getMessage());
+      return 1;
+    }
+    return switch (result.status()) {
+      case COMPLETED -> 0;
+      case NEEDS_REVIEW -> 3;
+      case CANCELLED -> 4;
+      default -> 1;
+    };
+  }
+
+  /** Plain local paths become absolute so the job's source names the file unambiguously. */
+  static String sourceArgument(String source) {
+    if (source.matches("^[A-Za-z][A-Za-z0-9+.-]*:.*") && !source.matches("^[A-Za-z]:\\\\.*")) {
+      return source;
+    }
+    return Path.of(source).toAbsolutePath().normalize().toString();
+  }
+
+  /** Copies every artifact of the job to {@code outDir}, keeping the layout; a no-op where they already are. */
+  static Map<URI, Path> export(Storage storage, URI prefix, Path outDir) throws IOException {
+    Map<URI, Path> copied = new LinkedHashMap<>();
+    String base = prefix.toString();
+    for (URI uri : storage.list(prefix)) {
+      Path target = outDir.resolve(uri.toString().substring(base.length())).toAbsolutePath().normalize();
+      if ("file".equals(uri.getScheme()) && Path.of(uri).toAbsolutePath().normalize().equals(target)) {
+        copied.put(uri, target);
+        continue;
+      }
+      Files.createDirectories(target.getParent());
+      try (InputStream in = storage.openRead(uri)) {
+        Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
+      }
+      copied.put(uri, target);
+    }
+    return copied;
+  }
+}

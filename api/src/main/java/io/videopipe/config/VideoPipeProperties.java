@@ -1,0 +1,78 @@
+package io.videopipe.config;
+
+import io.videopipe.pipeline.TaskQueues;
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/** Every setting of the service, bound from {@code videopipe.*} (application.yml, environment, command line). */
+@ConfigurationProperties("videopipe")
+public record VideoPipeProperties(
+    @DefaultValue Temporal temporal,
+    @DefaultValue Queues queues,
+    @DefaultValue Storage storage,
+    @DefaultValue Download download,
+    @DefaultValue Engines engines,
+    @DefaultValue Workers workers) {
+
+  /**
+   * @param address host:port of the Temporal frontend for the api and worker roles
+   * @param namespace Temporal namespace
+   * @param devServerPort port of the dev-server role (binds 127.0.0.1)
+   */
+  public record Temporal(
+      @DefaultValue("127.0.0.1:7233") String address,
+      @DefaultValue("default") String namespace,
+      @DefaultValue("7233") int devServerPort) {}
+
+  public record Queues(@DefaultValue("video-cpu") String cpu, @DefaultValue("video-gpu") String gpu) {
+    public TaskQueues taskQueues() {
+      return new TaskQueues(cpu, gpu);
+    }
+  }
+
+  /**
+   * @param root {@code ./data}, {@code file:///...} or {@code gs://bucket/prefix}
+   * @param workDir worker-local scratch directory (download staging, temporary media)
+   */
+  public record Storage(@DefaultValue("./data") String root, @DefaultValue("./data/work") String workDir) {}
+
+  /**
+   * @param maxBytes largest source accepted
+   * @param allowLocalFiles accept local paths and file:// sources (true in the local role only)
+   * @param allowPlainHttp accept http:// as well as https://
+   */
+  public record Download(
+      @DefaultValue("21474836480") long maxBytes,
+      @DefaultValue("false") boolean allowLocalFiles,
+      @DefaultValue("false") boolean allowPlainHttp,
+      @DefaultValue("10s") Duration connectTimeout,
+      @DefaultValue("60s") Duration readTimeout) {}
+
+  public record Engines(@DefaultValue Local local, @DefaultValue Parakeet parakeet, @DefaultValue Deepgram deepgram) {}
+
+  /**
+   * @param modelDir Vosk model directory; empty means the model bundled in the jar (extracted once to cacheDir)
+   * @param threads stretches recognised in parallel; 0 means one per core
+   */
+  public record Local(
+      @DefaultValue("true") boolean enabled,
+      @DefaultValue("") String modelDir,
+      @DefaultValue("") String cacheDir,
+      @DefaultValue("0") int threads) {}
+
+  /** @param modelDir directory of the Parakeet-TDT ONNX export ({@code PARAKEET_MODEL_DIR}) */
+  public record Parakeet(@DefaultValue("") String modelDir, @DefaultValue("0") int deviceId) {}
+
+  /** The API key is read from the environment ({@code DEEPGRAM_API_KEY}) by the worker, never from here. */
+  public record Deepgram(@DefaultValue("https://api.deepgram.com") String baseUrl, @DefaultValue("nova-3") String model) {}
+
+  /**
+   * @param cpuActivitySlots concurrent activities on one CPU worker
+   * @param gpuActivitySlots concurrent activities on one GPU worker (one GPU)
+   */
+  public record Workers(
+      @DefaultValue("4") int cpuActivitySlots,
+      @DefaultValue("1") int gpuActivitySlots,
+      @DefaultValue("200") int workflowSlots) {}
+}

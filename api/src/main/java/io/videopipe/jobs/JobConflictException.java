@@ -1,0 +1,7 @@
+package io.videopipe.jobs;
+
+public class JobConflictException extends RuntimeException {
+  public JobConflictException(String message) {
+    super(message);
+  }
+}

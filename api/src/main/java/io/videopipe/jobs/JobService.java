@@ -1,0 +1,192 @@
+package io.videopipe.jobs;
+
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.temporal.api.enums.v1.WorkflowExecutionStatus;
+import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
+import io.temporal.api.common.v1.WorkflowExecution;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowException;
+import io.temporal.client.WorkflowExecutionAlreadyStarted;
+import io.temporal.client.WorkflowStub;
+import io.temporal.failure.ApplicationFailure;
+import io.temporal.failure.CanceledFailure;
+import io.temporal.failure.TemporalFailure;
+import io.videopipe.config.VideoPipeProperties;
+import io.videopipe.pipeline.ErrorInfo;
+import io.videopipe.pipeline.JobRequest;
+import io.videopipe.pipeline.JobResult;
+import io.videopipe.pipeline.JobStatus;
+import io.videopipe.pipeline.Progress;
+import io.videopipe.pipeline.VideoPipelineOptions;
+import io.videopipe.pipeline.VideoPipelineWorkflow;
+import io.videopipe.route.EngineMode;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.regex.Pattern;
+import org.springframework.stereotype.Service;
+
+/** Starts jobs and reads their state: the one place the REST API and the process command talk to Temporal. */
+@Service
+public class JobService {
+  private static final Pattern JOB_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
+  private static final DateTimeFormatter ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
+
+  private final WorkflowClient client;
+  private final VideoPipeProperties props;
+
+  public JobService(WorkflowClient client, VideoPipeProperties props) {
+    this.client = client;
+    this.props = props;
+  }
+
+  /** Validates a submission and starts its workflow; returns the job id. */
+  public String start(JobSubmission submission, String requestedBy) {
+    if (submission == null || submission.sourceUrl() == null || submission.sourceUrl().isBlank()) {
+      throw new IllegalArgumentException("sourceUrl is required");
+    }
+    String jobId = submission.jobId() == null || submission.jobId().isBlank() ? newJobId() : submission.jobId();
+    if (!JOB_ID.matcher(jobId).matches()) {
+      throw new IllegalArgumentException(
+          "jobId '" + jobId + "' must be 1-128 characters of letters, digits, '.', '_' or '-'");
+    }
+    JobRequest request =
+        new JobRequest(
+            submission.sourceUrl().trim(),
+            EngineMode.parse(submission.engine()),
+            submission.priority() == null ? JobRequest.DEFAULT_PRIORITY : submission.priority(),
+            submission.language(),
+            submission.highlights(),
+            Boolean.TRUE.equals(submission.keepSource()),
+            requestedBy,
+            props.queues().taskQueues());
+    VideoPipelineWorkflow workflow =
+        client.newWorkflowStub(VideoPipelineWorkflow.class, VideoPipelineOptions.forJob(jobId, request));
+    try {
+      WorkflowClient.start(workflow::run, request);
+    } catch (WorkflowExecutionAlreadyStarted e) {
+      throw new JobConflictException("a job with id '" + jobId + "' already exists; job ids are never reused");
+    }
+    return jobId;
+  }
+
+  /** Where the job is now; its result once it ended. */
+  public JobView view(String jobId) {
+    WorkflowExecutionStatus status = executionStatus(jobId);
+    if (status == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING) {
+      Progress p = client.newWorkflowStub(VideoPipelineWorkflow.class, jobId).progress();
+      return new JobView(
+          jobId, p.status(), p.step().name(), p.percent(), p.engine(), p.priority(), p.detail(), null, null);
+    }
+    JobResult result = awaitResult(jobId);
+    String engine = result.transcription() == null ? null : result.transcription().engine();
+    int percent = result.status() == JobStatus.COMPLETED || result.status() == JobStatus.NEEDS_REVIEW ? 100 : 0;
+    return new JobView(jobId, result.status(), null, percent, engine, 0, null, result, result.error());
+  }
+
+  /** Blocks until the job ends and returns its result, partial for failed and cancelled jobs. */
+  public JobResult awaitResult(String jobId) {
+    WorkflowStub stub = client.newUntypedWorkflowStub(jobId);
+    try {
+      return stub.getResult(JobResult.class);
+    } catch (WorkflowException e) {
+      return outcomeOfFailure(jobId, e);
+    } catch (StatusRuntimeException e) {
+      if (e.getStatus().getCode() == Status.Code.NOT_FOUND) {
+        throw new JobNotFoundException(jobId);
+      }
+      throw e;
+    }
+  }
+
+  /** Cancels through the workflow's signal, so the reason is kept. */
+  public void cancel(String jobId, String reason) {
+    executionStatus(jobId);
+    client.newWorkflowStub(VideoPipelineWorkflow.class, jobId).cancel(reason);
+  }
+
+  WorkflowExecutionStatus executionStatus(String jobId) {
+    try {
+      return client
+          .getWorkflowServiceStubs()
+          .blockingStub()
+          .describeWorkflowExecution(
+              DescribeWorkflowExecutionRequest.newBuilder()
+                  .setNamespace(client.getOptions().getNamespace())
+                  .setExecution(WorkflowExecution.newBuilder().setWorkflowId(jobId))
+                  .build())
+          .getWorkflowExecutionInfo()
+          .getStatus();
+    } catch (StatusRuntimeException e) {
+      if (e.getStatus().getCode() == Status.Code.NOT_FOUND) {
+        throw new JobNotFoundException(jobId);
+      }
+      throw e;
+    }
+  }
+
+  /** A failed job carries its partial result in the failure's details; the root cause names what went wrong. */
+  static JobResult outcomeOfFailure(String jobId, WorkflowException e) {
+    Throwable cause = e.getCause();
+    JobResult partial = null;
+    if (cause instanceof ApplicationFailure af && af.getDetails() != null) {
+      partial = detail(() -> af.getDetails().get(JobResult.class));
+    } else if (cause instanceof CanceledFailure cf && cf.getDetails() != null) {
+      partial = detail(() -> cf.getDetails().get(JobResult.class));
+    }
+    boolean cancelled = cause instanceof CanceledFailure;
+    ErrorInfo error = partial != null && partial.error() != null ? partial.error() : rootError(cause, cancelled);
+    JobStatus status = cancelled ? JobStatus.CANCELLED : JobStatus.FAILED;
+    if (partial == null) {
+      return new JobResult(jobId, status, null, null, null, null, null, Map.of(), error);
+    }
+    return new JobResult(
+        jobId,
+        status,
+        partial.source(),
+        partial.transcription(),
+        partial.highlights(),
+        partial.qa(),
+        partial.cost(),
+        partial.timings(),
+        error);
+  }
+
+  private interface Detail {
+    JobResult get();
+  }
+
+  private static JobResult detail(Detail d) {
+    try {
+      return d.get();
+    } catch (RuntimeException e) {
+      return null;
+    }
+  }
+
+  private static ErrorInfo rootError(Throwable cause, boolean cancelled) {
+    Throwable t = cause;
+    ApplicationFailure deepest = null;
+    while (t != null) {
+      if (t instanceof ApplicationFailure af) {
+        deepest = af;
+      }
+      t = t.getCause();
+    }
+    if (deepest != null) {
+      return new ErrorInfo(deepest.getType(), deepest.getOriginalMessage());
+    }
+    String message = cause instanceof TemporalFailure tf ? tf.getOriginalMessage() : String.valueOf(cause);
+    return new ErrorInfo(cancelled ? "Cancelled" : cause.getClass().getSimpleName(), message);
+  }
+
+  static String newJobId() {
+    return "job-"
+        + LocalDateTime.now(ZoneOffset.UTC).format(ID_TIME)
+        + "-"
+        + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x10000, 0xfffff));
+  }
+}

@@ -1,0 +1,22 @@
+package io.videopipe.jobs;
+
+import io.videopipe.highlight.HighlightOptions;
+
+/**
+ * Body of {@code POST /api/v1/jobs}.
+ *
+ * @param sourceUrl https:// or gs:// URL of the video (local paths only where the role allows them)
+ * @param jobId optional client-chosen id; a second submission with the same id is refused (409)
+ * @param engine auto (default), local, parakeet or deepgram
+ * @param priority 1 (highest) to 5, default 3
+ * @param highlights optional bounds: maxCount, minSec, maxSec
+ * @param keepSource keep our copy of the source after the job
+ */
+public record JobSubmission(
+    String sourceUrl,
+    String jobId,
+    String engine,
+    Integer priority,
+    String language,
+    HighlightOptions highlights,
+    Boolean keepSource) {}

@@ -1,0 +1,23 @@
+package io.videopipe.jobs;
+
+import io.videopipe.pipeline.ErrorInfo;
+import io.videopipe.pipeline.JobResult;
+import io.videopipe.pipeline.JobStatus;
+
+/**
+ * What {@code GET /api/v1/jobs/{id}} answers: where the job is and, once it ended, its result.
+ *
+ * @param step the step running now (or the last one, once ended)
+ * @param percent overall percent complete
+ * @param result the result (partial for failed and cancelled jobs), null while running
+ */
+public record JobView(
+    String jobId,
+    JobStatus status,
+    String step,
+    int percent,
+    String engine,
+    int priority,
+    String detail,
+    JobResult result,
+    ErrorInfo error) {}

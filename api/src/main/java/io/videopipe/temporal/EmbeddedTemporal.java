@@ -1,0 +1,32 @@
+package io.videopipe.temporal;
+
+import io.temporal.client.WorkflowClient;
+import io.temporal.testing.TestEnvironmentOptions;
+import io.temporal.testing.TestWorkflowEnvironment;
+import io.videopipe.pipeline.SearchAttributes;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The in-memory Temporal test server of the local role, in this JVM. Time is real (no skipping): a job waits for its
+ * timers and timeouts as it would on a real server.
+ */
+public final class EmbeddedTemporal implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(EmbeddedTemporal.class);
+  private final TestWorkflowEnvironment env;
+
+  public EmbeddedTemporal() {
+    env = TestWorkflowEnvironment.newInstance(TestEnvironmentOptions.newBuilder().setUseTimeskipping(false).build());
+    SearchAttributes.ALL.forEach(key -> env.registerSearchAttribute(key.getName(), key.getValueType()));
+    log.info("embedded Temporal test server started in-process (namespace {})", env.getNamespace());
+  }
+
+  public WorkflowClient client() {
+    return env.getWorkflowClient();
+  }
+
+  @Override
+  public void close() {
+    env.close();
+  }
+}
