@@ -49,7 +49,15 @@ public final class LocalStorage implements Storage {
 
   @Override
   public boolean owns(URI uri) {
-    return "file".equals(uri.getScheme()) && Path.of(uri).normalize().startsWith(rootDir);
+    if (!"file".equals(uri.getScheme())) {
+      return false;
+    }
+    try {
+      return Path.of(uri).normalize().startsWith(rootDir);
+    } catch (IllegalArgumentException | java.nio.file.FileSystemNotFoundException e) {
+      // e.g. file://host/x or a URI with a query: not a path of ours
+      return false;
+    }
   }
 
   /** The local path of an object of this storage. */
@@ -107,8 +115,12 @@ public final class LocalStorage implements Storage {
     Path target = path(uri);
     Files.createDirectories(target.getParent());
     if (move) {
-      moveAtomically(file, target);
-      return;
+      try {
+        Files.move(file, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        return;
+      } catch (AtomicMoveNotSupportedException e) {
+        // another file system: a plain move would copy in place, visible half-written; copy beside, then rename
+      }
     }
     Path tmp = target.resolveSibling("." + target.getFileName() + TMP_MARK + UUID.randomUUID());
     try {
@@ -116,6 +128,9 @@ public final class LocalStorage implements Storage {
       moveAtomically(tmp, target);
     } finally {
       Files.deleteIfExists(tmp);
+    }
+    if (move) {
+      Files.deleteIfExists(file);
     }
   }
 

@@ -1,7 +1,11 @@
 package io.videopipe.pipeline;
 
+import io.temporal.api.enums.v1.IndexedValueType;
 import io.temporal.common.SearchAttributeKey;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /** Custom search attributes that make a job readable and filterable in the Temporal Web UI. */
 public final class SearchAttributes {
@@ -12,6 +16,19 @@ public final class SearchAttributes {
   public static final SearchAttributeKey<String> STATUS = SearchAttributeKey.forKeyword("VpStatus");
 
   public static final List<SearchAttributeKey<?>> ALL = List.of(STEP, ENGINE, PRIORITY, COST_USD, STATUS);
+
+  /**
+   * Name and index type of every attribute above, for registering them on a server before the first job starts:
+   * {@code TestWorkflowEnvironment.registerSearchAttribute(name, type)} or OperatorService {@code
+   * AddSearchAttributes}. Upserting an unregistered attribute fails the workflow task.
+   */
+  public static Map<String, IndexedValueType> definitions() {
+    Map<String, IndexedValueType> byName = new LinkedHashMap<>();
+    for (SearchAttributeKey<?> key : ALL) {
+      byName.put(key.getName(), key.getValueType());
+    }
+    return Collections.unmodifiableMap(byName);
+  }
 
   private SearchAttributes() {}
 }

@@ -11,7 +11,10 @@ import io.temporal.workflow.WorkflowMethod;
  *
  * <p>A failed job ends the execution as failed (an {@code ApplicationFailure} whose type is the cause and whose
  * details hold the partial {@link JobResult}); a cancelled one, by signal or by Temporal cancellation, ends as
- * cancelled after its compensations ran.
+ * cancelled after its compensations ran: search attribute {@code VpStatus=CANCELLED} and a {@code CanceledFailure}
+ * cause at the client either way. Temporal cancellation ({@code WorkflowStub.cancel(reason)}) closes the execution
+ * with status CANCELED; the {@link #cancel(String)} signal closes it with status FAILED, because a workflow cannot
+ * close itself as CANCELED, but carries the partial {@link JobResult} in the {@code CanceledFailure} details.
  */
 @WorkflowInterface
 public interface VideoPipelineWorkflow {

@@ -1,0 +1,80 @@
+package io.videopipe.download;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * How the download activity may fetch sources.
+ *
+ * @param maxBytes largest source accepted
+ * @param allowLocalFiles whether {@code file://} URIs and plain paths are accepted (only where the worker's disk is the
+ *     user's, i.e. the local all-in-one role)
+ * @param allowPlainHttp whether unencrypted {@code http://} sources (and redirects to them) are accepted
+ * @param stagingDir worker-local directory for partial downloads, kept between retries so they can resume
+ * @param connectTimeout HTTP connect timeout
+ * @param readTimeout longest wait for response headers or for the next bytes of a body
+ */
+public record DownloadSettings(
+    long maxBytes,
+    boolean allowLocalFiles,
+    boolean allowPlainHttp,
+    Path stagingDir,
+    Duration connectTimeout,
+    Duration readTimeout) {
+
+  public static final long DEFAULT_MAX_BYTES = 20L * 1024 * 1024 * 1024;
+  public static final Path DEFAULT_STAGING_DIR = Path.of("data", "work");
+  public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
+  public static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(60);
+
+  public DownloadSettings {
+    if (maxBytes <= 0) {
+      throw new IllegalArgumentException("maxBytes must be positive: " + maxBytes);
+    }
+    Objects.requireNonNull(stagingDir, "stagingDir");
+    requirePositive(connectTimeout, "connectTimeout");
+    requirePositive(readTimeout, "readTimeout");
+  }
+
+  /** The local all-in-one role: local files allowed. */
+  public static DownloadSettings local() {
+    return new DownloadSettings(
+        DEFAULT_MAX_BYTES, true, false, DEFAULT_STAGING_DIR, DEFAULT_CONNECT_TIMEOUT, DEFAULT_READ_TIMEOUT);
+  }
+
+  /** Deployed worker roles: only https:// and gs:// sources. */
+  public static DownloadSettings deployed() {
+    return local().withAllowLocalFiles(false);
+  }
+
+  public DownloadSettings withMaxBytes(long value) {
+    return new DownloadSettings(value, allowLocalFiles, allowPlainHttp, stagingDir, connectTimeout, readTimeout);
+  }
+
+  public DownloadSettings withAllowLocalFiles(boolean value) {
+    return new DownloadSettings(maxBytes, value, allowPlainHttp, stagingDir, connectTimeout, readTimeout);
+  }
+
+  public DownloadSettings withAllowPlainHttp(boolean value) {
+    return new DownloadSettings(maxBytes, allowLocalFiles, value, stagingDir, connectTimeout, readTimeout);
+  }
+
+  public DownloadSettings withStagingDir(Path value) {
+    return new DownloadSettings(maxBytes, allowLocalFiles, allowPlainHttp, value, connectTimeout, readTimeout);
+  }
+
+  public DownloadSettings withConnectTimeout(Duration value) {
+    return new DownloadSettings(maxBytes, allowLocalFiles, allowPlainHttp, stagingDir, value, readTimeout);
+  }
+
+  public DownloadSettings withReadTimeout(Duration value) {
+    return new DownloadSettings(maxBytes, allowLocalFiles, allowPlainHttp, stagingDir, connectTimeout, value);
+  }
+
+  private static void requirePositive(Duration d, String name) {
+    if (d == null || d.isZero() || d.isNegative()) {
+      throw new IllegalArgumentException(name + " must be positive: " + d);
+    }
+  }
+}

@@ -1,0 +1,492 @@
+package io.videopipe.pipeline;
+
+import io.temporal.activity.ActivityCancellationType;
+import io.temporal.activity.ActivityOptions;
+import io.temporal.api.enums.v1.TimeoutType;
+import io.temporal.common.Priority;
+import io.temporal.common.RetryOptions;
+import io.temporal.failure.ActivityFailure;
+import io.temporal.failure.ApplicationFailure;
+import io.temporal.failure.CanceledFailure;
+import io.temporal.failure.TemporalFailure;
+import io.temporal.failure.TimeoutFailure;
+import io.temporal.workflow.CancellationScope;
+import io.temporal.workflow.Functions;
+import io.temporal.workflow.Saga;
+import io.temporal.workflow.Workflow;
+import io.videopipe.audio.AudioActivities;
+import io.videopipe.audio.ExtractAudioRequest;
+import io.videopipe.audio.ExtractedAudio;
+import io.videopipe.cleanup.CleanupActivities;
+import io.videopipe.cost.CostActivities;
+import io.videopipe.cost.CostReport;
+import io.videopipe.cost.CostRequest;
+import io.videopipe.download.DownloadActivities;
+import io.videopipe.download.DownloadRequest;
+import io.videopipe.download.StoredSource;
+import io.videopipe.highlight.HighlightActivities;
+import io.videopipe.highlight.HighlightRequest;
+import io.videopipe.highlight.HighlightSet;
+import io.videopipe.qa.QaActivities;
+import io.videopipe.qa.QaReport;
+import io.videopipe.qa.QaRequest;
+import io.videopipe.route.Engine;
+import io.videopipe.route.RouteActivities;
+import io.videopipe.route.RouteFacts;
+import io.videopipe.route.RoutePlan;
+import io.videopipe.route.RoutePolicy;
+import io.videopipe.transcribe.TranscribeActivities;
+import io.videopipe.transcribe.TranscribeRequest;
+import io.videopipe.transcribe.TranscriptionOutcome;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.ToDoubleFunction;
+import org.slf4j.Logger;
+
+/**
+ * The video job: download, extract audio, route, transcribe (with engine fallback), highlight, QA, cost. Every step is
+ * an activity on the CPU queue except PARAKEET transcription, which runs on the GPU queue. Compensations are registered
+ * before each artifact-producing step, and run on failure and on cancellation.
+ */
+public class VideoPipelineWorkflowImpl implements VideoPipelineWorkflow {
+
+  private static final Logger log = Workflow.getLogger(VideoPipelineWorkflowImpl.class);
+
+  /** 16 kHz mono 16-bit PCM, the format ExtractAudio writes. */
+  private static final long WAV_BYTES_PER_SEC = 32_000;
+
+  static final String TOTAL = "total";
+  static final String CANCELLED_TYPE = "Cancelled";
+  static final String TIMEOUT_TYPE = "Timeout";
+
+  private final PipelineTimeouts timeouts;
+
+  private String jobId;
+  private TaskQueues queues = TaskQueues.defaults();
+  private JobRequest request;
+  private JobStatus status = JobStatus.RUNNING;
+  private Step step = Step.QUEUED;
+  private String engine;
+  // 0 until the request or a reprioritise signal sets it; a signal may be handled before run() reads the request.
+  private int priority;
+  private String detail = "queued";
+  private CancellationScope stepsScope;
+  private String cancelReason;
+
+  private StoredSource stored;
+  private ExtractedAudio audio;
+  private RoutePlan plan;
+  private TranscriptionSummary transcription;
+  private HighlightSet highlights;
+  private QaReport qa;
+  private CostReport cost;
+  private final List<String> fallbacks = new ArrayList<>();
+  private final List<StepTiming> stepTimings = new ArrayList<>();
+  private final Map<String, Double> timings = new LinkedHashMap<>();
+
+  public VideoPipelineWorkflowImpl() {
+    this(PipelineTimeouts.defaults());
+  }
+
+  /** For workers that configure timeouts: register with {@code registerWorkflowImplementationFactory}. */
+  public VideoPipelineWorkflowImpl(PipelineTimeouts timeouts) {
+    this.timeouts = Objects.requireNonNull(timeouts, "timeouts");
+  }
+
+  @Override
+  public JobResult run(JobRequest request) {
+    this.request = request;
+    this.jobId = Workflow.getInfo().getWorkflowId();
+    this.queues = request.queues();
+    if (priority == 0) {
+      priority = request.priority();
+    }
+    long started = Workflow.currentTimeMillis();
+    Workflow.upsertTypedSearchAttributes(
+        SearchAttributes.STATUS.valueSet(JobStatus.RUNNING.name()),
+        SearchAttributes.STEP.valueSet(Step.QUEUED.name()),
+        SearchAttributes.PRIORITY.valueSet((long) priority));
+
+    // Sequential and best-effort: every compensation runs even when an earlier one fails.
+    Saga saga = new Saga(new Saga.Options.Builder().setParallelCompensation(false).setContinueWithError(true).build());
+    stepsScope = Workflow.newCancellationScope(() -> runSteps(saga));
+    if (cancelReason != null) {
+      stepsScope.cancel(cancelReason);
+    }
+    try {
+      stepsScope.run();
+    } catch (TemporalFailure e) {
+      timings.put(TOTAL, secondsSince(started));
+      if (isCancellation(e)) {
+        String reason = cancellationReason();
+        detail = "cancelled: " + reason + "; deleting the job's artifacts";
+        compensate(saga);
+        finish(JobStatus.CANCELLED, "cancelled: " + reason);
+        throw new CanceledFailure(reason, result(JobStatus.CANCELLED, new ErrorInfo(CANCELLED_TYPE, reason)));
+      }
+      ErrorInfo error = describe(e);
+      detail = "failed at " + step.name() + ": " + error.message() + "; deleting the job's artifacts";
+      compensate(saga);
+      finish(JobStatus.FAILED, "failed at " + step.name() + ": " + error.type() + ": " + error.message());
+      throw ApplicationFailure.newNonRetryableFailureWithCause(
+          error.message(), error.type(), e, result(JobStatus.FAILED, error));
+    }
+
+    timings.put(TOTAL, secondsSince(started));
+    JobStatus outcome = qa.passed() ? JobStatus.COMPLETED : JobStatus.NEEDS_REVIEW;
+    step = Step.DONE;
+    Workflow.upsertTypedSearchAttributes(
+        SearchAttributes.STEP.valueSet(Step.DONE.name()),
+        SearchAttributes.COST_USD.valueSet(cost.totalUsd()));
+    finish(outcome, outcome == JobStatus.COMPLETED ? "done" : "done; a QA check failed, a person should review it");
+    return result(outcome, null);
+  }
+
+  @Override
+  public Progress progress() {
+    int percent = step.startPercent;
+    return new Progress(
+        status, step, percent, engine, priority == 0 ? JobRequest.DEFAULT_PRIORITY : priority, detail);
+  }
+
+  @Override
+  public void cancel(String reason) {
+    if (cancelReason != null || status != JobStatus.RUNNING) {
+      return;
+    }
+    cancelReason = reason == null || reason.isBlank() ? "cancelled by request" : reason;
+    detail = "cancelling: " + cancelReason;
+    if (stepsScope != null) {
+      stepsScope.cancel(cancelReason);
+    }
+  }
+
+  @Override
+  public void reprioritize(int newPriority) {
+    if (newPriority < 1 || newPriority > 5) {
+      // A signal cannot answer; an out-of-range key is dropped rather than failing the workflow task.
+      log.warn("ignoring priority {} for job {}: must be 1 (highest) to 5", newPriority, jobId);
+      return;
+    }
+    if (newPriority == priority || status != JobStatus.RUNNING) {
+      return;
+    }
+    priority = newPriority;
+    if (jobId != null) {
+      Workflow.upsertTypedSearchAttributes(SearchAttributes.PRIORITY.valueSet((long) newPriority));
+    }
+  }
+
+  private void runSteps(Saga saga) {
+    String cpu = queues.cpu();
+
+    saga.addCompensation(() -> deleteArtifacts(JobPaths.SOURCE));
+    stored =
+        runStep(
+            Step.DOWNLOAD,
+            "downloading " + request.sourceUri(),
+            () -> stub(DownloadActivities.class, options(cpu, timeouts.download(), true, timeouts.maxAttempts()))
+                .download(new DownloadRequest(jobId, request.sourceUri())),
+            r -> 0);
+
+    saga.addCompensation(() -> deleteArtifacts(JobPaths.AUDIO));
+    audio =
+        runStep(
+            Step.EXTRACT_AUDIO,
+            "extracting audio from " + stored.sizeBytes() + " bytes",
+            () -> stub(AudioActivities.class, options(cpu, timeouts.extractAudio(), true, timeouts.maxAttempts()))
+                .extractAudio(new ExtractAudioRequest(jobId, stored.storedUri())),
+            ExtractedAudio::computeSec);
+
+    RouteFacts facts =
+        runStep(
+            Step.ROUTE,
+            "choosing a transcription engine",
+            () -> stub(RouteActivities.class, options(cpu, timeouts.route(), false, timeouts.maxAttempts()))
+                .gatherFacts(),
+            r -> 0);
+    plan = RoutePolicy.plan(request.engine(), audio.audioDurationSec(), priority, facts);
+    engine = plan.primary().wireName();
+    Workflow.upsertTypedSearchAttributes(SearchAttributes.ENGINE.valueSet(engine));
+    log.info("job {} route: {}", jobId, plan.reason());
+
+    saga.addCompensation(() -> deleteArtifacts(JobPaths.TRANSCRIPT));
+    TranscriptionOutcome transcript = transcribe();
+
+    saga.addCompensation(() -> deleteArtifacts(JobPaths.HIGHLIGHTS));
+    highlights =
+        runStep(
+            Step.HIGHLIGHT,
+            "picking highlights from " + transcript.words() + " words",
+            () -> stub(HighlightActivities.class, options(cpu, timeouts.highlights(), false, timeouts.maxAttempts()))
+                .pickHighlights(
+                    new HighlightRequest(jobId, transcript.transcriptUri(), audio.audioUri(), request.highlights())),
+            HighlightSet::computeSec);
+
+    saga.addCompensation(() -> deleteArtifacts(JobPaths.QA));
+    qa =
+        runStep(
+            Step.QA,
+            "checking " + highlights.highlights().size() + " highlights",
+            () -> stub(QaActivities.class, options(cpu, timeouts.qa(), false, timeouts.maxAttempts()))
+                .check(
+                    new QaRequest(
+                        jobId,
+                        audio.audioUri(),
+                        transcript.transcriptUri(),
+                        audio.media() == null ? audio.audioDurationSec() : audio.media().durationSec(),
+                        highlights.highlights(),
+                        request.highlights())),
+            QaReport::computeSec);
+
+    // Bytes the job keeps: the WAV always, the source copy only when asked to keep it; text artifacts are negligible.
+    long storedBytes =
+        Math.round(audio.audioDurationSec() * WAV_BYTES_PER_SEC) + (request.keepSource() ? stored.sizeBytes() : 0);
+    saga.addCompensation(() -> deleteArtifacts(JobPaths.COST));
+    cost =
+        runStep(
+            Step.COST,
+            "pricing " + stepTimings.size() + " step runs",
+            () -> stub(CostActivities.class, options(cpu, timeouts.cost(), false, timeouts.maxAttempts()))
+                .computeCost(new CostRequest(jobId, List.copyOf(stepTimings), audio.audioDurationSec(), storedBytes)),
+            r -> 0);
+
+    if (!request.keepSource()) {
+      detail = "deleting the downloaded source";
+      try {
+        deleteArtifacts(JobPaths.SOURCE);
+      } catch (ActivityFailure e) {
+        if (isCancellation(e)) {
+          throw e;
+        }
+        // The job's results are complete; a leftover source copy is not worth failing it for.
+        log.warn("job {}: could not delete the downloaded source: {}", jobId, describe(e).message());
+      }
+    }
+  }
+
+  /** Tries the plan's engines in order; the first transcript wins, every failure is kept for the summary. */
+  private TranscriptionOutcome transcribe() {
+    enter(Step.TRANSCRIBE, "transcribing with " + plan.primary().wireName());
+    List<Engine> order = new ArrayList<>();
+    order.add(plan.primary());
+    order.addAll(plan.fallbacks());
+    long stepStarted = Workflow.currentTimeMillis();
+    ErrorInfo lastError = null;
+    ActivityFailure lastFailure = null;
+    try {
+      for (Engine candidate : order) {
+        String queue = candidate.gpu ? queues.gpu() : queues.cpu();
+        if (!candidate.wireName().equals(engine)) {
+          engine = candidate.wireName();
+          Workflow.upsertTypedSearchAttributes(SearchAttributes.ENGINE.valueSet(engine));
+        }
+        detail =
+            "transcribing with " + engine + " on " + queue
+                + (fallbacks.isEmpty() ? "" : " after " + String.join("; ", fallbacks));
+        ActivityOptions.Builder options =
+            options(queue, timeouts.transcribe(), true, timeouts.transcribeMaxAttempts());
+        if (candidate.gpu) {
+          // No GPU worker polling: give up after this long and let the next engine take the job.
+          options.setScheduleToStartTimeout(timeouts.gpuScheduleToStart());
+        }
+        long attemptStarted = Workflow.currentTimeMillis();
+        try {
+          TranscriptionOutcome outcome =
+              stub(TranscribeActivities.class, options)
+                  .transcribe(new TranscribeRequest(jobId, audio.audioUri(), candidate, request.language()));
+          stepTimings.add(
+              new StepTiming(
+                  Step.TRANSCRIBE, queue, secondsSince(attemptStarted), outcome.computeSec(), engine, true));
+          transcription = summary(outcome, candidate);
+          return outcome;
+        } catch (ActivityFailure e) {
+          stepTimings.add(new StepTiming(Step.TRANSCRIBE, queue, secondsSince(attemptStarted), 0, engine, false));
+          if (isCancellation(e)) {
+            throw e;
+          }
+          lastFailure = e;
+          lastError = describe(e);
+          fallbacks.add(engine + ": " + lastError.message());
+          log.warn("job {}: {} failed ({}), {} engine(s) left", jobId, engine, lastError.message(),
+              order.size() - order.indexOf(candidate) - 1);
+        }
+      }
+    } finally {
+      timings.merge(key(Step.TRANSCRIBE), secondsSince(stepStarted), Double::sum);
+    }
+    transcription =
+        new TranscriptionSummary(null, List.copyOf(fallbacks), plan.reason(), 0, 0, null, Map.of());
+    throw ApplicationFailure.newNonRetryableFailureWithCause(
+        "no transcription engine succeeded: " + String.join("; ", fallbacks), lastError.type(), lastFailure);
+  }
+
+  private TranscriptionSummary summary(TranscriptionOutcome outcome, Engine used) {
+    String text = outcome.textPreview();
+    if (text != null && text.length() > TranscriptionSummary.PREVIEW_CHARS) {
+      text = text.substring(0, TranscriptionSummary.PREVIEW_CHARS);
+    }
+    return new TranscriptionSummary(
+        (outcome.engine() == null ? used : outcome.engine()).wireName(),
+        List.copyOf(fallbacks),
+        plan.reason(),
+        outcome.words(),
+        outcome.meanConfidence(),
+        text,
+        outcome.artifacts() == null ? Map.of() : new LinkedHashMap<>(outcome.artifacts()));
+  }
+
+  private <T> T runStep(Step s, String what, Functions.Func<T> call, ToDoubleFunction<T> computeSec) {
+    enter(s, what);
+    long started = Workflow.currentTimeMillis();
+    try {
+      T value = call.apply();
+      stepTimings.add(
+          new StepTiming(s, queues.cpu(), secondsSince(started), computeSec.applyAsDouble(value), null, true));
+      return value;
+    } catch (TemporalFailure e) {
+      stepTimings.add(new StepTiming(s, queues.cpu(), secondsSince(started), 0, null, false));
+      throw e;
+    } finally {
+      timings.merge(key(s), secondsSince(started), Double::sum);
+    }
+  }
+
+  private void enter(Step s, String what) {
+    step = s;
+    detail = what;
+    Workflow.upsertTypedSearchAttributes(SearchAttributes.STEP.valueSet(s.name()));
+  }
+
+  private void finish(JobStatus s, String what) {
+    status = s;
+    detail = what;
+    Workflow.upsertTypedSearchAttributes(SearchAttributes.STATUS.valueSet(s.name()));
+  }
+
+  private void deleteArtifacts(String prefix) {
+    stub(CleanupActivities.class, options(queues.cpu(), timeouts.cleanup(), false, timeouts.maxAttempts()))
+        .deleteArtifacts(jobId, List.of(prefix));
+  }
+
+  /** Runs the compensations in a detached scope, so they also run when the workflow itself was cancelled. */
+  private void compensate(Saga saga) {
+    Workflow.newDetachedCancellationScope(
+            () -> {
+              try {
+                saga.compensate();
+              } catch (Saga.CompensationException e) {
+                // Every compensation was still attempted; the leftovers are logged for an operator.
+                log.error("job {}: some artifacts could not be deleted: {}", jobId, e.getMessage());
+              }
+            })
+        .run();
+  }
+
+  private boolean isCancellation(TemporalFailure e) {
+    return (stepsScope != null && stepsScope.isCancelRequested())
+        || e instanceof CanceledFailure
+        || e.getCause() instanceof CanceledFailure;
+  }
+
+  private String cancellationReason() {
+    if (cancelReason != null) {
+      return cancelReason;
+    }
+    String reason = CancellationScope.current().getCancellationReason();
+    return reason == null || reason.isBlank() ? "cancelled through Temporal" : reason;
+  }
+
+  /**
+   * Options of one activity call, built per call so a reprioritise signal reaches every step scheduled after it.
+   */
+  private ActivityOptions.Builder options(String queue, Duration startToClose, boolean heartbeats, int maxAttempts) {
+    ActivityOptions.Builder b =
+        ActivityOptions.newBuilder()
+            .setTaskQueue(queue)
+            .setStartToCloseTimeout(startToClose)
+            // Compensation must not start while the cancelled activity is still writing.
+            .setCancellationType(ActivityCancellationType.WAIT_CANCELLATION_COMPLETED)
+            .setPriority(Priority.newBuilder().setPriorityKey(priority).build())
+            .setRetryOptions(
+                RetryOptions.newBuilder()
+                    .setInitialInterval(timeouts.initialRetryInterval())
+                    .setBackoffCoefficient(2)
+                    .setMaximumInterval(timeouts.maxRetryInterval())
+                    .setMaximumAttempts(maxAttempts)
+                    .setDoNotRetry(ErrorTypes.NON_RETRYABLE.toArray(new String[0]))
+                    .build());
+    if (heartbeats) {
+      b.setHeartbeatTimeout(timeouts.heartbeat());
+    }
+    return b;
+  }
+
+  private static <T> T stub(Class<T> activities, ActivityOptions.Builder options) {
+    return Workflow.newActivityStub(activities, options.build());
+  }
+
+  private JobResult result(JobStatus s, ErrorInfo error) {
+    SourceInfo source =
+        stored == null
+            ? new SourceInfo(request.sourceUri(), null, 0, null, null)
+            : new SourceInfo(
+                stored.sourceUri(), stored.storedUri(), stored.sizeBytes(), stored.sha256(),
+                audio == null ? null : audio.media());
+    TranscriptionSummary summary = transcription;
+    if (summary == null && plan != null) {
+      summary = new TranscriptionSummary(null, List.copyOf(fallbacks), plan.reason(), 0, 0, null, Map.of());
+    }
+    return new JobResult(
+        jobId,
+        s,
+        source,
+        summary,
+        highlights == null ? List.of() : highlights.highlights(),
+        qa,
+        cost,
+        new LinkedHashMap<>(timings),
+        error);
+  }
+
+  /** The failure a person should see: the activity's own type and message, not Temporal's wrapper. */
+  static ErrorInfo describe(Throwable failure) {
+    Throwable t = failure;
+    String activityType = null;
+    while (t instanceof ActivityFailure && t.getCause() != null) {
+      activityType = ((ActivityFailure) t).getActivityType();
+      t = t.getCause();
+    }
+    if (t instanceof ApplicationFailure a) {
+      return new ErrorInfo(a.getType(), a.getOriginalMessage());
+    }
+    if (t instanceof TimeoutFailure timeout) {
+      return new ErrorInfo(
+          TIMEOUT_TYPE,
+          (activityType == null ? "activity" : activityType) + " timed out (" + timeoutName(timeout.getTimeoutType())
+              + ")");
+    }
+    if (t instanceof TemporalFailure tf) {
+      return new ErrorInfo(t.getClass().getSimpleName(), tf.getOriginalMessage());
+    }
+    return new ErrorInfo(t.getClass().getSimpleName(), String.valueOf(t.getMessage()));
+  }
+
+  private static String timeoutName(TimeoutType type) {
+    return type.name().replace("TIMEOUT_TYPE_", "").toLowerCase(Locale.ROOT).replace('_', '-');
+  }
+
+  /** Key of a step in {@link JobResult#timings()}: the step's name in lower case, e.g. "extract_audio". */
+  static String key(Step s) {
+    return s.name().toLowerCase(Locale.ROOT);
+  }
+
+  private static double secondsSince(long startedMillis) {
+    return (Workflow.currentTimeMillis() - startedMillis) / 1000.0;
+  }
+}
