@@ -1,0 +1,75 @@
+package io.videopipe.cost;
+
+import com.fasterxml.jackson.core.StreamWriteFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.temporal.failure.ApplicationFailure;
+import io.videopipe.pipeline.ErrorTypes;
+import io.videopipe.pipeline.JobPaths;
+import io.videopipe.storage.PendingWrite;
+import io.videopipe.storage.Storage;
+import java.io.IOException;
+import java.net.URI;
+import java.util.List;
+
+/** Prices a job with {@link CostModel} and writes {@code jobs/<jobId>/cost/cost.json}. */
+public final class CostActivitiesImpl implements CostActivities {
+  static final String FILE = "cost.json";
+
+  private static final ObjectMapper JSON =
+      JsonMapper.builder()
+          .enable(SerializationFeature.INDENT_OUTPUT)
+          .disable(StreamWriteFeature.AUTO_CLOSE_TARGET)
+          .build();
+
+  private final Storage storage;
+  private final CostModel model;
+
+  public CostActivitiesImpl(Storage storage, CostModel model) {
+    this.storage = storage;
+    this.model = model;
+  }
+
+  public CostActivitiesImpl(Storage storage) {
+    this(storage, new CostModel());
+  }
+
+  /** What cost.json holds: the lines plus every price and assumption behind them. */
+  record CostDocument(
+      String jobId,
+      double totalUsd,
+      String total,
+      double audioSec,
+      long storedBytes,
+      Prices prices,
+      CostModel.Assumptions assumptions,
+      List<CostLine> lines) {}
+
+  @Override
+  public CostReport computeCost(CostRequest request) {
+    if (request == null || request.jobId() == null) {
+      throw ApplicationFailure.newNonRetryableFailure("ComputeCost needs a jobId", ErrorTypes.INVALID_REQUEST);
+    }
+    List<CostLine> lines = model.lines(request);
+    double total = CostModel.total(lines);
+    URI uri = storage.jobUri(request.jobId(), JobPaths.COST + FILE);
+    CostDocument doc =
+        new CostDocument(
+            request.jobId(),
+            total,
+            CostModel.display(total),
+            request.audioSec(),
+            request.storedBytes(),
+            model.prices(),
+            model.assumptions(),
+            lines);
+    try (PendingWrite w = storage.create(uri)) {
+      JSON.writeValue(w.stream(), doc);
+      w.commit();
+    } catch (IOException e) {
+      throw ApplicationFailure.newFailureWithCause("cannot write " + uri + ": " + e.getMessage(), ErrorTypes.TRANSIENT, e);
+    }
+    return new CostReport(total, lines, uri.toString());
+  }
+}

@@ -1,0 +1,365 @@
+package io.videopipe.qa;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamWriteFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.temporal.failure.ApplicationFailure;
+import io.videopipe.highlight.Highlight;
+import io.videopipe.highlight.HighlightOptions;
+import io.videopipe.loudness.Loudness;
+import io.videopipe.loudness.LoudnessMeter;
+import io.videopipe.pipeline.ErrorTypes;
+import io.videopipe.pipeline.JobPaths;
+import io.videopipe.storage.LocalFile;
+import io.videopipe.storage.PendingWrite;
+import io.videopipe.storage.Storage;
+import io.videopipe.transcribe.Transcript;
+import io.videopipe.transcribe.TranscriptStore;
+import io.videopipe.transcribe.Word;
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Collectors;
+
+/**
+ * Checks a finished job's highlights, transcript and audio, and writes {@code jobs/<jobId>/qa/qa.json}. Every check is
+ * reported with what was measured; the report passes only if every check does. A missing transcript or audio file
+ * fails the checks that need it rather than the activity, so the report says what is missing.
+ *
+ * <p>Checks, by name:
+ *
+ * <ul>
+ *   <li>{@code highlight.available}: at least one highlight. Zero highlights, e.g. because the speech is shorter than
+ *       {@code minSec}, is a failed check (the job then needs review) rather than a job failure: the transcript is
+ *       still good, but nothing was found to publish.
+ *   <li>{@code highlight.count}: at most {@code maxCount}.
+ *   <li>{@code highlight.duration}: each within {@code [minSec, maxSec]}.
+ *   <li>{@code highlight.overlap}: no two overlap.
+ *   <li>{@code highlight.boundaries}: each holds at least one whole word and cuts none (no word starts before a
+ *       highlight's start and ends after it, nor straddles its end).
+ *   <li>{@code highlight.text}: each text is exactly the words inside it.
+ *   <li>{@code transcript.words}: more than 0 words.
+ *   <li>{@code transcript.timestamps}: every word has {@code 0 <= start <= end} and starts never go backwards.
+ *   <li>{@code transcript.inAudio}: every word ends within the audio (plus {@link Settings#timestampToleranceSec()}).
+ *   <li>{@code transcript.confidence}: mean word confidence at least {@link Settings#minMeanConfidence()} (0.5).
+ *   <li>{@code audio.loudness}: integrated loudness above {@link Settings#silentBelowLufs()} (-60 LUFS), i.e. not
+ *       silent; the measured loudness range and true peak are reported with it.
+ *   <li>{@code audio.duration}: audio duration within max(1 s, 2 %) of the source duration; fails when the source
+ *       duration is unknown (0), because then nothing confirms the audio is complete.
+ * </ul>
+ */
+public final class QaActivitiesImpl implements QaActivities {
+  static final String FILE = "qa.json";
+
+  /** Tolerance for comparing times that went through float arithmetic. */
+  private static final double EPS = 1e-6;
+
+  private static final ObjectMapper JSON =
+      JsonMapper.builder()
+          .enable(SerializationFeature.INDENT_OUTPUT)
+          .disable(StreamWriteFeature.AUTO_CLOSE_TARGET)
+          .build();
+
+  /**
+   * Thresholds of the checks.
+   *
+   * @param minMeanConfidence lowest acceptable mean word confidence
+   * @param silentBelowLufs integrated loudness at or below this is silence
+   * @param durationToleranceSec audio and source durations may differ by this much...
+   * @param durationToleranceRatio ...or by this share of the source duration, whichever is larger
+   * @param timestampToleranceSec words may end this much after the audio (engine frame rounding)
+   */
+  public record Settings(
+      double minMeanConfidence,
+      double silentBelowLufs,
+      double durationToleranceSec,
+      double durationToleranceRatio,
+      double timestampToleranceSec) {
+    public static Settings defaults() {
+      return new Settings(0.5, -60.0, 1.0, 0.02, 0.05);
+    }
+  }
+
+  private final Storage storage;
+  private final TranscriptStore transcripts;
+  private final LoudnessMeter meter;
+  private final Settings settings;
+
+  public QaActivitiesImpl(Storage storage, TranscriptStore transcripts, LoudnessMeter meter) {
+    this(storage, transcripts, meter, Settings.defaults());
+  }
+
+  public QaActivitiesImpl(Storage storage, TranscriptStore transcripts, LoudnessMeter meter, Settings settings) {
+    this.storage = storage;
+    this.transcripts = transcripts;
+    this.meter = meter;
+    this.settings = settings;
+  }
+
+  /** What qa.json holds. */
+  record QaDocument(
+      String jobId,
+      boolean passed,
+      Settings settings,
+      Double integratedLufs,
+      Double loudnessRangeLu,
+      Double truePeakDbtp,
+      Double audioDurationSec,
+      double sourceDurationSec,
+      List<QaCheck> checks) {}
+
+  @Override
+  public QaReport check(QaRequest request) {
+    long started = System.nanoTime();
+    if (request == null || request.jobId() == null) {
+      throw ApplicationFailure.newNonRetryableFailure("QualityCheck needs a jobId", ErrorTypes.INVALID_REQUEST);
+    }
+    try {
+      Transcript transcript = null;
+      String transcriptProblem = null;
+      if (request.transcriptUri() == null) {
+        transcriptProblem = "no transcript URI";
+      } else {
+        try {
+          transcript = transcripts.read(URI.create(request.transcriptUri()));
+        } catch (FileNotFoundException e) {
+          transcriptProblem = "transcript missing: " + request.transcriptUri();
+        } catch (JsonProcessingException e) {
+          transcriptProblem = "transcript unreadable: " + e.getOriginalMessage();
+        }
+      }
+      Loudness loudness = null;
+      String audioProblem = null;
+      if (request.audioUri() == null) {
+        audioProblem = "no audio URI";
+      } else {
+        try (LocalFile audio = storage.localFile(URI.create(request.audioUri()))) {
+          loudness = meter.measure(audio.path());
+        } catch (FileNotFoundException e) {
+          audioProblem = "audio missing: " + request.audioUri();
+        } catch (LoudnessMeter.MediaException e) {
+          audioProblem = "audio unreadable: " + e.getMessage();
+        }
+      }
+      HighlightOptions options = request.options() == null ? HighlightOptions.defaults() : request.options();
+      List<Highlight> highlights = request.highlights() == null ? List.of() : request.highlights();
+      List<QaCheck> checks =
+          checks(highlights, options, transcript, transcriptProblem, loudness, audioProblem, request.sourceDurationSec());
+      boolean passed = checks.stream().allMatch(QaCheck::passed);
+
+      URI uri = storage.jobUri(request.jobId(), JobPaths.QA + FILE);
+      QaDocument doc =
+          new QaDocument(
+              request.jobId(),
+              passed,
+              settings,
+              loudness == null ? null : loudness.integratedLufs(),
+              loudness == null ? null : loudness.loudnessRangeLu(),
+              loudness == null ? null : loudness.truePeakDbtp(),
+              loudness == null ? null : loudness.durationSec(),
+              request.sourceDurationSec(),
+              checks);
+      try (PendingWrite w = storage.create(uri)) {
+        JSON.writeValue(w.stream(), doc);
+        w.commit();
+      }
+      return new QaReport(passed, checks, uri.toString(), (System.nanoTime() - started) / 1e9);
+    } catch (IOException e) {
+      throw ApplicationFailure.newFailureWithCause("QA failed: " + e.getMessage(), ErrorTypes.TRANSIENT, e);
+    }
+  }
+
+  /** Every check, in a stable order. Package-private so tests can hold each one to account. */
+  List<QaCheck> checks(
+      List<Highlight> highlights,
+      HighlightOptions options,
+      Transcript transcript,
+      String transcriptProblem,
+      Loudness loudness,
+      String audioProblem,
+      double sourceDurationSec) {
+    List<QaCheck> checks = new ArrayList<>();
+    List<Word> words = transcript == null ? List.of() : transcript.words();
+    double speechSec = words.isEmpty() ? 0 : words.get(words.size() - 1).end() - words.get(0).start();
+
+    checks.add(
+        new QaCheck(
+            "highlight.available",
+            !highlights.isEmpty(),
+            fmt("%d highlights (speech spans %.1f s)", highlights.size(), speechSec),
+            fmt(">= 1 highlight; needs a run of sentences lasting at least %.1f s", options.minSec())));
+    checks.add(
+        new QaCheck(
+            "highlight.count",
+            highlights.size() <= options.maxCount(),
+            fmt("%d highlights", highlights.size()),
+            fmt("<= %d", options.maxCount())));
+    checks.add(durationCheck(highlights, options));
+    checks.add(overlapCheck(highlights));
+    checks.addAll(wordChecks(highlights, transcript, transcriptProblem));
+
+    if (transcript == null) {
+      for (String name : List.of("transcript.words", "transcript.timestamps", "transcript.inAudio", "transcript.confidence")) {
+        checks.add(new QaCheck(name, false, transcriptProblem, "a readable transcript"));
+      }
+    } else {
+      checks.add(new QaCheck("transcript.words", !words.isEmpty(), fmt("%d words", words.size()), "> 0"));
+      checks.add(timestampCheck(words));
+      checks.add(inAudioCheck(words, loudness, audioProblem));
+      double confidence = transcript.meanConfidence();
+      checks.add(
+          new QaCheck(
+              "transcript.confidence",
+              !words.isEmpty() && confidence >= settings.minMeanConfidence(),
+              words.isEmpty() ? "no words" : fmt("mean %.3f", confidence),
+              fmt(">= %.2f", settings.minMeanConfidence())));
+    }
+
+    if (loudness == null) {
+      checks.add(new QaCheck("audio.loudness", false, audioProblem, fmt("> %.1f LUFS integrated", settings.silentBelowLufs())));
+      checks.add(new QaCheck("audio.duration", false, audioProblem, "audio as long as the source"));
+    } else {
+      checks.add(
+          new QaCheck(
+              "audio.loudness",
+              loudness.integratedLufs() > settings.silentBelowLufs(),
+              fmt(
+                  "%.1f LUFS integrated, LRA %.1f LU, true peak %.1f dBTP",
+                  loudness.integratedLufs(), loudness.loudnessRangeLu(), loudness.truePeakDbtp()),
+              fmt("> %.1f LUFS integrated (not silent)", settings.silentBelowLufs())));
+      double tolerance = Math.max(settings.durationToleranceSec(), settings.durationToleranceRatio() * sourceDurationSec);
+      boolean known = sourceDurationSec > 0;
+      checks.add(
+          new QaCheck(
+              "audio.duration",
+              known && Math.abs(loudness.durationSec() - sourceDurationSec) <= tolerance,
+              known
+                  ? fmt("audio %.2f s, source %.2f s", loudness.durationSec(), sourceDurationSec)
+                  : fmt("audio %.2f s, source duration unknown", loudness.durationSec()),
+              fmt("difference <= %.2f s (max of %.1f s and %.0f %% of the source)",
+                  tolerance, settings.durationToleranceSec(), settings.durationToleranceRatio() * 100)));
+    }
+    return checks;
+  }
+
+  private static QaCheck durationCheck(List<Highlight> highlights, HighlightOptions options) {
+    List<String> bad =
+        highlights.stream()
+            .filter(h -> h.durationSec() < options.minSec() - EPS || h.durationSec() > options.maxSec() + EPS)
+            .map(h -> fmt("#%d %.2f s", h.rank(), h.durationSec()))
+            .toList();
+    String measured =
+        highlights.isEmpty()
+            ? "no highlights"
+            : bad.isEmpty()
+                ? fmt(
+                    "%.2f-%.2f s",
+                    highlights.stream().mapToDouble(Highlight::durationSec).min().orElse(0),
+                    highlights.stream().mapToDouble(Highlight::durationSec).max().orElse(0))
+                : "out of bounds: " + String.join(", ", bad);
+    return new QaCheck(
+        "highlight.duration", bad.isEmpty(), measured, fmt("each %.1f-%.1f s", options.minSec(), options.maxSec()));
+  }
+
+  private static QaCheck overlapCheck(List<Highlight> highlights) {
+    List<Highlight> byStart = highlights.stream().sorted(Comparator.comparingDouble(Highlight::startSec)).toList();
+    List<String> overlaps = new ArrayList<>();
+    for (int i = 1; i < byStart.size(); i++) {
+      Highlight prev = byStart.get(i - 1);
+      Highlight next = byStart.get(i);
+      if (next.startSec() < prev.endSec() - EPS) {
+        overlaps.add(fmt("#%d and #%d share %.2f s", prev.rank(), next.rank(), prev.endSec() - next.startSec()));
+      }
+    }
+    return new QaCheck(
+        "highlight.overlap",
+        overlaps.isEmpty(),
+        overlaps.isEmpty() ? fmt("%d highlights, none overlap", highlights.size()) : String.join("; ", overlaps),
+        "no overlap");
+  }
+
+  /** highlight.boundaries and highlight.text: both look at the words each highlight covers. */
+  private static List<QaCheck> wordChecks(List<Highlight> highlights, Transcript transcript, String transcriptProblem) {
+    if (transcript == null) {
+      return List.of(
+          new QaCheck("highlight.boundaries", highlights.isEmpty(), transcriptProblem, "whole words only"),
+          new QaCheck("highlight.text", highlights.isEmpty(), transcriptProblem, "the words inside each highlight"));
+    }
+    List<Word> words = transcript.words();
+    List<String> cuts = new ArrayList<>();
+    List<String> wrongText = new ArrayList<>();
+    for (Highlight h : highlights) {
+      List<Word> inside = new ArrayList<>();
+      for (Word w : words) {
+        boolean overlaps = w.start() < h.endSec() - EPS && w.end() > h.startSec() + EPS;
+        boolean contained = w.start() >= h.startSec() - EPS && w.end() <= h.endSec() + EPS;
+        if (contained) {
+          inside.add(w);
+        } else if (overlaps) {
+          cuts.add(fmt("#%d cuts '%s' (%.2f-%.2f s)", h.rank(), w.text(), w.start(), w.end()));
+        }
+      }
+      if (inside.isEmpty()) {
+        cuts.add(fmt("#%d holds no word", h.rank()));
+      }
+      String expected = inside.stream().map(w -> w.text().strip()).collect(Collectors.joining(" "));
+      if (!expected.equals(h.text() == null ? "" : h.text().strip())) {
+        wrongText.add(fmt("#%d", h.rank()));
+      }
+    }
+    return List.of(
+        new QaCheck(
+            "highlight.boundaries",
+            cuts.isEmpty(),
+            cuts.isEmpty() ? fmt("%d highlights, no word cut", highlights.size()) : String.join("; ", cuts),
+            "each starts before its first word, ends after its last and cuts no word"),
+        new QaCheck(
+            "highlight.text",
+            wrongText.isEmpty(),
+            wrongText.isEmpty()
+                ? fmt("%d highlights match their words", highlights.size())
+                : "text differs from the words inside: " + String.join(", ", wrongText),
+            "each text is exactly the words inside it"));
+  }
+
+  private static QaCheck timestampCheck(List<Word> words) {
+    String problem = null;
+    for (int i = 0; i < words.size() && problem == null; i++) {
+      Word w = words.get(i);
+      if (!(w.start() >= 0 && w.start() <= w.end())) {
+        problem = fmt("word %d '%s' spans %.3f-%.3f s", i, w.text(), w.start(), w.end());
+      } else if (i > 0 && w.start() < words.get(i - 1).start()) {
+        problem = fmt("word %d '%s' starts at %.3f s, before word %d (%.3f s)", i, w.text(), w.start(), i - 1,
+            words.get(i - 1).start());
+      }
+    }
+    return new QaCheck(
+        "transcript.timestamps",
+        problem == null,
+        problem == null ? fmt("%d words in order", words.size()) : problem,
+        "0 <= start <= end for every word, starts non-decreasing");
+  }
+
+  private QaCheck inAudioCheck(List<Word> words, Loudness loudness, String audioProblem) {
+    String expected = fmt("last word ends within the audio (+%.2f s)", settings.timestampToleranceSec());
+    if (loudness == null) {
+      return new QaCheck("transcript.inAudio", false, audioProblem, expected);
+    }
+    double lastEnd = words.stream().mapToDouble(Word::end).max().orElse(0);
+    return new QaCheck(
+        "transcript.inAudio",
+        lastEnd <= loudness.durationSec() + settings.timestampToleranceSec(),
+        fmt("last word ends at %.2f s, audio lasts %.2f s", lastEnd, loudness.durationSec()),
+        expected);
+  }
+
+  private static String fmt(String format, Object... args) {
+    return String.format(Locale.ROOT, format, args);
+  }
+}

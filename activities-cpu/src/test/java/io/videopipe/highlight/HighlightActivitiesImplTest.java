@@ -1,0 +1,168 @@
+package io.videopipe.highlight;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.temporal.activity.ActivityOptions;
+import io.temporal.common.RetryOptions;
+import io.temporal.failure.ActivityFailure;
+import io.temporal.failure.ApplicationFailure;
+import io.temporal.testing.TestActivityEnvironment;
+import io.videopipe.loudness.LoudnessMeter;
+import io.videopipe.loudness.LoudnessSignals;
+import io.videopipe.pipeline.ErrorTypes;
+import io.videopipe.route.Engine;
+import io.videopipe.storage.LocalStorage;
+import io.videopipe.transcribe.Transcript;
+import io.videopipe.transcribe.TranscriptStore;
+import io.videopipe.transcribe.Word;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class HighlightActivitiesImplTest {
+  @TempDir Path tmp;
+
+  LocalStorage storage;
+  TranscriptStore transcripts;
+  TestActivityEnvironment env;
+  HighlightActivities activities;
+
+  @BeforeEach
+  void setUp() {
+    storage = new LocalStorage(tmp.resolve("data"));
+    transcripts = new TranscriptStore(storage);
+    env = TestActivityEnvironment.newInstance();
+    env.registerActivitiesImplementations(new HighlightActivitiesImpl(storage, transcripts, new LoudnessMeter()));
+    activities =
+        env.newActivityStub(
+            HighlightActivities.class,
+            ActivityOptions.newBuilder()
+                .setStartToCloseTimeout(Duration.ofMinutes(2))
+                .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(1).build())
+                .build());
+  }
+
+  @AfterEach
+  void tearDown() {
+    env.close();
+  }
+
+  @Test
+  void picksTheLoudestStretchOfUniformSpeechAndWritesHighlightsJson() throws Exception {
+    // identical sentences, so only loudness can rank: the tone is 3 dB louder from 60 s to 85 s
+    List<Word> words = new TestTranscripts(0.5).sentences(25, HighlightSelectorTest.FILLER).words();
+    String transcriptUri = transcript("job-1", words, 130);
+    String audioUri =
+        audio("job-1", LoudnessSignals.tone(tmp, "a.wav", 16000, 1, 440, "if(between(t,60,85),0.1,0.0708)", 130));
+
+    HighlightSet set =
+        activities.pickHighlights(new HighlightRequest("job-1", transcriptUri, audioUri, HighlightOptions.defaults()));
+
+    assertThat(set.highlightsUri()).isEqualTo(storage.jobUri("job-1", "highlights/highlights.json").toString());
+    assertThat(set.highlights()).hasSize(5);
+    assertThat(set.computeSec()).isPositive();
+    Highlight best = set.highlights().get(0);
+    assertThat(best.rank()).isEqualTo(1);
+    assertThat(best.startSec()).isGreaterThanOrEqualTo(60.0);
+    assertThat(best.endSec()).isLessThanOrEqualTo(85.0);
+    assertThat(best.features().get("loudnessRelLu")).isBetween(2.5, 3.5);
+
+    JsonNode json = new ObjectMapper().readTree(storage.path(URI.create(set.highlightsUri())).toFile());
+    assertThat(json.get("jobId").asText()).isEqualTo("job-1");
+    assertThat(json.get("highlights")).hasSize(5);
+    assertThat(json.get("highlights").get(0).get("startSec").asDouble()).isEqualTo(best.startSec());
+    assertThat(json.get("highlights").get(0).get("features").get("score").asDouble()).isEqualTo(best.score());
+    assertThat(json.get("integratedLufs").asDouble()).isBetween(-30.0, -20.0);
+    assertThat(json.get("note").isNull()).isTrue();
+    // nothing but the published file in the folder: the write was atomic
+    try (var files = Files.list(storage.path(URI.create(set.highlightsUri())).getParent())) {
+      assertThat(files.map(p -> p.getFileName().toString())).containsExactly("highlights.json");
+    }
+  }
+
+  @Test
+  void shortSpeechGivesNoHighlightsAndSaysWhy() throws Exception {
+    List<Word> words = new TestTranscripts(0.5).sentences(2, HighlightSelectorTest.FILLER).words();
+    String transcriptUri = transcript("job-2", words, 12);
+    String audioUri = audio("job-2", LoudnessSignals.tone(tmp, "b.wav", 16000, 1, 440, "0.1", 12));
+
+    HighlightSet set =
+        activities.pickHighlights(new HighlightRequest("job-2", transcriptUri, audioUri, HighlightOptions.defaults()));
+
+    assertThat(set.highlights()).isEmpty();
+    JsonNode json = new ObjectMapper().readTree(storage.path(URI.create(set.highlightsUri())).toFile());
+    assertThat(json.get("highlights")).isEmpty();
+    assertThat(json.get("note").asText()).contains("shorter than the 15.0 s minimum");
+    assertThat(json.get("speechSec").asDouble()).isCloseTo(9.4, within(1e-9));
+  }
+
+  @Test
+  void scoresWithoutLoudnessWhenThereIsNoAudio() throws Exception {
+    List<Word> words = HighlightSelectorTest.varied(30);
+    String transcriptUri = transcript("job-3", words, 150);
+
+    HighlightSet set =
+        activities.pickHighlights(new HighlightRequest("job-3", transcriptUri, null, new HighlightOptions(3, 15, 60)));
+
+    assertThat(set.highlights()).hasSize(3);
+    assertThat(set.highlights()).allSatisfy(h -> assertThat(h.features()).doesNotContainKey("loudness"));
+  }
+
+  @Test
+  void missingTranscriptFailsWithoutRetry() {
+    String missing = storage.jobUri("job-4", "transcript/transcript.json").toString();
+
+    assertThatThrownBy(
+            () -> activities.pickHighlights(new HighlightRequest("job-4", missing, null, HighlightOptions.defaults())))
+        .isInstanceOf(ActivityFailure.class)
+        .cause()
+        .isInstanceOfSatisfying(
+            ApplicationFailure.class,
+            f -> {
+              assertThat(f.getType()).isEqualTo(ErrorTypes.INVALID_REQUEST);
+              assertThat(f.isNonRetryable()).isTrue();
+            });
+  }
+
+  @Test
+  void malformedTranscriptFailsWithoutRetry() throws Exception {
+    URI uri = storage.jobUri("job-5", "transcript/transcript.json");
+    Files.createDirectories(storage.path(uri).getParent());
+    Files.writeString(storage.path(uri), "{ not a transcript");
+
+    assertThatThrownBy(
+            () ->
+                activities.pickHighlights(
+                    new HighlightRequest("job-5", uri.toString(), null, HighlightOptions.defaults())))
+        .isInstanceOf(ActivityFailure.class)
+        .cause()
+        .isInstanceOfSatisfying(
+            ApplicationFailure.class,
+            f -> {
+              assertThat(f.getType()).isEqualTo(ErrorTypes.INVALID_REQUEST);
+              assertThat(f.isNonRetryable()).isTrue();
+            });
+  }
+
+  private String transcript(String jobId, List<Word> words, double durationSec) throws Exception {
+    return transcripts
+        .write(jobId, Engine.LOCAL, new Transcript("vosk", "en", durationSec, words), 1.0)
+        .transcriptUri();
+  }
+
+  private String audio(String jobId, Path wav) throws Exception {
+    URI uri = storage.jobUri(jobId, "audio/audio.wav");
+    storage.put(wav, uri, false);
+    return uri.toString();
+  }
+}
