@@ -1,0 +1,185 @@
+package io.videopipe.audio;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import io.temporal.activity.ActivityOptions;
+import io.temporal.common.RetryOptions;
+import io.temporal.failure.ActivityFailure;
+import io.temporal.failure.ApplicationFailure;
+import io.temporal.failure.CanceledFailure;
+import io.temporal.testing.TestActivityEnvironment;
+import io.videopipe.pipeline.ErrorTypes;
+import io.videopipe.pipeline.JobPaths;
+import io.videopipe.storage.LocalStorage;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class AudioActivitiesImplTest {
+  private static final String JOB = "job-1";
+
+  @TempDir Path dir;
+
+  private LocalStorage storage;
+  private Path tempDir;
+  private TestActivityEnvironment env;
+  private AudioActivities activities;
+
+  @BeforeEach
+  void setUp() throws IOException {
+    storage = new LocalStorage(dir.resolve("data"));
+    tempDir = Files.createDirectories(dir.resolve("tmp"));
+    env = TestActivityEnvironment.newInstance();
+    env.registerActivitiesImplementations(
+        new AudioActivitiesImpl(storage, new AudioSettings(tempDir, Duration.ZERO)));
+    activities =
+        env.newActivityStub(
+            AudioActivities.class,
+            ActivityOptions.newBuilder()
+                .setStartToCloseTimeout(Duration.ofMinutes(1))
+                // The SDK sends heartbeats at most every 0.8 x this; cancellation is noticed on a sent heartbeat.
+                .setHeartbeatTimeout(Duration.ofMillis(100))
+                .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(1).build())
+                .build());
+  }
+
+  @AfterEach
+  void tearDown() {
+    env.close();
+  }
+
+  @Test
+  void extractsStoredSourceToTheJobsAudioWav() throws Exception {
+    URI source = store(MediaFixtures.mp4H264Aac(dir, 3));
+    List<ExtractProgress> beats = new CopyOnWriteArrayList<>();
+    env.setActivityHeartbeatListener(ExtractProgress.class, beats::add);
+
+    ExtractedAudio result = activities.extractAudio(new ExtractAudioRequest(JOB, source.toString()));
+
+    URI expected = storage.jobUri(JOB, JobPaths.AUDIO + "audio.wav");
+    assertThat(result.audioUri()).isEqualTo(expected.toString());
+    assertThat(result.audioDurationSec()).isCloseTo(3, within(0.1));
+    assertThat(result.computeSec()).isPositive().isLessThan(30);
+    assertThat(result.media().video()).extracting(MediaInfo.VideoStream::codec).containsExactly("h264");
+    assertThat(result.media().audio()).extracting(MediaInfo.AudioStream::codec).containsExactly("aac");
+    Wav wav = Wav.read(storage.path(expected));
+    assertThat(wav.sampleRate()).isEqualTo(16_000);
+    assertThat(wav.channels()).isEqualTo(1);
+    assertThat(wav.durationSec()).isEqualTo(result.audioDurationSec());
+    assertThat(wav.zeroCrossingHz()).isCloseTo(MediaFixtures.TONE_HZ, within(5.0));
+    assertThat(beats).isNotEmpty();
+    assertThat(beats).allSatisfy(b -> assertThat(b.percent()).isBetween(0, 100));
+    assertThat(tempFiles()).isEmpty();
+  }
+
+  @Test
+  void zeroByteSourceIsUnsupportedMedia() throws Exception {
+    assertFailsLeavingNothing(
+        store(Files.createFile(dir.resolve("empty.mp4"))), ErrorTypes.UNSUPPORTED_MEDIA, "zero-byte file");
+  }
+
+  @Test
+  void textFileNamedMp4IsUnsupportedMedia() throws Exception {
+    Path text = MediaFixtures.textFile(dir.resolve("notes.mp4"), "meeting notes, definitely not a video\n");
+
+    assertFailsLeavingNothing(
+        store(text),
+        ErrorTypes.UNSUPPORTED_MEDIA,
+        "not a media file FFmpeg can read: Invalid data found when processing input");
+  }
+
+  @Test
+  void truncatedMp4IsUnsupportedMedia() throws Exception {
+    Path whole = MediaFixtures.mp4H264Aac(dir, 3);
+    Path cut = MediaFixtures.truncated(whole, dir.resolve("cut.mp4"), Files.size(whole) * 2 / 3);
+
+    assertFailsLeavingNothing(
+        store(cut), ErrorTypes.UNSUPPORTED_MEDIA, "truncated: the MP4/MOV file ends inside its 'mdat' box");
+  }
+
+  @Test
+  void videoWithoutAudioIsNoAudioStream() throws Exception {
+    assertFailsLeavingNothing(
+        store(MediaFixtures.videoOnlyH264(dir, 2, 1280, 720)),
+        ErrorTypes.NO_AUDIO_STREAM,
+        "no audio stream: the source has 1 video stream (h264 1280x720) and nothing to transcribe");
+  }
+
+  @Test
+  void missingSourceIsSourceNotFound() {
+    URI gone = storage.jobUri(JOB, JobPaths.SOURCE + "gone.mp4");
+
+    assertFailsLeavingNothing(gone, ErrorTypes.SOURCE_NOT_FOUND, "stored source");
+  }
+
+  @Test
+  void cancellationStopsExtractionWithinTwoSecondsAndLeavesNothing() throws Exception {
+    // Ten minutes of 48 kHz stereo PCM: cheap to generate, long enough that extraction is still running when the
+    // cancellation reaches the activity.
+    URI source = store(MediaFixtures.wav(dir, 600));
+    AtomicLong cancelledAt = new AtomicLong();
+    List<ExtractProgress> beats = new CopyOnWriteArrayList<>();
+    env.setActivityHeartbeatListener(
+        ExtractProgress.class,
+        beat -> {
+          beats.add(beat);
+          if (cancelledAt.get() == 0) {
+            cancelledAt.set(System.nanoTime());
+            env.requestCancelActivity();
+          }
+        });
+
+    assertThatThrownBy(() -> activities.extractAudio(new ExtractAudioRequest(JOB, source.toString())))
+        .isInstanceOf(CanceledFailure.class);
+    double stoppedAfterSec = (System.nanoTime() - cancelledAt.get()) / 1e9;
+
+    assertThat(cancelledAt.get()).isNotZero();
+    assertThat(stoppedAfterSec).isLessThan(2);
+    assertThat(beats).allSatisfy(b -> assertThat(b.percent()).isLessThan(100));
+    assertThat(storage.list(storage.jobUri(JOB, JobPaths.AUDIO))).isEmpty();
+    assertThat(tempFiles()).isEmpty();
+  }
+
+  private void assertFailsLeavingNothing(URI source, String type, String messageStart) {
+    assertThatThrownBy(() -> activities.extractAudio(new ExtractAudioRequest(JOB, source.toString())))
+        .isInstanceOf(ActivityFailure.class)
+        .cause()
+        .isInstanceOfSatisfying(
+            ApplicationFailure.class,
+            f -> {
+              assertThat(f.getType()).isEqualTo(type);
+              assertThat(f.isNonRetryable()).isTrue();
+              assertThat(f.getOriginalMessage()).startsWith(messageStart);
+            });
+    try {
+      assertThat(storage.list(storage.jobUri(JOB, JobPaths.AUDIO))).isEmpty();
+      assertThat(tempFiles()).isEmpty();
+    } catch (IOException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  private URI store(Path file) throws IOException {
+    URI uri = storage.jobUri(JOB, JobPaths.SOURCE + file.getFileName());
+    storage.put(file, uri, false);
+    return uri;
+  }
+
+  private List<Path> tempFiles() throws IOException {
+    try (Stream<Path> files = Files.list(tempDir)) {
+      return files.toList();
+    }
+  }
+}
