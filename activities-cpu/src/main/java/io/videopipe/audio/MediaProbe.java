@@ -125,8 +125,11 @@ public final class MediaProbe {
       } else if (par.codec_type() == AVMEDIA_TYPE_AUDIO) {
         int n = av_channel_layout_describe(par.ch_layout(), layout, layout.length);
         String described = n > 0 ? cString(layout) : par.ch_layout().nb_channels() + " channels";
+        double streamSec =
+            st.duration() != AV_NOPTS_VALUE && st.duration() > 0 ? st.duration() * av_q2d(st.time_base()) : 0;
         audio.add(
-            new MediaInfo.AudioStream(i, codec, par.sample_rate(), par.ch_layout().nb_channels(), described));
+            new MediaInfo.AudioStream(
+                i, codec, par.sample_rate(), par.ch_layout().nb_channels(), described, streamSec));
       }
       if (duration <= 0 && st.duration() != AV_NOPTS_VALUE && st.duration() > 0) {
         duration = st.duration() * av_q2d(st.time_base());

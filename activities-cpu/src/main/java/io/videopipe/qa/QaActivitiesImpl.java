@@ -50,8 +50,9 @@ import java.util.stream.Collectors;
  *   <li>{@code transcript.confidence}: mean word confidence at least {@link Settings#minMeanConfidence()} (0.5).
  *   <li>{@code audio.loudness}: integrated loudness above {@link Settings#silentBelowLufs()} (-60 LUFS), i.e. not
  *       silent; the measured loudness range and true peak are reported with it.
- *   <li>{@code audio.duration}: audio duration within max(1 s, 2 %) of the source duration; fails when the source
- *       duration is unknown (0), because then nothing confirms the audio is complete.
+ *   <li>{@code audio.duration}: extracted audio within max(1 s, 2 %) of the source's audio stream duration (the
+ *       container's when the stream has none), so a decode that stopped early is caught; fails when neither is known
+ *       (0), because then nothing confirms the audio is complete.
  * </ul>
  */
 public final class QaActivitiesImpl implements QaActivities {
@@ -111,7 +112,7 @@ public final class QaActivitiesImpl implements QaActivities {
       Double loudnessRangeLu,
       Double truePeakDbtp,
       Double audioDurationSec,
-      double sourceDurationSec,
+      double expectedAudioSec,
       List<QaCheck> checks) {}
 
   @Override
@@ -150,7 +151,7 @@ public final class QaActivitiesImpl implements QaActivities {
       HighlightOptions options = request.options() == null ? HighlightOptions.defaults() : request.options();
       List<Highlight> highlights = request.highlights() == null ? List.of() : request.highlights();
       List<QaCheck> checks =
-          checks(highlights, options, transcript, transcriptProblem, loudness, audioProblem, request.sourceDurationSec());
+          checks(highlights, options, transcript, transcriptProblem, loudness, audioProblem, request.expectedAudioSec());
       boolean passed = checks.stream().allMatch(QaCheck::passed);
 
       URI uri = storage.jobUri(request.jobId(), JobPaths.QA + FILE);
@@ -163,7 +164,7 @@ public final class QaActivitiesImpl implements QaActivities {
               loudness == null ? null : loudness.loudnessRangeLu(),
               loudness == null ? null : loudness.truePeakDbtp(),
               loudness == null ? null : loudness.durationSec(),
-              request.sourceDurationSec(),
+              request.expectedAudioSec(),
               checks);
       try (PendingWrite w = storage.create(uri)) {
         JSON.writeValue(w.stream(), doc);
@@ -183,7 +184,7 @@ public final class QaActivitiesImpl implements QaActivities {
       String transcriptProblem,
       Loudness loudness,
       String audioProblem,
-      double sourceDurationSec) {
+      double expectedAudioSec) {
     List<QaCheck> checks = new ArrayList<>();
     List<Word> words = transcript == null ? List.of() : transcript.words();
     double speechSec = words.isEmpty() ? 0 : words.get(words.size() - 1).end() - words.get(0).start();
@@ -233,14 +234,14 @@ public final class QaActivitiesImpl implements QaActivities {
                   "%.1f LUFS integrated, LRA %.1f LU, true peak %.1f dBTP",
                   loudness.integratedLufs(), loudness.loudnessRangeLu(), loudness.truePeakDbtp()),
               fmt("> %.1f LUFS integrated (not silent)", settings.silentBelowLufs())));
-      double tolerance = Math.max(settings.durationToleranceSec(), settings.durationToleranceRatio() * sourceDurationSec);
-      boolean known = sourceDurationSec > 0;
+      double tolerance = Math.max(settings.durationToleranceSec(), settings.durationToleranceRatio() * expectedAudioSec);
+      boolean known = expectedAudioSec > 0;
       checks.add(
           new QaCheck(
               "audio.duration",
-              known && Math.abs(loudness.durationSec() - sourceDurationSec) <= tolerance,
+              known && Math.abs(loudness.durationSec() - expectedAudioSec) <= tolerance,
               known
-                  ? fmt("audio %.2f s, source %.2f s", loudness.durationSec(), sourceDurationSec)
+                  ? fmt("audio %.2f s, source audio stream %.2f s", loudness.durationSec(), expectedAudioSec)
                   : fmt("audio %.2f s, source duration unknown", loudness.durationSec()),
               fmt("difference <= %.2f s (max of %.1f s and %.0f %% of the source)",
                   tolerance, settings.durationToleranceSec(), settings.durationToleranceRatio() * 100)));

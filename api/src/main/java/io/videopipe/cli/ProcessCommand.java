@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.temporal.client.WorkflowClient;
 import io.videopipe.VideoPipeApplication;
+import io.videopipe.jobs.JobConflictException;
 import io.videopipe.jobs.JobService;
 import io.videopipe.jobs.JobSubmission;
 import io.videopipe.pipeline.JobPaths;
@@ -116,7 +117,7 @@ public final class ProcessCommand {
                   null,
                   options.keepSource()),
               "cli:" + System.getProperty("user.name", "unknown"));
-    } catch (IllegalArgumentException e) {
+    } catch (IllegalArgumentException | JobConflictException e) {
       stderr.println("process: " + e.getMessage());
       return 2;
     }
@@ -164,8 +165,10 @@ public final class ProcessCommand {
         Map<URI, Path> copied = export(storage, prefix, outDir);
         artifactsDir = outDir.toAbsolutePath().normalize().toString();
         artifacts = new LinkedHashMap<>();
+        Map<String, Path> byPath = new LinkedHashMap<>();
+        copied.forEach((uri, path) -> byPath.put(uri.getPath(), path));
         for (var e : result.transcription().artifacts().entrySet()) {
-          Path p = copied.get(URI.create(e.getValue()));
+          Path p = byPath.get(URI.create(e.getValue()).getPath());
           artifacts.put(e.getKey(), p == null ? e.getValue() : p.toString());
         }
         String txt = result.transcription().artifacts().get("txt");
@@ -203,9 +206,10 @@ public final class ProcessCommand {
   /** Copies every artifact of the job to {@code outDir}, keeping the layout; a no-op where they already are. */
   static Map<URI, Path> export(Storage storage, URI prefix, Path outDir) throws IOException {
     Map<URI, Path> copied = new LinkedHashMap<>();
-    String base = prefix.toString();
+    // Compare paths, not URI strings: file:/x and file:///x name the same object.
+    String base = prefix.getPath();
     for (URI uri : storage.list(prefix)) {
-      Path target = outDir.resolve(uri.toString().substring(base.length())).toAbsolutePath().normalize();
+      Path target = outDir.resolve(uri.getPath().substring(base.length())).toAbsolutePath().normalize();
       if ("file".equals(uri.getScheme()) && Path.of(uri).toAbsolutePath().normalize().equals(target)) {
         copied.put(uri, target);
         continue;

@@ -64,7 +64,7 @@ public class JobService {
             requestedBy,
             props.queues().taskQueues());
     VideoPipelineWorkflow workflow =
-        client.newWorkflowStub(VideoPipelineWorkflow.class, VideoPipelineOptions.forJob(jobId, request));
+        client.newWorkflowStub(VideoPipelineWorkflow.class, VideoPipelineOptions.forJob(jobId, request, null));
     try {
       WorkflowClient.start(workflow::run, request);
     } catch (WorkflowExecutionAlreadyStarted e) {
@@ -93,7 +93,16 @@ public class JobService {
     try {
       return stub.getResult(JobResult.class);
     } catch (WorkflowException e) {
-      return outcomeOfFailure(jobId, e);
+      JobResult result = outcomeOfFailure(jobId, e);
+      if (result.status() == JobStatus.CANCELLED && result.source() == null) {
+        // Temporal's own cancel closes without details; the workflow still answers why it stopped.
+        String detail = lastDetail(jobId);
+        if (detail != null) {
+          return new JobResult(jobId, JobStatus.CANCELLED, null, null, null, null, null, Map.of(),
+              new ErrorInfo("Cancelled", detail));
+        }
+      }
+      return result;
     } catch (StatusRuntimeException e) {
       if (e.getStatus().getCode() == Status.Code.NOT_FOUND) {
         throw new JobNotFoundException(jobId);
@@ -102,10 +111,23 @@ public class JobService {
     }
   }
 
-  /** Cancels through the workflow's signal, so the reason is kept. */
+  /**
+   * Cancels through Temporal, so the execution ends CANCELED in the Web UI with the reason in its history; the
+   * workflow's compensation deletes the job's intermediate artifacts.
+   */
   public void cancel(String jobId, String reason) {
-    executionStatus(jobId);
-    client.newWorkflowStub(VideoPipelineWorkflow.class, jobId).cancel(reason);
+    if (executionStatus(jobId) != WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING) {
+      throw new JobConflictException("job '" + jobId + "' has already ended; only a running job can be cancelled");
+    }
+    client.newUntypedWorkflowStub(jobId).cancel(reason);
+  }
+
+  private String lastDetail(String jobId) {
+    try {
+      return client.newWorkflowStub(VideoPipelineWorkflow.class, jobId).progress().detail();
+    } catch (RuntimeException e) {
+      return null;
+    }
   }
 
   WorkflowExecutionStatus executionStatus(String jobId) {

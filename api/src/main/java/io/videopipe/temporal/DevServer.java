@@ -2,7 +2,6 @@ package io.videopipe.temporal;
 
 import io.grpc.Server;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
-import io.temporal.api.enums.v1.IndexedValueType;
 import io.temporal.api.operatorservice.v1.AddSearchAttributesRequest;
 import io.temporal.internal.testservice.GRPCServerHelper;
 import io.temporal.internal.testservice.TestServicesStarter;
@@ -12,8 +11,6 @@ import io.videopipe.config.VideoPipeProperties;
 import io.videopipe.pipeline.SearchAttributes;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -57,14 +54,12 @@ public class DevServer implements SmartLifecycle {
         OperatorServiceStubs.newServiceStubs(
             OperatorServiceStubsOptions.newBuilder().setTarget("127.0.0.1:" + port).build());
     try {
-      Map<String, IndexedValueType> attributes = new LinkedHashMap<>();
-      SearchAttributes.ALL.forEach(key -> attributes.put(key.getName(), key.getValueType()));
       operator
           .blockingStub()
           .addSearchAttributes(
               AddSearchAttributesRequest.newBuilder()
                   .setNamespace("default")
-                  .putAllSearchAttributes(attributes)
+                  .putAllSearchAttributes(SearchAttributes.definitions())
                   .build());
     } finally {
       operator.shutdown();

@@ -17,7 +17,7 @@ public final class EmbeddedTemporal implements AutoCloseable {
 
   public EmbeddedTemporal() {
     env = TestWorkflowEnvironment.newInstance(TestEnvironmentOptions.newBuilder().setUseTimeskipping(false).build());
-    SearchAttributes.ALL.forEach(key -> env.registerSearchAttribute(key.getName(), key.getValueType()));
+    SearchAttributes.definitions().forEach(env::registerSearchAttribute);
     log.info("embedded Temporal test server started in-process (namespace {})", env.getNamespace());
   }
 

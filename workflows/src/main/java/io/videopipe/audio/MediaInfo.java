@@ -16,5 +16,18 @@ public record MediaInfo(
 
   public record VideoStream(int index, String codec, int width, int height, double fps) {}
 
-  public record AudioStream(int index, String codec, int sampleRate, int channels, String channelLayout) {}
+  /** @param durationSec the stream's own duration, 0 when the container does not say */
+  public record AudioStream(
+      int index, String codec, int sampleRate, int channels, String channelLayout, double durationSec) {}
+
+  /**
+   * How long the first audio stream should decode to: its own duration when known (a video track may outlast the
+   * audio), else the container's.
+   */
+  public double expectedAudioSec() {
+    if (!audio.isEmpty() && audio.get(0).durationSec() > 0) {
+      return audio.get(0).durationSec();
+    }
+    return durationSec;
+  }
 }

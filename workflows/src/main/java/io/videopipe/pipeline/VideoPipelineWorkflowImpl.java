@@ -239,7 +239,7 @@ public class VideoPipelineWorkflowImpl implements VideoPipelineWorkflow {
                         jobId,
                         audio.audioUri(),
                         transcript.transcriptUri(),
-                        audio.media() == null ? audio.audioDurationSec() : audio.media().durationSec(),
+                        audio.media() == null ? audio.audioDurationSec() : audio.media().expectedAudioSec(),
                         highlights.highlights(),
                         request.highlights())),
             QaReport::computeSec);

@@ -1,0 +1,145 @@
+package io.videopipe.worker;
+
+import io.temporal.worker.Worker;
+import io.temporal.worker.WorkerFactory;
+import io.temporal.worker.WorkerOptions;
+import io.videopipe.audio.AudioActivitiesImpl;
+import io.videopipe.audio.AudioSettings;
+import io.videopipe.cleanup.CleanupActivitiesImpl;
+import io.videopipe.config.VideoPipeProperties;
+import io.videopipe.cost.CostActivitiesImpl;
+import io.videopipe.download.DownloadActivitiesImpl;
+import io.videopipe.download.DownloadSettings;
+import io.videopipe.highlight.HighlightActivitiesImpl;
+import io.videopipe.loudness.LoudnessMeter;
+import io.videopipe.pipeline.PipelineTimeouts;
+import io.videopipe.pipeline.VideoPipelineWorkflow;
+import io.videopipe.pipeline.VideoPipelineWorkflowImpl;
+import io.videopipe.qa.QaActivitiesImpl;
+import io.videopipe.cost.Prices;
+import io.videopipe.route.Engine;
+import io.videopipe.route.RouteActivitiesImpl;
+import io.videopipe.storage.Storage;
+import io.videopipe.transcribe.TranscribeActivitiesImpl;
+import io.videopipe.transcribe.TranscriptStore;
+import io.videopipe.transcribe.TranscriptionEngine;
+import io.videopipe.transcribe.TranscriptionEngine.Availability;
+import io.videopipe.transcribe.VoskEngine;
+import io.videopipe.transcribe.VoskModelLocator;
+import java.nio.file.Path;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Profile;
+
+/**
+ * The CPU worker: polls the CPU queue for the workflow itself and every CPU step (download, extract audio, route facts,
+ * local transcription, highlights, QA, cost, cleanup).
+ */
+@Configuration(proxyBeanMethods = false)
+@Profile({"local", "cpu-worker"})
+public class CpuWorkerConfiguration {
+  private static final Logger log = LoggerFactory.getLogger(CpuWorkerConfiguration.class);
+
+  @Bean(destroyMethod = "close")
+  VoskEngine voskEngine(VideoPipeProperties props) {
+    VideoPipeProperties.Local local = props.engines().local();
+    VoskModelLocator locator =
+        new VoskModelLocator(
+            local.modelDir().isBlank() ? null : Path.of(local.modelDir()),
+            local.cacheDir().isBlank() ? VoskModelLocator.defaultCacheDir() : Path.of(local.cacheDir()));
+    int threads = local.threads() > 0 ? local.threads() : Runtime.getRuntime().availableProcessors();
+    VoskEngine engine =
+        new VoskEngine(locator, new VoskEngine.Settings(threads, VoskEngine.Settings.DEFAULT_CHUNK_TARGET_SEC));
+    // Loading the model takes seconds: do it now, in the background, rather than in the first job.
+    Thread preload =
+        new Thread(
+            () -> {
+              try {
+                engine.loadModel();
+              } catch (Exception e) {
+                log.warn("local engine: model not loaded at start-up ({}); the first job will retry", e.getMessage());
+              } 
+            },
+            "vosk-preload");
+    preload.setDaemon(true);
+    preload.start();
+    return engine;
+  }
+
+  @Bean
+  Worker cpuWorker(
+      WorkerFactory factory,
+      VideoPipeProperties props,
+      Storage storage,
+      TranscriptStore transcripts,
+      VoskEngine vosk) {
+    Worker worker =
+        factory.newWorker(
+            props.queues().cpu(),
+            WorkerOptions.newBuilder()
+                .setMaxConcurrentActivityExecutionSize(props.workers().cpuActivitySlots())
+                .setMaxConcurrentWorkflowTaskExecutionSize(props.workers().workflowSlots())
+                .build());
+    PipelineTimeouts timeouts = PipelineTimeouts.defaults();
+    worker.registerWorkflowImplementationFactory(
+        VideoPipelineWorkflow.class, () -> new VideoPipelineWorkflowImpl(timeouts));
+
+    Map<Engine, TranscriptionEngine> cpuEngines = new EnumMap<>(Engine.class);
+    if (props.engines().local().enabled()) {
+      cpuEngines.put(Engine.LOCAL, vosk);
+    }
+    LoudnessMeter loudness = new LoudnessMeter();
+    Prices prices = Prices.defaults();
+    worker.registerActivitiesImplementations(
+        new DownloadActivitiesImpl(storage, downloadSettings(props)),
+        new AudioActivitiesImpl(storage, new AudioSettings(workDir(props, "audio"), AudioSettings.defaults().progressEvery())),
+        new RouteActivitiesImpl(routeAvailability(props, cpuEngines), prices, vosk.settings().threads()),
+        new TranscribeActivitiesImpl(storage, transcripts, cpuEngines),
+        new HighlightActivitiesImpl(storage, transcripts, loudness),
+        new QaActivitiesImpl(storage, transcripts, loudness),
+        new CostActivitiesImpl(storage),
+        new CleanupActivitiesImpl(storage));
+    log.info("CPU worker polls task queue '{}' ({} activity slots)", props.queues().cpu(), props.workers().cpuActivitySlots());
+    return worker;
+  }
+
+  static DownloadSettings downloadSettings(VideoPipeProperties props) {
+    VideoPipeProperties.Download d = props.download();
+    return DownloadSettings.deployed()
+        .withMaxBytes(d.maxBytes())
+        .withAllowLocalFiles(d.allowLocalFiles())
+        .withAllowPlainHttp(d.allowPlainHttp())
+        .withStagingDir(workDir(props, "download"))
+        .withConnectTimeout(d.connectTimeout())
+        .withReadTimeout(d.readTimeout());
+  }
+
+  static Path workDir(VideoPipeProperties props, String name) {
+    return Path.of(props.storage().workDir()).resolve(name).toAbsolutePath().normalize();
+  }
+
+  /**
+   * CPU engines answer for themselves. The GPU engine runs elsewhere: on the embedded server it counts as available
+   * when a Parakeet model directory is configured (a real server's poller check comes with the full routing policy).
+   */
+  static Map<Engine, Supplier<Availability>> routeAvailability(
+      VideoPipeProperties props, Map<Engine, TranscriptionEngine> cpuEngines) {
+    Map<Engine, Supplier<Availability>> availability = new EnumMap<>(Engine.class);
+    cpuEngines.forEach((engine, impl) -> availability.put(engine, impl::availability));
+    String parakeetDir = props.engines().parakeet().modelDir();
+    availability.put(
+        Engine.PARAKEET,
+        () ->
+            parakeetDir.isBlank()
+                ? new Availability(false, "no GPU engine configured (PARAKEET_MODEL_DIR is not set)")
+                : new Availability(true, "Parakeet model configured at " + parakeetDir));
+    availability.putIfAbsent(
+        Engine.DEEPGRAM, () -> new Availability(false, "no Deepgram engine on this worker (DEEPGRAM_API_KEY is not set)"));
+    return availability;
+  }
+}

@@ -1,0 +1,107 @@
+package io.videopipe.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.videopipe.testing.LocalRole;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The main job end to end: the committed sample through the embedded server, real FFmpeg and real Vosk. */
+class ProcessCommandTest {
+  static final Path SAMPLE = Path.of("..", "samples", "talk.mp4").toAbsolutePath().normalize();
+
+  @TempDir static Path dir;
+
+  record Run(int exitCode, JsonNode json, String stderr) {}
+
+  static Run process(String... args) throws Exception {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int code =
+        ProcessCommand.run(
+            ProcessCommand.Options.parse(args),
+            LocalRole.context(),
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8));
+    String stdout = out.toString(StandardCharsets.UTF_8);
+    return new Run(code, new ObjectMapper().readTree(stdout), err.toString(StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void processesTheSampleEndToEndAndPrintsTheJsonContract() throws Exception {
+    Path out = dir.resolve("out");
+
+    Run run = process(SAMPLE.toString(), "--out", out.toString(), "--job-id", "sample-e2e");
+
+    JsonNode j = run.json();
+    assertThat(run.exitCode()).as(run.stderr() + j.toPrettyString()).isZero();
+    assertThat(j.path("jobId").asText()).isEqualTo("sample-e2e");
+    assertThat(j.path("status").asText()).isEqualTo("COMPLETED");
+    assertThat(run.stderr()).contains("transcribe", "COMPLETED");
+
+    JsonNode source = j.path("source");
+    assertThat(source.path("uri").asText()).endsWith("talk.mp4");
+    assertThat(source.path("durationSec").asDouble()).isBetween(65.5, 67.5);
+    assertThat(source.path("sha256").asText()).hasSize(64);
+    assertThat(source.path("video").get(0).path("codec").asText()).isEqualTo("h264");
+    assertThat(source.path("video").get(0).path("width").asInt()).isEqualTo(426);
+    assertThat(source.path("audio").get(0).path("codec").asText()).isEqualTo("aac");
+    assertThat(source.path("audio").get(0).path("channels").asInt()).isEqualTo(2);
+
+    JsonNode t = j.path("transcription");
+    assertThat(t.path("engine").asText()).isEqualTo("local");
+    assertThat(t.path("fallbacks")).isEmpty();
+    assertThat(t.path("words").asInt()).isGreaterThan(120);
+    String text = t.path("text").asText();
+    assertThat(text).contains("pipeline", "workflow", "transcript", "highlights");
+    for (String format : List.of("json", "srt", "vtt", "txt")) {
+      Path artifact = Path.of(t.path("artifacts").path(format).asText());
+      assertThat(artifact).as(format).exists().startsWith(out);
+      assertThat(Files.size(artifact)).as(format).isPositive();
+    }
+    assertThat(Files.readString(Path.of(t.path("artifacts").path("vtt").asText()))).startsWith("WEBVTT");
+
+    JsonNode highlights = j.path("highlights");
+    assertThat(highlights.size()).isBetween(1, 5);
+    List<double[]> spans = new ArrayList<>();
+    for (JsonNode h : highlights) {
+      double start = h.path("startSec").asDouble();
+      double end = h.path("endSec").asDouble();
+      assertThat(end - start).isBetween(15.0, 60.0);
+      assertThat(h.path("text").asText()).isNotBlank();
+      assertThat(h.path("score").asDouble()).isBetween(0.0, 1.0);
+      for (double[] other : spans) {
+        assertThat(end <= other[0] || start >= other[1]).as("highlights overlap").isTrue();
+      }
+      spans.add(new double[] {start, end});
+    }
+
+    JsonNode qa = j.path("qa");
+    assertThat(qa.path("passed").asBoolean()).as(qa.toPrettyString()).isTrue();
+    assertThat(qa.path("checks").size()).isGreaterThanOrEqualTo(5);
+    assertThat(qa.toString()).contains("LUFS");
+
+    JsonNode cost = j.path("cost");
+    assertThat(cost.path("totalUsd").asDouble()).isPositive().isLessThan(0.05);
+    assertThat(cost.path("lines").size()).isGreaterThanOrEqualTo(5);
+
+    JsonNode timings = j.path("timings");
+    assertThat(timings.path("totalSec").asDouble()).isPositive();
+    for (String step : List.of("download", "extract_audio", "route", "transcribe", "highlight", "qa", "cost")) {
+      assertThat(timings.path("steps").has(step)).as("timing of " + step + " in " + timings).isTrue();
+    }
+    assertThat(j.has("error")).isFalse();
+    // The downloaded copy of the source is an intermediate: gone after success unless --keep-source.
+    assertThat(out.resolve("source")).doesNotExist();
+    assertThat(out.resolve("audio/audio.wav")).exists();
+  }
+}
