@@ -1,13 +1,9 @@
 package io.videopipe.cost;
 
-import com.fasterxml.jackson.core.StreamWriteFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.temporal.failure.ApplicationFailure;
 import io.videopipe.pipeline.ErrorTypes;
 import io.videopipe.pipeline.JobPaths;
-import io.videopipe.storage.PendingWrite;
+import io.videopipe.storage.JsonArtifacts;
 import io.videopipe.storage.Storage;
 import java.io.IOException;
 import java.net.URI;
@@ -17,11 +13,6 @@ import java.util.List;
 public final class CostActivitiesImpl implements CostActivities {
   static final String FILE = "cost.json";
 
-  private static final ObjectMapper JSON =
-      JsonMapper.builder()
-          .enable(SerializationFeature.INDENT_OUTPUT)
-          .disable(StreamWriteFeature.AUTO_CLOSE_TARGET)
-          .build();
 
   private final Storage storage;
   private final CostModel model;
@@ -64,9 +55,8 @@ public final class CostActivitiesImpl implements CostActivities {
             model.prices(),
             model.assumptions(),
             lines);
-    try (PendingWrite w = storage.create(uri)) {
-      JSON.writeValue(w.stream(), doc);
-      w.commit();
+    try {
+      JsonArtifacts.write(storage, uri, doc);
     } catch (IOException e) {
       throw ApplicationFailure.newFailureWithCause("cannot write " + uri + ": " + e.getMessage(), ErrorTypes.TRANSIENT, e);
     }

@@ -1,17 +1,13 @@
 package io.videopipe.highlight;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.StreamWriteFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.temporal.failure.ApplicationFailure;
 import io.videopipe.loudness.Loudness;
 import io.videopipe.loudness.LoudnessMeter;
 import io.videopipe.pipeline.ErrorTypes;
 import io.videopipe.pipeline.JobPaths;
 import io.videopipe.storage.LocalFile;
-import io.videopipe.storage.PendingWrite;
+import io.videopipe.storage.JsonArtifacts;
 import io.videopipe.storage.Storage;
 import io.videopipe.transcribe.Transcript;
 import io.videopipe.transcribe.TranscriptStore;
@@ -27,12 +23,6 @@ import java.util.List;
 public final class HighlightActivitiesImpl implements HighlightActivities {
   static final String FILE = "highlights.json";
 
-  // the PendingWrite owns its stream: commit() publishes it, so Jackson must not close it first
-  private static final ObjectMapper JSON =
-      JsonMapper.builder()
-          .enable(SerializationFeature.INDENT_OUTPUT)
-          .disable(StreamWriteFeature.AUTO_CLOSE_TARGET)
-          .build();
 
   private final Storage storage;
   private final TranscriptStore transcripts;
@@ -97,10 +87,7 @@ public final class HighlightActivitiesImpl implements HighlightActivities {
               loudness == null ? null : loudness.integratedLufs(),
               selection.note(),
               selection.highlights());
-      try (PendingWrite w = storage.create(uri)) {
-        JSON.writeValue(w.stream(), doc);
-        w.commit();
-      }
+      JsonArtifacts.write(storage, uri, doc);
       return new HighlightSet(uri.toString(), selection.highlights(), (System.nanoTime() - started) / 1e9);
     } catch (FileNotFoundException e) {
       throw ApplicationFailure.newNonRetryableFailureWithCause(

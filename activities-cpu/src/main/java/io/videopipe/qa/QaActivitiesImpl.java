@@ -1,10 +1,6 @@
 package io.videopipe.qa;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.StreamWriteFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.temporal.failure.ApplicationFailure;
 import io.videopipe.highlight.Highlight;
 import io.videopipe.highlight.HighlightOptions;
@@ -13,7 +9,7 @@ import io.videopipe.loudness.LoudnessMeter;
 import io.videopipe.pipeline.ErrorTypes;
 import io.videopipe.pipeline.JobPaths;
 import io.videopipe.storage.LocalFile;
-import io.videopipe.storage.PendingWrite;
+import io.videopipe.storage.JsonArtifacts;
 import io.videopipe.storage.Storage;
 import io.videopipe.transcribe.Transcript;
 import io.videopipe.transcribe.TranscriptStore;
@@ -61,11 +57,6 @@ public final class QaActivitiesImpl implements QaActivities {
   /** Tolerance for comparing times that went through float arithmetic. */
   private static final double EPS = 1e-6;
 
-  private static final ObjectMapper JSON =
-      JsonMapper.builder()
-          .enable(SerializationFeature.INDENT_OUTPUT)
-          .disable(StreamWriteFeature.AUTO_CLOSE_TARGET)
-          .build();
 
   /**
    * Thresholds of the checks.
@@ -166,10 +157,7 @@ public final class QaActivitiesImpl implements QaActivities {
               loudness == null ? null : loudness.durationSec(),
               request.expectedAudioSec(),
               checks);
-      try (PendingWrite w = storage.create(uri)) {
-        JSON.writeValue(w.stream(), doc);
-        w.commit();
-      }
+      JsonArtifacts.write(storage, uri, doc);
       return new QaReport(passed, checks, uri.toString(), (System.nanoTime() - started) / 1e9);
     } catch (IOException e) {
       throw ApplicationFailure.newFailureWithCause("QA failed: " + e.getMessage(), ErrorTypes.TRANSIENT, e);

@@ -1,18 +1,13 @@
 package io.videopipe.transcribe;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import io.videopipe.pipeline.JobPaths;
 import io.videopipe.pipeline.TranscriptionSummary;
 import io.videopipe.route.Engine;
+import io.videopipe.storage.JsonArtifacts;
 import io.videopipe.storage.PendingWrite;
 import io.videopipe.storage.Storage;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.OutputStreamWriter;
-import java.io.Writer;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -32,11 +27,6 @@ public final class TranscriptStore {
   static final double CUE_MAX_SEC = 6.0;
   static final int CUE_MAX_CHARS = 84;
 
-  private static final ObjectMapper JSON =
-      new ObjectMapper()
-          .enable(SerializationFeature.INDENT_OUTPUT)
-          .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
-
   private final Storage storage;
 
   public TranscriptStore(Storage storage) {
@@ -48,7 +38,7 @@ public final class TranscriptStore {
       throws IOException {
     Map<String, String> artifacts = new LinkedHashMap<>();
     URI json = storage.jobUri(jobId, JobPaths.TRANSCRIPT + "transcript.json");
-    writeObject(json, out -> JSON.writeValue(out, transcript));
+    JsonArtifacts.write(storage, json, transcript);
     artifacts.put("json", json.toString());
     List<Cue> cues = cues(transcript.words());
     for (String format : List.of("srt", "vtt", "txt")) {
@@ -79,9 +69,7 @@ public final class TranscriptStore {
   }
 
   public Transcript read(URI transcriptJson) throws IOException {
-    try (InputStream in = storage.openRead(transcriptJson)) {
-      return JSON.readValue(in, Transcript.class);
-    }
+    return JsonArtifacts.read(storage, transcriptJson, Transcript.class);
   }
 
   private interface Body {
