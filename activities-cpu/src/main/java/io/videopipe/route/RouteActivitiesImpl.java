@@ -30,7 +30,8 @@ public final class RouteActivitiesImpl implements RouteActivities {
    * @param localThreads cores the local engine uses in parallel (it finishes sooner, it costs the same)
    */
   public RouteActivitiesImpl(Map<Engine, Supplier<Availability>> availability, Prices prices, int localThreads) {
-    this.availability = new EnumMap<>(availability);
+    this.availability = new EnumMap<>(Engine.class);
+    this.availability.putAll(availability);
     this.prices = prices;
     this.localThreads = Math.max(1, localThreads);
   }
