@@ -78,8 +78,11 @@ public class JobService {
     WorkflowExecutionStatus status = executionStatus(jobId);
     if (status == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING) {
       Progress p = client.newWorkflowStub(VideoPipelineWorkflow.class, jobId).progress();
-      return new JobView(
-          jobId, p.status(), p.step().name(), p.percent(), p.engine(), p.priority(), p.detail(), null, null);
+      // The workflow reports its end a moment before the execution closes: then the result is about to exist.
+      if (p.status() == JobStatus.RUNNING) {
+        return new JobView(
+            jobId, p.status(), p.step().name(), p.percent(), p.engine(), p.priority(), p.detail(), null, null);
+      }
     }
     JobResult result = awaitResult(jobId);
     String engine = result.transcription() == null ? null : result.transcription().engine();
