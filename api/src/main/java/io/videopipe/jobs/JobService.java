@@ -27,10 +27,12 @@ import java.time.format.DateTimeFormatter;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
+import org.springframework.context.annotation.Profile;
 import org.springframework.stereotype.Service;
 
 /** Starts jobs and reads their state: the one place the REST API and the process command talk to Temporal. */
 @Service
+@Profile({"local", "api"})
 public class JobService {
   private static final Pattern JOB_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
   private static final DateTimeFormatter ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");

@@ -52,7 +52,7 @@ public class DevServer implements SmartLifecycle {
   private void registerSearchAttributes() {
     OperatorServiceStubs operator =
         OperatorServiceStubs.newServiceStubs(
-            OperatorServiceStubsOptions.newBuilder().setTarget("127.0.0.1:" + port).build());
+            OperatorServiceStubsOptions.newBuilder().setTarget("127.0.0.1:" + port).validateAndBuildWithDefaults());
     try {
       operator
           .blockingStub()
