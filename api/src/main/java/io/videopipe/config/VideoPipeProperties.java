@@ -61,11 +61,48 @@ public record VideoPipeProperties(
       @DefaultValue("") String cacheDir,
       @DefaultValue("0") int threads) {}
 
-  /** @param modelDir directory of the Parakeet-TDT ONNX export ({@code PARAKEET_MODEL_DIR}) */
-  public record Parakeet(@DefaultValue("") String modelDir, @DefaultValue("0") int deviceId) {}
+  /**
+   * @param modelDir directory of the Parakeet-TDT ONNX export ({@code PARAKEET_MODEL_DIR})
+   * @param deviceId CUDA device; without CUDA the CPU execution provider runs
+   * @param int8 load the int8 files (for CPU; slow on CUDA)
+   * @param intraOpThreads ONNX Runtime CPU threads per session, 0 for its default
+   * @param maxSegmentSec longest speech segment cut by the VAD
+   * @param batchSize segments per encoder run
+   */
+  public record Parakeet(
+      @DefaultValue("") String modelDir,
+      @DefaultValue("0") int deviceId,
+      @DefaultValue("false") boolean int8,
+      @DefaultValue("0") int intraOpThreads,
+      @DefaultValue("20") double maxSegmentSec,
+      @DefaultValue("8") int batchSize) {}
 
-  /** The API key is read from the environment ({@code DEEPGRAM_API_KEY}) by the worker, never from here. */
-  public record Deepgram(@DefaultValue("https://api.deepgram.com") String baseUrl, @DefaultValue("nova-3") String model) {}
+  /**
+   * Deepgram on the CPU worker; the engine exists only when {@code apiKey} is set.
+   *
+   * @param apiKey bound from the environment ({@code DEEPGRAM_API_KEY}, see application.yml) on the worker; never job
+   *     input, never printed by {@link #toString()}
+   * @param maxConcurrentRequests requests in flight at once from one worker (Deepgram allows 100 per project)
+   * @param signedUrl send {@code gs://} audio as a signed URL instead of uploading it
+   * @param diarize ask for speaker labels; unset leaves Deepgram's default
+   */
+  public record Deepgram(
+      @DefaultValue("https://api.deepgram.com") String baseUrl,
+      @DefaultValue("nova-3") String model,
+      @DefaultValue("") String apiKey,
+      @DefaultValue("20") int maxConcurrentRequests,
+      @DefaultValue("10s") Duration connectTimeout,
+      @DefaultValue("5m") Duration readTimeout,
+      @DefaultValue("true") boolean signedUrl,
+      Boolean diarize) {
+    @Override
+    public String toString() {
+      return "Deepgram[baseUrl=" + baseUrl + ", model=" + model + ", apiKey="
+          + (apiKey == null || apiKey.isBlank() ? "(not set)" : "(set)") + ", maxConcurrentRequests="
+          + maxConcurrentRequests + ", connectTimeout=" + connectTimeout + ", readTimeout=" + readTimeout
+          + ", signedUrl=" + signedUrl + ", diarize=" + diarize + "]";
+    }
+  }
 
   /**
    * @param cpuActivitySlots concurrent activities on one CPU worker

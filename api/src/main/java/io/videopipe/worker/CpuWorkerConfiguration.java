@@ -1,5 +1,7 @@
 package io.videopipe.worker;
 
+import com.google.cloud.storage.StorageOptions;
+import io.temporal.client.WorkflowClient;
 import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactory;
 import io.temporal.worker.WorkerOptions;
@@ -7,6 +9,10 @@ import io.videopipe.audio.AudioActivitiesImpl;
 import io.videopipe.audio.AudioSettings;
 import io.videopipe.cleanup.CleanupActivitiesImpl;
 import io.videopipe.config.VideoPipeProperties;
+import io.videopipe.deepgram.AudioUrlSigner;
+import io.videopipe.deepgram.DeepgramEngine;
+import io.videopipe.deepgram.DeepgramSettings;
+import io.videopipe.deepgram.GcsUrlSigner;
 import io.videopipe.cost.CostActivitiesImpl;
 import io.videopipe.download.DownloadActivitiesImpl;
 import io.videopipe.download.DownloadSettings;
@@ -19,7 +25,9 @@ import io.videopipe.qa.QaActivitiesImpl;
 import io.videopipe.cost.Prices;
 import io.videopipe.route.Engine;
 import io.videopipe.route.RouteActivitiesImpl;
+import io.videopipe.storage.GcsStorage;
 import io.videopipe.storage.Storage;
+import io.videopipe.temporal.EmbeddedTemporal;
 import io.videopipe.transcribe.TranscribeActivitiesImpl;
 import io.videopipe.transcribe.TranscriptStore;
 import io.videopipe.transcribe.TranscriptionEngine;
@@ -27,14 +35,20 @@ import io.videopipe.transcribe.TranscriptionEngine.Availability;
 import io.videopipe.transcribe.VoskEngine;
 import io.videopipe.transcribe.VoskModelLocator;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Condition;
+import org.springframework.context.annotation.ConditionContext;
+import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Profile;
+import org.springframework.core.type.AnnotatedTypeMetadata;
 
 /**
  * The CPU worker: polls the CPU queue for the workflow itself and every CPU step (download, extract audio, route facts,
@@ -71,13 +85,44 @@ public class CpuWorkerConfiguration {
     return engine;
   }
 
+  /** Deepgram, only when the worker has a key (DEEPGRAM_API_KEY); the key stays in this bean. */
+  @Bean(destroyMethod = "close")
+  @Conditional(DeepgramKeySet.class)
+  DeepgramEngine deepgramEngine(VideoPipeProperties props, Storage storage) {
+    VideoPipeProperties.Deepgram d = props.engines().deepgram();
+    DeepgramSettings settings =
+        DeepgramSettings.defaults(d.baseUrl(), d.apiKey())
+            .withModel(d.model())
+            .withDiarize(d.diarize())
+            .withMaxConcurrentRequests(d.maxConcurrentRequests())
+            .withTimeouts(d.connectTimeout(), d.readTimeout());
+    AudioUrlSigner signer =
+        d.signedUrl() && storage instanceof GcsStorage
+            ? new GcsUrlSigner(StorageOptions.getDefaultInstance().getService())
+            : null;
+    log.info("Deepgram engine on: {} (signed URLs for gs:// audio: {})", settings, signer != null);
+    return new DeepgramEngine(settings, signer);
+  }
+
+  /** True when {@code videopipe.engines.deepgram.api-key} (DEEPGRAM_API_KEY) is set and not blank. */
+  static final class DeepgramKeySet implements Condition {
+    @Override
+    public boolean matches(ConditionContext context, AnnotatedTypeMetadata metadata) {
+      String key = context.getEnvironment().getProperty("videopipe.engines.deepgram.api-key", "");
+      return !key.isBlank();
+    }
+  }
+
   @Bean
   Worker cpuWorker(
       WorkerFactory factory,
       VideoPipeProperties props,
       Storage storage,
       TranscriptStore transcripts,
-      VoskEngine vosk) {
+      VoskEngine vosk,
+      ObjectProvider<DeepgramEngine> deepgram,
+      WorkflowClient client,
+      ObjectProvider<EmbeddedTemporal> embedded) {
     Worker worker =
         factory.newWorker(
             props.queues().cpu(),
@@ -93,12 +138,21 @@ public class CpuWorkerConfiguration {
     if (props.engines().local().enabled()) {
       cpuEngines.put(Engine.LOCAL, vosk);
     }
+    deepgram.ifAvailable(engine -> cpuEngines.put(Engine.DEEPGRAM, engine));
+    Supplier<Availability> gpu =
+        embedded.getIfAvailable() != null
+            ? parakeetFromConfiguration(props)
+            : new GpuPollers(
+                () -> client.getWorkflowServiceStubs().blockingStub(),
+                client.getOptions().getNamespace(),
+                props.queues().gpu(),
+                Clock.systemUTC());
     LoudnessMeter loudness = new LoudnessMeter();
     Prices prices = Prices.defaults();
     worker.registerActivitiesImplementations(
         new DownloadActivitiesImpl(storage, downloadSettings(props)),
         new AudioActivitiesImpl(storage, new AudioSettings(workDir(props, "audio"), AudioSettings.defaults().progressEvery())),
-        new RouteActivitiesImpl(routeAvailability(props, cpuEngines), prices, vosk.settings().threads()),
+        new RouteActivitiesImpl(routeAvailability(cpuEngines, gpu), prices, vosk.settings().threads()),
         new TranscribeActivitiesImpl(storage, transcripts, cpuEngines),
         new HighlightActivitiesImpl(storage, transcripts, loudness),
         new QaActivitiesImpl(storage, transcripts, loudness),
@@ -123,23 +177,28 @@ public class CpuWorkerConfiguration {
     return Path.of(props.storage().workDir()).resolve(name).toAbsolutePath().normalize();
   }
 
-  /**
-   * CPU engines answer for themselves. The GPU engine runs elsewhere: on the embedded server it counts as available
-   * when a Parakeet model directory is configured (a real server's poller check comes with the full routing policy).
-   */
+  /** CPU engines answer for themselves; the GPU engine runs elsewhere, so {@code gpu} answers for it. */
   static Map<Engine, Supplier<Availability>> routeAvailability(
-      VideoPipeProperties props, Map<Engine, TranscriptionEngine> cpuEngines) {
+      Map<Engine, TranscriptionEngine> cpuEngines, Supplier<Availability> gpu) {
     Map<Engine, Supplier<Availability>> availability = new EnumMap<>(Engine.class);
     cpuEngines.forEach((engine, impl) -> availability.put(engine, impl::availability));
-    String parakeetDir = props.engines().parakeet().modelDir();
-    availability.put(
-        Engine.PARAKEET,
-        () ->
-            parakeetDir.isBlank()
-                ? new Availability(false, "no GPU engine configured (PARAKEET_MODEL_DIR is not set)")
-                : new Availability(true, "Parakeet model configured at " + parakeetDir));
+    availability.put(Engine.PARAKEET, gpu);
     availability.putIfAbsent(
         Engine.DEEPGRAM, () -> new Availability(false, "no Deepgram engine on this worker (DEEPGRAM_API_KEY is not set)"));
     return availability;
+  }
+
+  /**
+   * The embedded test server has no DescribeTaskQueue, so it cannot tell whether a GPU worker polls: there PARAKEET
+   * counts as available when a Parakeet model directory is configured.
+   */
+  static Supplier<Availability> parakeetFromConfiguration(VideoPipeProperties props) {
+    String parakeetDir = props.engines().parakeet().modelDir();
+    return () ->
+        parakeetDir.isBlank()
+            ? new Availability(false, "no GPU engine configured (PARAKEET_MODEL_DIR is not set; the embedded Temporal"
+                + " server cannot report GPU pollers)")
+            : new Availability(true, "Parakeet model configured at " + parakeetDir
+                + " (embedded Temporal server: from configuration, not from GPU pollers)");
   }
 }

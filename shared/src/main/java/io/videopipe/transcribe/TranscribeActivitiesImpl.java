@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.Optional;
 import javax.sound.sampled.UnsupportedAudioFileException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -66,8 +67,14 @@ public class TranscribeActivitiesImpl implements TranscribeActivities {
       context.heartbeat(0.0);
       Transcript transcript;
       long started = System.nanoTime();
-      try (LocalFile audio = storage.localFile(URI.create(request.audioUri()))) {
-        transcript = engine.transcribe(audio.path(), request.language(), context::heartbeat);
+      URI audioUri = URI.create(request.audioUri());
+      Optional<Transcript> remote = engine.transcribeRemote(audioUri, request.language(), context::heartbeat);
+      if (remote.isPresent()) {
+        transcript = remote.get();
+      } else {
+        try (LocalFile audio = storage.localFile(audioUri)) {
+          transcript = engine.transcribe(audio.path(), request.language(), context::heartbeat);
+        }
       }
       double computeSec = (System.nanoTime() - started) / 1e9;
       TranscriptionOutcome outcome;

@@ -65,7 +65,8 @@ public final class TranscriptStore {
         transcript.durationSec(),
         transcript.meanConfidence(),
         preview,
-        computeSec);
+        computeSec,
+        transcript.metadata());
   }
 
   public Transcript read(URI transcriptJson) throws IOException {

@@ -14,6 +14,8 @@ import io.videopipe.route.EngineMode;
  * @param keepSource keep the downloaded copy of the source after a successful run
  * @param requestedBy who asked for the job (shown in the memo)
  * @param queues task queue names; null means the defaults
+ * @param budgetUsd the most the job may spend on transcription, in US dollars; null for no limit (see {@link
+ *     io.videopipe.route.RoutePolicy})
  */
 public record JobRequest(
     String sourceUri,
@@ -23,7 +25,8 @@ public record JobRequest(
     HighlightOptions highlights,
     boolean keepSource,
     String requestedBy,
-    TaskQueues queues) {
+    TaskQueues queues,
+    Double budgetUsd) {
 
   public static final int DEFAULT_PRIORITY = 3;
 
@@ -39,6 +42,22 @@ public record JobRequest(
     language = language == null || language.isBlank() ? "en" : language;
     highlights = highlights == null ? HighlightOptions.defaults() : highlights;
     queues = queues == null ? TaskQueues.defaults() : queues;
+    if (budgetUsd != null && (budgetUsd.isNaN() || budgetUsd < 0)) {
+      throw new IllegalArgumentException("budgetUsd must be >= 0, was " + budgetUsd);
+    }
+  }
+
+  /** A request without a budget. */
+  public JobRequest(
+      String sourceUri,
+      EngineMode engine,
+      int priority,
+      String language,
+      HighlightOptions highlights,
+      boolean keepSource,
+      String requestedBy,
+      TaskQueues queues) {
+    this(sourceUri, engine, priority, language, highlights, keepSource, requestedBy, queues, null);
   }
 
   public static JobRequest of(String sourceUri) {
@@ -46,14 +65,18 @@ public record JobRequest(
   }
 
   public JobRequest withEngine(EngineMode mode) {
-    return new JobRequest(sourceUri, mode, priority, language, highlights, keepSource, requestedBy, queues);
+    return new JobRequest(sourceUri, mode, priority, language, highlights, keepSource, requestedBy, queues, budgetUsd);
   }
 
   public JobRequest withPriority(int p) {
-    return new JobRequest(sourceUri, engine, p, language, highlights, keepSource, requestedBy, queues);
+    return new JobRequest(sourceUri, engine, p, language, highlights, keepSource, requestedBy, queues, budgetUsd);
   }
 
   public JobRequest withQueues(TaskQueues q) {
-    return new JobRequest(sourceUri, engine, priority, language, highlights, keepSource, requestedBy, q);
+    return new JobRequest(sourceUri, engine, priority, language, highlights, keepSource, requestedBy, q, budgetUsd);
+  }
+
+  public JobRequest withBudgetUsd(Double usd) {
+    return new JobRequest(sourceUri, engine, priority, language, highlights, keepSource, requestedBy, queues, usd);
   }
 }

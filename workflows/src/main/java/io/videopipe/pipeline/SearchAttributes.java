@@ -14,8 +14,10 @@ public final class SearchAttributes {
   public static final SearchAttributeKey<Long> PRIORITY = SearchAttributeKey.forLong("VpPriority");
   public static final SearchAttributeKey<Double> COST_USD = SearchAttributeKey.forDouble("VpCostUsd");
   public static final SearchAttributeKey<String> STATUS = SearchAttributeKey.forKeyword("VpStatus");
+  /** The route plan's one-line reason, full-text searchable (e.g. {@code VpRoute = "budget"}). */
+  public static final SearchAttributeKey<String> ROUTE = SearchAttributeKey.forText("VpRoute");
 
-  public static final List<SearchAttributeKey<?>> ALL = List.of(STEP, ENGINE, PRIORITY, COST_USD, STATUS);
+  public static final List<SearchAttributeKey<?>> ALL = List.of(STEP, ENGINE, PRIORITY, COST_USD, STATUS, ROUTE);
 
   /**
    * Name and index type of every attribute above, for registering them on a server before the first job starts:

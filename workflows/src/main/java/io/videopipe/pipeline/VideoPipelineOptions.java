@@ -14,6 +14,8 @@ import java.util.Map;
 public final class VideoPipelineOptions {
   public static final String MEMO_SOURCE = "source";
   public static final String MEMO_REQUESTED_BY = "requestedBy";
+  /** Memo key the workflow sets once it has chosen an engine: the route plan's one-line reason. */
+  public static final String MEMO_ROUTE = "route";
 
   private VideoPipelineOptions() {}
 

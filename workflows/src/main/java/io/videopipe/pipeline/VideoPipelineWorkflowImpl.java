@@ -210,9 +210,11 @@ public class VideoPipelineWorkflowImpl implements VideoPipelineWorkflow {
             () -> stub(RouteActivities.class, options(cpu, timeouts.route(), false, timeouts.maxAttempts()))
                 .gatherFacts(),
             r -> 0);
-    plan = RoutePolicy.plan(request.engine(), audio.audioDurationSec(), priority, facts);
+    plan = RoutePolicy.plan(request.engine(), audio.audioDurationSec(), priority, request.budgetUsd(), facts);
     engine = plan.primary().wireName();
-    Workflow.upsertTypedSearchAttributes(SearchAttributes.ENGINE.valueSet(engine));
+    Workflow.upsertTypedSearchAttributes(
+        SearchAttributes.ENGINE.valueSet(engine), SearchAttributes.ROUTE.valueSet(plan.reason()));
+    Workflow.upsertMemo(Map.of(VideoPipelineOptions.MEMO_ROUTE, plan.reason()));
     log.info("job {} route: {}", jobId, plan.reason());
 
     saga.addCompensation(() -> deleteArtifacts(JobPaths.TRANSCRIPT));

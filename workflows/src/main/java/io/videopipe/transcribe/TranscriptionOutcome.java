@@ -10,6 +10,8 @@ import java.util.Map;
  * @param audioSec seconds of audio transcribed
  * @param textPreview the first {@link io.videopipe.pipeline.TranscriptionSummary#PREVIEW_CHARS} characters of the text
  * @param computeSec time the engine worked
+ * @param engineMetadata what the engine reported for billing and support, e.g. Deepgram's {@code request_id} and
+ *     {@code duration}; empty for offline engines
  */
 public record TranscriptionOutcome(
     Engine engine,
@@ -19,4 +21,21 @@ public record TranscriptionOutcome(
     double audioSec,
     double meanConfidence,
     String textPreview,
-    double computeSec) {}
+    double computeSec,
+    Map<String, String> engineMetadata) {
+  public TranscriptionOutcome {
+    engineMetadata = engineMetadata == null ? Map.of() : Map.copyOf(engineMetadata);
+  }
+
+  public TranscriptionOutcome(
+      Engine engine,
+      String transcriptUri,
+      Map<String, String> artifacts,
+      int words,
+      double audioSec,
+      double meanConfidence,
+      String textPreview,
+      double computeSec) {
+    this(engine, transcriptUri, artifacts, words, audioSec, meanConfidence, textPreview, computeSec, Map.of());
+  }
+}

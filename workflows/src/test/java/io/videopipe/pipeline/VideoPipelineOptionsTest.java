@@ -56,7 +56,8 @@ class VideoPipelineOptionsTest {
             Map.entry("VpEngine", IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD),
             Map.entry("VpPriority", IndexedValueType.INDEXED_VALUE_TYPE_INT),
             Map.entry("VpCostUsd", IndexedValueType.INDEXED_VALUE_TYPE_DOUBLE),
-            Map.entry("VpStatus", IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD));
+            Map.entry("VpStatus", IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD),
+            Map.entry("VpRoute", IndexedValueType.INDEXED_VALUE_TYPE_TEXT));
   }
 
   @Test

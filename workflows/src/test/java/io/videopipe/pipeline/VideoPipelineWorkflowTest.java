@@ -596,6 +596,94 @@ class VideoPipelineWorkflowTest {
   }
 
   @Test
+  void deepgramRejectingTheAudioFallsBackToLocalAndPricesBothAttempts() {
+    facts = facts(false, true, true);
+    doAnswer(inv -> {
+          record();
+          TranscribeRequest r = inv.getArgument(0);
+          if (r.engine() == Engine.DEEPGRAM) {
+            throw ApplicationFailure.newNonRetryableFailure(
+                "Deepgram rejected the audio (HTTP 400: corrupt or unsupported data)", "DeepgramRejected");
+          }
+          return outcome(r);
+        })
+        .when(cpuTranscribe).transcribe(any());
+    start(false);
+
+    VideoPipelineWorkflow wf = startJob("job-dg-rejects", JobRequest.of(SOURCE_URI).withEngine(EngineMode.DEEPGRAM));
+    JobResult result = result(wf);
+
+    assertThat(result.status()).isEqualTo(JobStatus.COMPLETED);
+    assertThat(result.transcription().engine()).isEqualTo("local");
+    assertThat(result.transcription().fallbacks())
+        .containsExactly("deepgram: Deepgram rejected the audio (HTTP 400: corrupt or unsupported data)");
+    assertThat(result.transcription().plan()).isEqualTo("requested: deepgram; est. $0.0215, 30 s; then local");
+    // Non-retryable: one Deepgram attempt, then the next engine.
+    assertThat(calls).filteredOn(c -> c.activity().equals("Transcribe"))
+        .extracting(Call::queue, Call::attempt)
+        .containsExactly(tuple(CPU, 1), tuple(CPU, 1));
+    ArgumentCaptor<CostRequest> costRequest = ArgumentCaptor.forClass(CostRequest.class);
+    verify(cost).computeCost(costRequest.capture());
+    assertThat(costRequest.getValue().steps())
+        .filteredOn(t -> t.step() == Step.TRANSCRIBE)
+        .extracting(StepTiming::queue, StepTiming::engine, StepTiming::succeeded)
+        .containsExactly(tuple(CPU, "deepgram", false), tuple(CPU, "local", true));
+    WorkflowExecutionDescription description = WorkflowStub.fromTyped(wf).describe();
+    assertThat(description.getTypedSearchAttributes().get(SearchAttributes.ENGINE)).isEqualTo("local");
+    assertThat(description.getTypedSearchAttributes().get(SearchAttributes.ROUTE))
+        .isEqualTo(result.transcription().plan());
+    assertThat(description.getMemo(VideoPipelineOptions.MEMO_ROUTE, String.class))
+        .isEqualTo(result.transcription().plan());
+  }
+
+  @Test
+  void deepgramOutageIsRetriedWithItsDelayThenFallsBack() {
+    facts = facts(false, true, true);
+    doAnswer(inv -> {
+          record();
+          TranscribeRequest r = inv.getArgument(0);
+          if (r.engine() == Engine.DEEPGRAM) {
+            throw ApplicationFailure.newFailureWithCauseAndDelay(
+                "Deepgram unavailable after 4 request(s): HTTP 503: try later", "DeepgramUnavailable", null,
+                Duration.ofMillis(200));
+          }
+          return outcome(r);
+        })
+        .when(cpuTranscribe).transcribe(any());
+    start(false);
+
+    JobResult result = result(startJob("job-dg-down", JobRequest.of(SOURCE_URI)));
+
+    assertThat(result.transcription().plan()).startsWith("auto: deepgram (no GPU worker)");
+    assertThat(result.transcription().engine()).isEqualTo("local");
+    assertThat(result.transcription().fallbacks())
+        .containsExactly("deepgram: Deepgram unavailable after 4 request(s): HTTP 503: try later");
+    assertThat(calls).filteredOn(c -> c.activity().equals("Transcribe"))
+        .extracting(Call::attempt)
+        .containsExactly(1, 2, 3, 1);
+    ArgumentCaptor<CostRequest> costRequest = ArgumentCaptor.forClass(CostRequest.class);
+    verify(cost).computeCost(costRequest.capture());
+    assertThat(costRequest.getValue().steps())
+        .filteredOn(t -> t.step() == Step.TRANSCRIBE)
+        .extracting(StepTiming::engine, StepTiming::succeeded)
+        .containsExactly(tuple("deepgram", false), tuple("local", true));
+  }
+
+  @Test
+  void budgetKeepsAnEngineOverItOutOfThePlan() {
+    facts = facts(false, true, true);
+    start(false);
+
+    JobResult result = result(startJob("job-budget", JobRequest.of(SOURCE_URI).withBudgetUsd(0.01)));
+
+    assertThat(result.transcription().engine()).isEqualTo("local");
+    assertThat(result.transcription().fallbacks()).isEmpty();
+    assertThat(result.transcription().plan()).contains("over the $0.0100 budget: deepgram $0.0215");
+    verify(cpuTranscribe).transcribe(new TranscribeRequest("job-budget",
+        "file:///store/jobs/job-budget/audio/audio.wav", Engine.LOCAL, "en"));
+  }
+
+  @Test
   void everyEngineFailingFailsTheJobWithTheLastCause() {
     facts = facts(true, false, true);
     doAnswer(inv -> {

@@ -152,15 +152,108 @@ class RoutePolicyTest {
     assertThat(empty.estimates()).containsExactly(new EngineEstimate(Engine.LOCAL, 0, 0));
   }
 
+  /** One row of the policy table: the inputs and the plan they must give. */
+  record Row(
+      String name,
+      EngineMode mode,
+      double audioSec,
+      int priority,
+      Double budgetUsd,
+      List<EngineOption> facts,
+      Engine primary,
+      List<Engine> fallbacks,
+      String reasonContains) {}
+
+  private static EngineOption slowParakeet() {
+    // A GPU that is busy: slower than Deepgram for this job, still cheaper.
+    return new EngineOption(Engine.PARAKEET, true, 0.002, 0.3, "1 GPU poller, backlog");
+  }
+
+  static List<Row> table() {
+    List<EngineOption> all = List.of(parakeet(true), deepgram(true), local(true));
+    List<EngineOption> noGpu = List.of(parakeet(false), deepgram(true), local(true));
+    List<EngineOption> noKey = List.of(parakeet(true), deepgram(false), local(true));
+    List<EngineOption> localOnly = List.of(parakeet(false), deepgram(false), local(true));
+    List<EngineOption> busyGpu = List.of(slowParakeet(), deepgram(true), local(true));
+    double min45 = 2700;
+    return List.of(
+        // every mode with every engine available
+        new Row("auto, all available", EngineMode.AUTO, FIVE_MINUTES, 3, null, all, Engine.PARAKEET,
+            List.of(Engine.DEEPGRAM, Engine.LOCAL), "auto: parakeet"),
+        new Row("parakeet, all available", EngineMode.PARAKEET, FIVE_MINUTES, 3, null, all, Engine.PARAKEET,
+            List.of(Engine.DEEPGRAM, Engine.LOCAL), "requested: parakeet"),
+        new Row("deepgram, all available", EngineMode.DEEPGRAM, FIVE_MINUTES, 3, null, all, Engine.DEEPGRAM,
+            List.of(Engine.PARAKEET, Engine.LOCAL), "requested: deepgram"),
+        new Row("local, all available", EngineMode.LOCAL, FIVE_MINUTES, 3, null, all, Engine.LOCAL,
+            List.of(Engine.PARAKEET, Engine.DEEPGRAM), "requested: local"),
+        // missing engines
+        new Row("auto, no GPU worker", EngineMode.AUTO, FIVE_MINUTES, 3, null, noGpu, Engine.DEEPGRAM,
+            List.of(Engine.LOCAL), "auto: deepgram (no GPU worker)"),
+        new Row("auto, no Deepgram key", EngineMode.AUTO, FIVE_MINUTES, 3, null, noKey, Engine.PARAKEET,
+            List.of(Engine.LOCAL), "auto: parakeet"),
+        new Row("auto, local only", EngineMode.AUTO, FIVE_MINUTES, 3, null, localOnly, Engine.LOCAL, List.of(),
+            "auto: local (no GPU worker, no Deepgram key)"),
+        new Row("deepgram without key is tried, then falls back", EngineMode.DEEPGRAM, FIVE_MINUTES, 3, null, noKey,
+            Engine.DEEPGRAM, List.of(Engine.PARAKEET, Engine.LOCAL), "not available now: no Deepgram key"),
+        new Row("parakeet without GPU worker is tried, then falls back", EngineMode.PARAKEET, FIVE_MINUTES, 3, null,
+            noGpu, Engine.PARAKEET, List.of(Engine.DEEPGRAM, Engine.LOCAL), "not available now: no GPU worker"),
+        // priorities: 1-2 rank by speed, 3-5 by price
+        new Row("busy GPU, priority 1: fastest", EngineMode.AUTO, FIVE_MINUTES, 1, null, busyGpu, Engine.DEEPGRAM,
+            List.of(Engine.PARAKEET, Engine.LOCAL), "auto (high priority: fastest first): deepgram"),
+        new Row("busy GPU, priority 2: fastest", EngineMode.AUTO, FIVE_MINUTES, 2, null, busyGpu, Engine.DEEPGRAM,
+            List.of(Engine.PARAKEET, Engine.LOCAL), "fastest first"),
+        new Row("busy GPU, priority 3: cheapest", EngineMode.AUTO, FIVE_MINUTES, 3, null, busyGpu, Engine.PARAKEET,
+            List.of(Engine.DEEPGRAM, Engine.LOCAL), "auto: parakeet"),
+        new Row("busy GPU, priority 5: cheapest", EngineMode.AUTO, FIVE_MINUTES, 5, null, busyGpu, Engine.PARAKEET,
+            List.of(Engine.DEEPGRAM, Engine.LOCAL), "auto: parakeet"),
+        // budgets (45 min: parakeet $0.0900, deepgram $0.1935, local $0.0108)
+        new Row("budget above every estimate", EngineMode.AUTO, min45, 3, 1.0, noGpu, Engine.DEEPGRAM,
+            List.of(Engine.LOCAL), "auto: deepgram"),
+        new Row("budget excludes deepgram", EngineMode.AUTO, min45, 3, 0.10, noGpu, Engine.LOCAL, List.of(),
+            "over the $0.1000 budget: deepgram $0.1935"),
+        new Row("budget excludes deepgram as a fallback", EngineMode.AUTO, min45, 3, 0.10, all, Engine.PARAKEET,
+            List.of(Engine.LOCAL), "over the $0.1000 budget: deepgram $0.1935"),
+        new Row("requested deepgram over budget is replaced", EngineMode.DEEPGRAM, min45, 3, 0.10, all,
+            Engine.PARAKEET, List.of(Engine.LOCAL),
+            "requested deepgram replaced by auto: parakeet (requested deepgram is over the budget, $0.1935 > $0.1000"),
+        new Row("budget fits nothing: the cheapest runs", EngineMode.AUTO, min45, 3, 0.001, all, Engine.LOCAL,
+            List.of(), "no engine fits the budget of $0.0010, running the cheapest"),
+        new Row("zero budget fits a zero-length job", EngineMode.AUTO, 0, 3, 0.0, all, Engine.PARAKEET,
+            List.of(Engine.DEEPGRAM, Engine.LOCAL), "auto: parakeet"));
+  }
+
   @Test
-  void samePlanForSameInputAndPriorityDoesNotChangeTheChoice() {
+  void policyTable() {
+    for (Row row : table()) {
+      RoutePlan plan = RoutePolicy.plan(row.mode(), row.audioSec(), row.priority(), row.budgetUsd(),
+          new RouteFacts(row.facts()));
+      assertThat(plan.primary()).as(row.name() + ": primary; " + plan.reason()).isEqualTo(row.primary());
+      assertThat(plan.fallbacks()).as(row.name() + ": fallbacks; " + plan.reason())
+          .containsExactlyElementsOf(row.fallbacks());
+      assertThat(plan.reason()).as(row.name() + ": reason").contains(row.reasonContains());
+      assertThat(plan.estimates()).as(row.name() + ": one estimate per engine of the plan")
+          .extracting(EngineEstimate::engine)
+          .first()
+          .isEqualTo(row.primary());
+      assertThat(plan.estimates()).hasSize(1 + row.fallbacks().size());
+      if (row.budgetUsd() != null && !plan.reason().contains("no engine fits")) {
+        assertThat(plan.estimates()).as(row.name() + ": within budget")
+            .allSatisfy(e -> assertThat(e.estimatedUsd()).isLessThanOrEqualTo(row.budgetUsd()));
+      }
+      // Deterministic: the same inputs give the same plan.
+      assertThat(RoutePolicy.plan(row.mode(), row.audioSec(), row.priority(), row.budgetUsd(),
+          new RouteFacts(row.facts()))).isEqualTo(plan);
+    }
+  }
+
+  @Test
+  void normalAndLowPrioritiesGiveTheSamePlan() {
     RouteFacts facts = facts(parakeet(false), deepgram(true), local(true));
     List<RoutePlan> plans = new ArrayList<>();
-    for (int p = 1; p <= 5; p++) {
+    for (int p = 3; p <= 5; p++) {
       plans.add(RoutePolicy.plan(EngineMode.AUTO, FIVE_MINUTES, p, facts));
     }
     assertThat(plans).allMatch(p -> p.equals(plans.get(0)));
-    assertThat(RoutePolicy.plan(EngineMode.AUTO, FIVE_MINUTES, 3, facts)).isEqualTo(plans.get(0));
   }
 
   @Test
@@ -176,6 +269,10 @@ class RoutePolicyTest {
         .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> RoutePolicy.plan(null, 10, 3, facts)).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> RoutePolicy.plan(EngineMode.AUTO, 10, 3, null))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> RoutePolicy.plan(EngineMode.AUTO, 10, 3, -0.01, facts))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("budget");
+    assertThatThrownBy(() -> RoutePolicy.plan(EngineMode.AUTO, 10, 3, Double.NaN, facts))
         .isInstanceOf(IllegalArgumentException.class);
   }
 }
