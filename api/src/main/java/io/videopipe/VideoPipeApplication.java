@@ -1,6 +1,7 @@
 package io.videopipe;
 
 import io.videopipe.cli.ProcessCommand;
+import io.videopipe.parakeet.ParakeetBenchmark;
 import java.util.Arrays;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.WebApplicationType;
@@ -21,6 +22,7 @@ public class VideoPipeApplication {
     switch (command) {
       case "serve" -> SpringApplication.run(VideoPipeApplication.class, rest);
       case "process" -> System.exit(ProcessCommand.run(rest));
+      case "bench-parakeet" -> System.exit(ParakeetBenchmark.run(rest, System.out, System.err));
       case "help", "--help", "-h" -> System.out.println(usage());
       default -> {
         System.err.println("unknown command '" + command + "'\n" + usage());
@@ -44,6 +46,7 @@ public class VideoPipeApplication {
           videopipe.jar serve [--spring.profiles.active=local|api|cpu-worker|gpu-worker|dev-server] [--server.port=8080]
           videopipe.jar process <path-or-url> [--engine auto|local|parakeet|deepgram] [--out DIR] [--job-id ID]
                                 [--priority 1..5] [--keep-source]
+          videopipe.jar bench-parakeet <model-dir> <audio>   real-time factor of each Parakeet stage
         """;
   }
 }

@@ -1,0 +1,198 @@
+package io.videopipe.parakeet;
+
+import ai.onnxruntime.OrtException;
+import io.videopipe.parakeet.SileroVad.Span;
+import io.videopipe.route.Engine;
+import io.videopipe.transcribe.Transcript;
+import io.videopipe.transcribe.TranscriptionEngine;
+import io.videopipe.transcribe.Word;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Parakeet-TDT on ONNX Runtime: Silero VAD cuts the audio into speech segments of at most {@code maxSegmentSec}, the
+ * segments are padded into batches for one encoder run each, and each segment is decoded greedily. One model (two
+ * sessions) serves every transcription of the worker; cancellation is honoured between batches.
+ */
+public final class ParakeetEngine implements TranscriptionEngine, AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(ParakeetEngine.class);
+
+  /**
+   * @param modelDir the ONNX export ({@code PARAKEET_MODEL_DIR})
+   * @param model how the sessions run (provider, int8, threads)
+   * @param maxSegmentSec longest VAD segment
+   * @param batchSize segments per encoder run
+   */
+  public record Settings(Path modelDir, ParakeetModel.Options model, double maxSegmentSec, int batchSize) {
+    public Settings {
+      if (maxSegmentSec < 1 || maxSegmentSec > 600) {
+        throw new IllegalArgumentException("maxSegmentSec must be within 1..600, is " + maxSegmentSec);
+      }
+      if (batchSize < 1) {
+        throw new IllegalArgumentException("batchSize must be at least 1, is " + batchSize);
+      }
+    }
+  }
+
+  /** Wall time per stage of one transcription, for the benchmark. */
+  public record Timings(double audioSec, double vadSec, double frontendSec, double encoderSec, double decoderSec) {
+    public double totalSec() {
+      return vadSec + frontendSec + encoderSec + decoderSec;
+    }
+  }
+
+  /** A transcript with the time each stage took. */
+  public record Result(Transcript transcript, Timings timings, int segments) {}
+
+  private final Settings settings;
+  private final ParakeetModel model;
+  private final SileroVad vad;
+  private final TdtDecoder decoder;
+
+  private ParakeetEngine(Settings settings, ParakeetModel model, SileroVad vad) {
+    this.settings = settings;
+    this.model = model;
+    this.vad = vad;
+    this.decoder = new TdtDecoder(model, TdtDecoder.DEFAULT_MAX_SYMBOLS_PER_FRAME);
+  }
+
+  /** Validates and loads the model directory; fails with an {@link InvalidModelException} that says what is wrong. */
+  public static ParakeetEngine load(Settings settings) {
+    ParakeetModel model = ParakeetModel.load(settings.modelDir(), settings.model());
+    try {
+      return new ParakeetEngine(settings, model, new SileroVad(model.env()));
+    } catch (OrtException | RuntimeException e) {
+      model.close();
+      throw new InvalidModelException("cannot load the Silero VAD model: " + e.getMessage(), e);
+    }
+  }
+
+  public Settings settings() {
+    return settings;
+  }
+
+  public ParakeetModel model() {
+    return model;
+  }
+
+  @Override
+  public Availability availability() {
+    return new Availability(
+        true, "Parakeet model " + settings.modelDir() + " on " + model.provider() + ", batch " + settings.batchSize());
+  }
+
+  @Override
+  public Transcript transcribe(Path wav, String language, ProgressListener progress) throws Exception {
+    return transcribe(Pcm16Wav.read(wav), language, progress).transcript();
+  }
+
+  /** Transcribes 16 kHz mono samples; progress is the share of segments done. */
+  public Result transcribe(float[] audio, String language, ProgressListener progress)
+      throws OrtException, InterruptedException {
+    ProgressListener listener = progress == null ? fraction -> {} : progress;
+    double audioSec = audio.length / (double) MelFrontend.SAMPLE_RATE;
+    long t0 = System.nanoTime();
+    List<Span> spans = vad.speech(audio, SileroVad.Settings.defaults(settings.maxSegmentSec()));
+    double vadSec = (System.nanoTime() - t0) / 1e9;
+
+    // Similar lengths share a batch, so little of the encoder's work is padding.
+    List<Span> order = new ArrayList<>(spans);
+    order.sort(Comparator.comparingInt(Span::length).reversed());
+    MelFrontend frontend = new MelFrontend();
+    List<Word> words = new ArrayList<>();
+    double frontendSec = 0;
+    double encoderSec = 0;
+    double decoderSec = 0;
+    for (int from = 0; from < order.size(); from += settings.batchSize()) {
+      if (Thread.interrupted()) {
+        throw new InterruptedException("Parakeet transcription cancelled");
+      }
+      List<Span> batch = order.subList(from, Math.min(order.size(), from + settings.batchSize()));
+      long a = System.nanoTime();
+      int frames = MelFrontend.validFrames(batch.get(0).length());
+      float[] features = new float[batch.size() * MelFrontend.N_MELS * frames];
+      long[] lengths = new long[batch.size()];
+      for (int b = 0; b < batch.size(); b++) {
+        Span s = batch.get(b);
+        lengths[b] = frontend.compute(audio, s.start(), s.length(), features, b * MelFrontend.N_MELS * frames, frames);
+      }
+      long e = System.nanoTime();
+      ParakeetModel.Encoded encoded = model.encode(features, batch.size(), frames, lengths);
+      long d = System.nanoTime();
+      for (int b = 0; b < batch.size(); b++) {
+        int base = b * encoded.dim() * encoded.frames();
+        List<TdtDecoder.Token> tokens =
+            decoder.decode(encoded.values(), base, encoded.frames(), (int) encoded.lengths()[b]);
+        words.addAll(
+            words(tokens, model.vocabulary(), batch.get(b).start() / (double) MelFrontend.SAMPLE_RATE,
+                model.frameSec()));
+      }
+      long end = System.nanoTime();
+      frontendSec += (e - a) / 1e9;
+      encoderSec += (d - e) / 1e9;
+      decoderSec += (end - d) / 1e9;
+      listener.onProgress((double) Math.min(order.size(), from + batch.size()) / order.size());
+    }
+    words.sort(Comparator.comparingDouble(Word::start));
+    listener.onProgress(1.0);
+    String lang = language == null || language.isBlank() || "auto".equalsIgnoreCase(language) ? "en" : language;
+    Transcript transcript = new Transcript(Engine.PARAKEET.wireName(), lang.toLowerCase(Locale.ROOT), audioSec, words);
+    Timings timings = new Timings(audioSec, vadSec, frontendSec, encoderSec, decoderSec);
+    log.debug("Parakeet: {} s of audio, {} segments, {}", audioSec, spans.size(), timings);
+    return new Result(transcript, timings, spans.size());
+  }
+
+  /**
+   * Tokens to words: a token starting with {@code ▁} starts a word. A word starts at its first token's frame and ends
+   * where its last token's predicted duration (at least one frame) ends; its confidence is its tokens' mean.
+   */
+  static List<Word> words(List<TdtDecoder.Token> tokens, Vocabulary vocab, double offsetSec, double frameSec) {
+    List<Word> words = new ArrayList<>();
+    StringBuilder text = new StringBuilder();
+    double start = 0;
+    double end = 0;
+    double confidence = 0;
+    int parts = 0;
+    for (TdtDecoder.Token token : tokens) {
+      String piece = vocab.token(token.id());
+      if (piece.startsWith("<") && piece.endsWith(">")) {
+        continue; // <unk> and other control tokens carry no text
+      }
+      boolean starts = piece.startsWith(Vocabulary.WORD_START);
+      if (starts) {
+        piece = piece.substring(Vocabulary.WORD_START.length());
+      }
+      if ((starts || parts == 0) && parts > 0 && !text.isEmpty()) {
+        words.add(new Word(text.toString(), start, end, confidence / parts));
+      }
+      if (starts || parts == 0) {
+        text.setLength(0);
+        start = offsetSec + token.frame() * frameSec;
+        confidence = 0;
+        parts = 0;
+      }
+      text.append(piece);
+      end = offsetSec + (token.frame() + Math.max(1, token.duration())) * frameSec;
+      confidence += token.confidence();
+      parts++;
+    }
+    if (parts > 0 && !text.isEmpty()) {
+      words.add(new Word(text.toString(), start, end, confidence / parts));
+    }
+    return words;
+  }
+
+  @Override
+  public void close() throws OrtException {
+    try {
+      vad.close();
+    } finally {
+      model.close();
+    }
+  }
+}
