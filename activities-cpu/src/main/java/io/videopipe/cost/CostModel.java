@@ -22,7 +22,8 @@ import java.util.Locale;
  *       cpu-seconds} (s x {@link Assumptions#gpuHostVcpus()}, Cloud Run needs 4 vCPU with an L4) and memory (s x
  *       {@link Assumptions#gpuHostMemoryGib()}), which Cloud Run bills alongside the GPU;
  *   <li>TRANSCRIBE on DEEPGRAM: {@code deepgram-audio-minutes} = audioSec / 60 per attempt, plus the CPU and memory of the
- *       worker waiting for the answer.
+ *       worker waiting for the answer;
+ *   <li>REFINE (HYBRID) on DEEPGRAM: as above for the seconds of audio the step sent ({@link StepTiming#audioSec()}).
  * </ul>
  *
  * Per job: {@code storage-gb-months} = storedBytes / 2^30 x {@link Assumptions#storageMonths()} (one month) and
@@ -93,7 +94,7 @@ public final class CostModel {
       }
       double sec = Math.max(0, t.computeSec() > 0 ? t.computeSec() : t.wallSec());
       String label = label(t);
-      Engine engine = t.step() == Step.TRANSCRIBE ? engine(t) : null;
+      Engine engine = t.step() == Step.TRANSCRIBE || t.step() == Step.REFINE ? engine(t) : null;
       if (engine != null && engine.gpu) {
         add(lines, label, "gpu-seconds", sec, prices.gpuSecond());
         add(lines, label, "cpu-seconds", sec * assumptions.gpuHostVcpus(), prices.cpuVcpuSecond());
@@ -104,7 +105,8 @@ public final class CostModel {
       add(lines, label, "cpu-seconds", sec * vcpus, prices.cpuVcpuSecond());
       add(lines, label, "memory-gib-seconds", sec * assumptions.cpuStepMemoryGib(), prices.memoryGibSecond());
       if (engine == Engine.DEEPGRAM) {
-        add(lines, label, "deepgram-audio-minutes", Math.max(0, request.audioSec()) / 60.0, prices.deepgramAudioMinute());
+        double audioSec = t.audioSec() != null ? t.audioSec() : request.audioSec();
+        add(lines, label, "deepgram-audio-minutes", Math.max(0, audioSec) / 60.0, prices.deepgramAudioMinute());
       }
     }
     double gb = Math.max(0, request.storedBytes()) / GB;

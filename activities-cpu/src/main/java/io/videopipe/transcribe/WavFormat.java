@@ -16,20 +16,20 @@ import javax.sound.sampled.UnsupportedAudioFileException;
  * @param dataOffset byte offset of the first sample
  * @param samples number of samples
  */
-record WavFormat(int sampleRate, long dataOffset, long samples) {
+public record WavFormat(int sampleRate, long dataOffset, long samples) {
   private static final int WAVE_FORMAT_PCM = 1;
   private static final int WAVE_FORMAT_EXTENSIBLE = 0xFFFE;
 
-  double durationSec() {
+  public double durationSec() {
     return (double) samples / sampleRate;
   }
 
   /** Byte offset of a sample. */
-  long offsetOf(long sample) {
+  public long offsetOf(long sample) {
     return dataOffset + 2 * sample;
   }
 
-  static WavFormat read(Path wav) throws IOException, UnsupportedAudioFileException {
+  public static WavFormat read(Path wav) throws IOException, UnsupportedAudioFileException {
     try (FileChannel ch = FileChannel.open(wav, StandardOpenOption.READ)) {
       long fileSize = ch.size();
       ByteBuffer header = read(ch, 0, 12);

@@ -96,6 +96,25 @@ class CostModelTest {
   }
 
   @Test
+  void hybridRefinementPaysDeepgramOnlyForTheSecondsItSent() {
+    List<CostLine> lines =
+        new CostModel()
+            .lines(
+                new CostRequest(
+                    "j",
+                    List.of(
+                        new StepTiming(Step.TRANSCRIBE, "video-gpu", 20, 15, "parakeet", true),
+                        new StepTiming(Step.REFINE, "video-cpu", 4, 3, "deepgram", true, 90.0)),
+                    600,
+                    0));
+
+    assertThat(lines)
+        .filteredOn(l -> l.resource().equals("deepgram-audio-minutes"))
+        .extracting(CostLine::step, CostLine::quantity)
+        .containsExactly(tuple("REFINE/deepgram", 1.5));
+  }
+
+  @Test
   void emptyRequestCostsNothing() {
     List<CostLine> lines = new CostModel().lines(new CostRequest("j", List.of(), 0, 0));
 

@@ -38,7 +38,14 @@ public final class ProcessCommand {
 
   /** Parsed command line. */
   record Options(
-      String source, String engine, Path out, String jobId, Integer priority, boolean keepSource, List<String> springArgs) {
+      String source,
+      String engine,
+      Path out,
+      String jobId,
+      Integer priority,
+      boolean keepSource,
+      Double budgetUsd,
+      List<String> springArgs) {
 
     static Options parse(String[] args) {
       String source = null;
@@ -47,6 +54,7 @@ public final class ProcessCommand {
       String jobId = null;
       Integer priority = null;
       boolean keepSource = false;
+      Double budgetUsd = null;
       List<String> spring = new ArrayList<>();
       for (int i = 0; i < args.length; i++) {
         String a = args[i];
@@ -56,6 +64,7 @@ public final class ProcessCommand {
           case "--job-id" -> jobId = value(args, ++i, a);
           case "--priority" -> priority = Integer.parseInt(value(args, ++i, a));
           case "--keep-source" -> keepSource = true;
+          case "--budget" -> budgetUsd = budget(value(args, ++i, a));
           default -> {
             if (a.startsWith("--") && a.contains("=")) {
               spring.add(a);
@@ -72,7 +81,20 @@ public final class ProcessCommand {
       if (source == null) {
         throw new IllegalArgumentException("a source path or URL is required");
       }
-      return new Options(source, engine, out, jobId, priority, keepSource, spring);
+      return new Options(source, engine, out, jobId, priority, keepSource, budgetUsd, spring);
+    }
+
+    private static Double budget(String value) {
+      double usd;
+      try {
+        usd = Double.parseDouble(value.trim());
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException("--budget needs an amount in US dollars, got '" + value + "'");
+      }
+      if (!(usd > 0) || Double.isInfinite(usd)) {
+        throw new IllegalArgumentException("--budget must be a positive amount in US dollars, got '" + value + "'");
+      }
+      return usd;
     }
 
     private static String value(String[] args, int i, String option) {
@@ -91,7 +113,8 @@ public final class ProcessCommand {
       options = Options.parse(args);
     } catch (IllegalArgumentException e) {
       System.err.println("process: " + e.getMessage());
-      System.err.println("usage: videopipe.jar process <path-or-url> [--engine auto|local|parakeet|deepgram] [--out DIR]");
+      System.err.println("usage: videopipe.jar process <path-or-url> [--engine auto|local|parakeet|deepgram|hybrid]"
+          + " [--out DIR] [--priority 1..5] [--budget USD]");
       return 2;
     }
     try (ConfigurableApplicationContext ctx =
@@ -115,7 +138,8 @@ public final class ProcessCommand {
                   options.priority(),
                   null,
                   null,
-                  options.keepSource()),
+                  options.keepSource(),
+                  options.budgetUsd()),
               "cli:" + System.getProperty("user.name", "unknown"));
     } catch (IllegalArgumentException | JobConflictException e) {
       stderr.println("process: " + e.getMessage());

@@ -55,6 +55,10 @@ public class JobService {
       throw new IllegalArgumentException(
           "jobId '" + jobId + "' must be 1-128 characters of letters, digits, '.', '_' or '-'");
     }
+    Double budgetUsd = submission.budgetUsd();
+    if (budgetUsd != null && (!(budgetUsd > 0) || budgetUsd.isInfinite())) {
+      throw new IllegalArgumentException("budgetUsd must be a positive number of US dollars, was " + budgetUsd);
+    }
     JobRequest request =
         new JobRequest(
             submission.sourceUrl().trim(),
@@ -64,7 +68,8 @@ public class JobService {
             submission.highlights(),
             Boolean.TRUE.equals(submission.keepSource()),
             requestedBy,
-            props.queues().taskQueues());
+            props.queues().taskQueues(),
+            budgetUsd);
     VideoPipelineWorkflow workflow =
         client.newWorkflowStub(VideoPipelineWorkflow.class, VideoPipelineOptions.forJob(jobId, request, null));
     try {

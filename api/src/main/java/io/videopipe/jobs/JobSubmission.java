@@ -7,10 +7,13 @@ import io.videopipe.highlight.HighlightOptions;
  *
  * @param sourceUrl https:// or gs:// URL of the video (local paths only where the role allows them)
  * @param jobId optional client-chosen id; a second submission with the same id is refused (409)
- * @param engine auto (default), local, parakeet or deepgram
+ * @param engine auto (default), local, parakeet, deepgram or hybrid (parakeet, its low-confidence stretches redone by
+ *     deepgram)
  * @param priority 1 (highest) to 5, default 3
  * @param highlights optional bounds: maxCount, minSec, maxSec
  * @param keepSource keep our copy of the source after the job
+ * @param budgetUsd optional: the most the job may spend on transcription, in US dollars, &gt; 0; the route policy
+ *     leaves out engines estimated above it
  */
 public record JobSubmission(
     String sourceUrl,
@@ -19,4 +22,18 @@ public record JobSubmission(
     Integer priority,
     String language,
     HighlightOptions highlights,
-    Boolean keepSource) {}
+    Boolean keepSource,
+    Double budgetUsd) {
+
+  /** A submission without a budget. */
+  public JobSubmission(
+      String sourceUrl,
+      String jobId,
+      String engine,
+      Integer priority,
+      String language,
+      HighlightOptions highlights,
+      Boolean keepSource) {
+    this(sourceUrl, jobId, engine, priority, language, highlights, keepSource, null);
+  }
+}

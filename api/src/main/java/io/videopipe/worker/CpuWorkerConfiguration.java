@@ -22,6 +22,8 @@ import io.videopipe.pipeline.PipelineTimeouts;
 import io.videopipe.pipeline.VideoPipelineWorkflow;
 import io.videopipe.pipeline.VideoPipelineWorkflowImpl;
 import io.videopipe.qa.QaActivitiesImpl;
+import io.videopipe.refine.RefineActivitiesImpl;
+import io.videopipe.refine.RefineSettings;
 import io.videopipe.cost.Prices;
 import io.videopipe.route.Engine;
 import io.videopipe.route.RouteActivitiesImpl;
@@ -42,6 +44,7 @@ import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Condition;
 import org.springframework.context.annotation.ConditionContext;
@@ -122,7 +125,8 @@ public class CpuWorkerConfiguration {
       VoskEngine vosk,
       ObjectProvider<DeepgramEngine> deepgram,
       WorkflowClient client,
-      ObjectProvider<EmbeddedTemporal> embedded) {
+      ObjectProvider<EmbeddedTemporal> embedded,
+      @Value("${videopipe.engines.hybrid.confidence-threshold:0.6}") double hybridThreshold) {
     Worker worker =
         factory.newWorker(
             props.queues().cpu(),
@@ -158,6 +162,16 @@ public class CpuWorkerConfiguration {
         new QaActivitiesImpl(storage, transcripts, loudness),
         new CostActivitiesImpl(storage),
         new CleanupActivitiesImpl(storage));
+    // HYBRID's second pass needs Deepgram; without it the route policy never plans a refinement.
+    deepgram.ifAvailable(
+        engine ->
+            worker.registerActivitiesImplementations(
+                new RefineActivitiesImpl(
+                    storage,
+                    transcripts,
+                    engine,
+                    RefineSettings.defaults().withConfidenceThreshold(hybridThreshold),
+                    workDir(props, "refine"))));
     log.info("CPU worker polls task queue '{}' ({} activity slots)", props.queues().cpu(), props.workers().cpuActivitySlots());
     return worker;
   }

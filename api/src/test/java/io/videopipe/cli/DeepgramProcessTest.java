@@ -1,6 +1,7 @@
 package io.videopipe.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
@@ -185,6 +186,36 @@ class DeepgramProcessTest {
     assertThat(audioBytes).isEqualTo(Files.size(out.resolve("audio/audio.wav")));
     assertThat(j.path("cost").toString()).contains("deepgram-audio-minutes");
     assertKeyNowhere("dg-e2e", run);
+  }
+
+  @Test
+  void budgetOptionIsAPositiveAmount() {
+    assertThat(ProcessCommand.Options.parse(new String[] {"a.mp4", "--budget", "0.25"}).budgetUsd()).isEqualTo(0.25);
+    assertThat(ProcessCommand.Options.parse(new String[] {"a.mp4"}).budgetUsd()).isNull();
+    for (String bad : List.of("0", "-1", "abc", "NaN")) {
+      assertThatThrownBy(() -> ProcessCommand.Options.parse(new String[] {"a.mp4", "--budget", bad}))
+          .as(bad)
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("--budget");
+    }
+  }
+
+  @Test
+  void aBudgetBelowDeepgramsPriceRoutesToLocal() throws Exception {
+    outOfCredit = false;
+    audioBytes = 0;
+
+    Run run = process(SAMPLE.toString(), "--budget", "0.001", "--out", dir.resolve("out-budget").toString(),
+        "--job-id", "dg-budget");
+
+    JsonNode j = run.json();
+    assertThat(run.exitCode()).as(run.stderr() + j.toPrettyString()).isIn(0, 3);
+    JsonNode t = j.path("transcription");
+    assertThat(t.path("engine").asText()).isEqualTo("local");
+    assertThat(t.path("fallbacks")).isEmpty();
+    assertThat(t.path("plan").asText()).startsWith("auto: local").contains("over the $0.0010 budget: deepgram $0.0048");
+    assertThat(audioBytes).as("Deepgram was not called").isZero();
+    assertThat(j.path("cost").toString()).doesNotContain("deepgram-audio-minutes");
   }
 
   @Test

@@ -120,5 +120,11 @@ class JobsApiTest {
     ResponseEntity<JsonNode> badPriority = submit(Map.of("sourceUrl", SAMPLE, "priority", 9));
     assertThat(badPriority.getStatusCode()).isEqualTo(HttpStatus.BAD_REQUEST);
     assertThat(badPriority.getBody().path("detail").asText()).contains("priority must be 1 (highest) to 5");
+
+    for (double budget : new double[] {0.0, -0.5}) {
+      ResponseEntity<JsonNode> badBudget = submit(Map.of("sourceUrl", SAMPLE, "budgetUsd", budget));
+      assertThat(badBudget.getStatusCode()).as("budget %s", budget).isEqualTo(HttpStatus.BAD_REQUEST);
+      assertThat(badBudget.getBody().path("detail").asText()).contains("budgetUsd must be a positive number");
+    }
   }
 }

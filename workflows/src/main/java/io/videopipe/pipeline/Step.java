@@ -7,6 +7,8 @@ public enum Step {
   EXTRACT_AUDIO(15),
   ROUTE(25),
   TRANSCRIBE(27),
+  /** HYBRID only: low-confidence stretches re-transcribed by the refiner engine. */
+  REFINE(70),
   HIGHLIGHT(80),
   QA(88),
   COST(95),

@@ -9,6 +9,14 @@ package io.videopipe.pipeline;
  * @param computeSec time the activity itself reported working, if it reports it, else 0
  * @param engine transcription engine for TRANSCRIBE attempts, else null
  * @param succeeded false for a failed attempt chain that fell back or failed the job
+ * @param audioSec seconds of audio the engine was sent (billed per audio minute), when it was not the job's whole audio
+ *     (REFINE sends only the low-confidence stretches); null means the whole audio
  */
 public record StepTiming(
-    Step step, String queue, double wallSec, double computeSec, String engine, boolean succeeded) {}
+    Step step, String queue, double wallSec, double computeSec, String engine, boolean succeeded, Double audioSec) {
+
+  /** A step run over the job's whole audio. */
+  public StepTiming(Step step, String queue, double wallSec, double computeSec, String engine, boolean succeeded) {
+    this(step, queue, wallSec, computeSec, engine, succeeded, null);
+  }
+}

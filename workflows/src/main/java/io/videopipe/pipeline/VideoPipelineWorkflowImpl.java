@@ -30,6 +30,8 @@ import io.videopipe.highlight.HighlightSet;
 import io.videopipe.qa.QaActivities;
 import io.videopipe.qa.QaReport;
 import io.videopipe.qa.QaRequest;
+import io.videopipe.refine.RefineActivities;
+import io.videopipe.refine.RefineRequest;
 import io.videopipe.route.Engine;
 import io.videopipe.route.RouteActivities;
 import io.videopipe.route.RouteFacts;
@@ -82,6 +84,7 @@ public class VideoPipelineWorkflowImpl implements VideoPipelineWorkflow {
   private ExtractedAudio audio;
   private RoutePlan plan;
   private TranscriptionSummary transcription;
+  private Engine transcribedBy;
   private HighlightSet highlights;
   private QaReport qa;
   private CostReport cost;
@@ -218,7 +221,12 @@ public class VideoPipelineWorkflowImpl implements VideoPipelineWorkflow {
     log.info("job {} route: {}", jobId, plan.reason());
 
     saga.addCompensation(() -> deleteArtifacts(JobPaths.TRANSCRIPT));
-    TranscriptionOutcome transcript = transcribe();
+    TranscriptionOutcome transcribed = transcribe();
+    if (plan.refiner() != null && transcribedBy == plan.primary()) {
+      saga.addCompensation(() -> deleteArtifacts(JobPaths.TRANSCRIPT));
+      transcribed = refine(transcribed);
+    }
+    TranscriptionOutcome transcript = transcribed;
 
     saga.addCompensation(() -> deleteArtifacts(JobPaths.HIGHLIGHTS));
     highlights =
@@ -305,7 +313,8 @@ public class VideoPipelineWorkflowImpl implements VideoPipelineWorkflow {
           stepTimings.add(
               new StepTiming(
                   Step.TRANSCRIBE, queue, secondsSince(attemptStarted), outcome.computeSec(), engine, true));
-          transcription = summary(outcome, candidate);
+          transcribedBy = candidate;
+          transcription = summary(outcome, (outcome.engine() == null ? candidate : outcome.engine()).wireName());
           return outcome;
         } catch (ActivityFailure e) {
           stepTimings.add(new StepTiming(Step.TRANSCRIBE, queue, secondsSince(attemptStarted), 0, engine, false));
@@ -328,13 +337,59 @@ public class VideoPipelineWorkflowImpl implements VideoPipelineWorkflow {
         "no transcription engine succeeded: " + String.join("; ", fallbacks), lastError.type(), lastFailure);
   }
 
-  private TranscriptionSummary summary(TranscriptionOutcome outcome, Engine used) {
+  /**
+   * HYBRID's second pass: the refiner re-transcribes the primary's low-confidence stretches. A refinement that fails
+   * after its retries keeps the primary's transcript (the activity rewrites it only once every stretch is done) and is
+   * listed in the fallbacks.
+   */
+  private TranscriptionOutcome refine(TranscriptionOutcome primary) {
+    Engine refiner = plan.refiner();
+    String queue = queues.cpu();
+    String primaryName = transcription.engine();
+    enter(Step.REFINE, "re-transcribing the low-confidence stretches of the " + primaryName + " transcript with "
+        + refiner.wireName());
+    long started = Workflow.currentTimeMillis();
+    try {
+      TranscriptionOutcome refined =
+          stub(RefineActivities.class, options(queue, timeouts.transcribe(), true, timeouts.transcribeMaxAttempts()))
+              .refineLowConfidence(
+                  new RefineRequest(jobId, audio.audioUri(), primary.transcriptUri(), refiner, request.language()));
+      String sent = refined.engineMetadata().get(RefineActivities.REFINED_SEC);
+      stepTimings.add(
+          new StepTiming(
+              Step.REFINE, queue, secondsSince(started), refined.computeSec(), refiner.wireName(), true,
+              sent == null ? null : Double.valueOf(sent)));
+      if (!"0".equals(refined.engineMetadata().get(RefineActivities.REFINED_WINDOWS))) {
+        engine = primaryName + "+" + refiner.wireName();
+        Workflow.upsertTypedSearchAttributes(SearchAttributes.ENGINE.valueSet(engine));
+      }
+      transcription = summary(refined, engine);
+      return refined;
+    } catch (ActivityFailure e) {
+      // How much audio the failed attempts sent is not known here: priced as the whole audio, an upper bound.
+      stepTimings.add(new StepTiming(Step.REFINE, queue, secondsSince(started), 0, refiner.wireName(), false));
+      if (isCancellation(e)) {
+        throw e;
+      }
+      ErrorInfo error = describe(e);
+      fallbacks.add(refiner.wireName() + " refinement: " + error.message() + "; kept the " + primaryName
+          + " transcript");
+      log.warn("job {}: {} refinement failed ({}), keeping the {} transcript", jobId, refiner.wireName(),
+          error.message(), primaryName);
+      transcription = summary(primary, primaryName);
+      return primary;
+    } finally {
+      timings.merge(key(Step.REFINE), secondsSince(started), Double::sum);
+    }
+  }
+
+  private TranscriptionSummary summary(TranscriptionOutcome outcome, String engineName) {
     String text = outcome.textPreview();
     if (text != null && text.length() > TranscriptionSummary.PREVIEW_CHARS) {
       text = text.substring(0, TranscriptionSummary.PREVIEW_CHARS);
     }
     return new TranscriptionSummary(
-        (outcome.engine() == null ? used : outcome.engine()).wireName(),
+        engineName,
         List.copyOf(fallbacks),
         plan.reason(),
         outcome.words(),

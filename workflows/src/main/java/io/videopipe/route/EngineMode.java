@@ -4,12 +4,16 @@ import java.util.Arrays;
 import java.util.Locale;
 import java.util.stream.Collectors;
 
-/** What a job asks for: one engine, or AUTO to let {@link RoutePolicy} choose. */
+/**
+ * What a job asks for: one engine, AUTO to let {@link RoutePolicy} choose, or HYBRID: PARAKEET first, then the stretches
+ * it recognised with low confidence re-transcribed by DEEPGRAM and merged.
+ */
 public enum EngineMode {
   AUTO,
   LOCAL,
   PARAKEET,
-  DEEPGRAM;
+  DEEPGRAM,
+  HYBRID;
 
   public static EngineMode parse(String value) {
     if (value == null || value.isBlank()) {

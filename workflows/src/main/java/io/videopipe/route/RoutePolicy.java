@@ -21,6 +21,9 @@ import java.util.stream.Collectors;
  *   <li>Budget: an engine whose estimated cost is over the job's budget is neither primary nor fallback. When no engine
  *       fits, the cheapest one runs, so a job is never dropped, and the reason says so.
  *   <li>Fallbacks: the other available engines within the budget, ranked as above, LOCAL last.
+ *   <li>HYBRID: PARAKEET first with DEEPGRAM as the refiner of its low-confidence stretches, when both are available and
+ *       the worst case (PARAKEET plus DEEPGRAM on all of the audio) fits the budget; fallbacks as for PARAKEET. Otherwise
+ *       AUTO decides on a single engine and the reason says why hybrid was not possible.
  * </ul>
  */
 public final class RoutePolicy {
@@ -61,6 +64,9 @@ public final class RoutePolicy {
     }
     if (budgetUsd != null && (budgetUsd.isNaN() || budgetUsd < 0)) {
       throw new IllegalArgumentException("budget must be >= 0 USD, was " + budgetUsd);
+    }
+    if (requested == EngineMode.HYBRID) {
+      return hybrid(audioDurationSec, priority, budgetUsd, facts);
     }
     boolean latencyFirst = priority <= LATENCY_FIRST_UP_TO_PRIORITY;
     Comparator<Engine> rank = rank(audioDurationSec, latencyFirst, facts);
@@ -143,6 +149,41 @@ public final class RoutePolicy {
         reason(requested, auto, latencyFirst, primary, why, fallbacks, estimates.get(0), overBudget, budgetUsd,
             audioDurationSec, facts);
     return new RoutePlan(primary, List.copyOf(fallbacks), List.copyOf(estimates), reason);
+  }
+
+  private static RoutePlan hybrid(double sec, int priority, Double budgetUsd, RouteFacts facts) {
+    List<String> missing = new ArrayList<>();
+    for (Engine e : List.of(Engine.PARAKEET, Engine.DEEPGRAM)) {
+      if (!facts.available(e)) {
+        missing.add(detail(e, facts));
+      }
+    }
+    double worstCase = cost(Engine.PARAKEET, sec, facts) + cost(Engine.DEEPGRAM, sec, facts);
+    if (missing.isEmpty() && budgetUsd != null && worstCase > budgetUsd) {
+      missing.add("parakeet plus deepgram on all of the audio, " + money(worstCase) + ", is over the "
+          + money(budgetUsd) + " budget");
+    }
+    if (!missing.isEmpty()) {
+      RoutePlan single = plan(EngineMode.AUTO, sec, priority, budgetUsd, facts);
+      return new RoutePlan(
+          single.primary(), single.fallbacks(), single.estimates(),
+          "hybrid not possible (" + String.join(", ", missing) + "), a single engine instead: " + single.reason());
+    }
+    RoutePlan parakeet = plan(EngineMode.PARAKEET, sec, priority, budgetUsd, facts);
+    EngineEstimate first = parakeet.estimates().get(0);
+    String reason =
+        String.format(
+            Locale.ROOT,
+            "requested hybrid: parakeet, then its low-confidence stretches re-transcribed by deepgram; est. %s (at most"
+                + " %s with every stretch refined), %d s",
+            money(first.estimatedUsd()),
+            money(worstCase),
+            Math.round(first.estimatedSec()));
+    if (!parakeet.fallbacks().isEmpty()) {
+      reason +=
+          "; then " + parakeet.fallbacks().stream().map(Engine::wireName).collect(Collectors.joining(", "));
+    }
+    return new RoutePlan(Engine.PARAKEET, parakeet.fallbacks(), parakeet.estimates(), reason, Engine.DEEPGRAM);
   }
 
   /** Price and processing time of one engine for this much audio; zero when the facts do not know the engine. */

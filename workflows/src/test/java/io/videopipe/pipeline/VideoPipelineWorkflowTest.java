@@ -49,6 +49,8 @@ import io.videopipe.qa.QaActivities;
 import io.videopipe.qa.QaCheck;
 import io.videopipe.qa.QaReport;
 import io.videopipe.qa.QaRequest;
+import io.videopipe.refine.RefineActivities;
+import io.videopipe.refine.RefineRequest;
 import io.videopipe.route.Engine;
 import io.videopipe.route.EngineMode;
 import io.videopipe.route.EngineOption;
@@ -99,6 +101,7 @@ class VideoPipelineWorkflowTest {
   private final QaActivities qa = mock(QaActivities.class, withSettings().withoutAnnotations());
   private final CostActivities cost = mock(CostActivities.class, withSettings().withoutAnnotations());
   private final CleanupActivities cleanup = mock(CleanupActivities.class, withSettings().withoutAnnotations());
+  private final RefineActivities refine = mock(RefineActivities.class, withSettings().withoutAnnotations());
 
   private volatile RouteFacts facts = facts(false, false, true);
   private volatile boolean qaPasses = true;
@@ -186,7 +189,8 @@ class VideoPipelineWorkflowTest {
     Worker cpu = env.newWorker(CPU);
     cpu.registerWorkflowImplementationFactory(
         VideoPipelineWorkflow.class, () -> new VideoPipelineWorkflowImpl(timeouts));
-    cpu.registerActivitiesImplementations(download, audio, route, cpuTranscribe, highlight, qa, cost, cleanup);
+    cpu.registerActivitiesImplementations(
+        download, audio, route, cpuTranscribe, highlight, qa, cost, cleanup, refine);
     if (gpuWorker) {
       env.newWorker(GPU).registerActivitiesImplementations(gpuTranscribe);
     }
@@ -681,6 +685,102 @@ class VideoPipelineWorkflowTest {
     assertThat(result.transcription().plan()).contains("over the $0.0100 budget: deepgram $0.0215");
     verify(cpuTranscribe).transcribe(new TranscribeRequest("job-budget",
         "file:///store/jobs/job-budget/audio/audio.wav", Engine.LOCAL, "en"));
+  }
+
+  @Test
+  void hybridTranscribesOnTheGpuThenRefinesTheLowConfidenceStretchesOnTheCpu() {
+    facts = facts(true, true, true);
+    doAnswer(inv -> {
+          record();
+          RefineRequest r = inv.getArgument(0);
+          String dir = "file:///store/jobs/" + r.jobId() + "/transcript/transcript.";
+          return new TranscriptionOutcome(
+              Engine.DEEPGRAM, dir + "json", Map.of("json", dir + "json", "txt", dir + "txt"), 44, AUDIO_SEC, 0.95,
+              "hello from parakeet and deepgram", 1.5,
+              Map.of(RefineActivities.REFINED_WINDOWS, "2", RefineActivities.REFINED_SEC, "4.500"));
+        })
+        .when(refine).refineLowConfidence(any());
+    start(true);
+
+    VideoPipelineWorkflow wf = startJob("job-hybrid", JobRequest.of(SOURCE_URI).withEngine(EngineMode.HYBRID));
+    JobResult result = result(wf);
+
+    assertThat(result.status()).isEqualTo(JobStatus.COMPLETED);
+    assertThat(result.transcription().engine()).isEqualTo("parakeet+deepgram");
+    assertThat(result.transcription().fallbacks()).isEmpty();
+    assertThat(result.transcription().words()).isEqualTo(44);
+    assertThat(result.transcription().text()).isEqualTo("hello from parakeet and deepgram");
+    assertThat(result.transcription().plan())
+        .startsWith("requested hybrid: parakeet, then its low-confidence stretches re-transcribed by deepgram");
+    assertThat(calls).extracting(Call::activity, Call::queue)
+        .containsSubsequence(tuple("Transcribe", GPU), tuple("RefineLowConfidence", CPU), tuple("PickHighlights", CPU));
+    assertThat(calls).filteredOn(c -> c.activity().equals("Transcribe")).hasSize(1);
+    verify(gpuTranscribe).transcribe(new TranscribeRequest("job-hybrid",
+        "file:///store/jobs/job-hybrid/audio/audio.wav", Engine.PARAKEET, "en"));
+    verify(refine).refineLowConfidence(new RefineRequest("job-hybrid",
+        "file:///store/jobs/job-hybrid/audio/audio.wav", "file:///store/jobs/job-hybrid/transcript/transcript.json",
+        Engine.DEEPGRAM, "en"));
+    ArgumentCaptor<CostRequest> costRequest = ArgumentCaptor.forClass(CostRequest.class);
+    verify(cost).computeCost(costRequest.capture());
+    assertThat(costRequest.getValue().steps())
+        .filteredOn(t -> t.step() == Step.TRANSCRIBE || t.step() == Step.REFINE)
+        .extracting(StepTiming::step, StepTiming::queue, StepTiming::engine, StepTiming::succeeded,
+            StepTiming::audioSec)
+        .containsExactly(
+            tuple(Step.TRANSCRIBE, GPU, "parakeet", true, null), tuple(Step.REFINE, CPU, "deepgram", true, 4.5));
+    assertThat(result.timings()).containsKeys("transcribe", "refine");
+    assertThat(WorkflowStub.fromTyped(wf).describe().getTypedSearchAttributes().get(SearchAttributes.ENGINE))
+        .isEqualTo("parakeet+deepgram");
+  }
+
+  @Test
+  void hybridRefinementFailingAfterItsRetriesKeepsTheParakeetTranscript() {
+    facts = facts(true, true, true);
+    doAnswer(inv -> {
+          record();
+          throw ApplicationFailure.newFailure(
+              "Deepgram unavailable after 4 request(s): HTTP 503: try later", "DeepgramUnavailable");
+        })
+        .when(refine).refineLowConfidence(any());
+    start(true);
+
+    JobResult result =
+        result(startJob("job-hybrid-fails", JobRequest.of(SOURCE_URI).withEngine(EngineMode.HYBRID)));
+
+    assertThat(result.status()).isEqualTo(JobStatus.COMPLETED);
+    assertThat(result.transcription().engine()).isEqualTo("parakeet");
+    assertThat(result.transcription().text()).isEqualTo("hello from parakeet");
+    assertThat(result.transcription().fallbacks()).containsExactly(
+        "deepgram refinement: Deepgram unavailable after 4 request(s): HTTP 503: try later; kept the parakeet"
+            + " transcript");
+    assertThat(calls).filteredOn(c -> c.activity().equals("RefineLowConfidence"))
+        .extracting(Call::queue, Call::attempt)
+        .containsExactly(tuple(CPU, 1), tuple(CPU, 2), tuple(CPU, 3));
+    // The transcript is kept: only the source copy is deleted, no compensation ran.
+    assertThat(deletedPrefixes).containsExactly(JobPaths.SOURCE);
+    verify(highlight).pickHighlights(new HighlightRequest("job-hybrid-fails",
+        "file:///store/jobs/job-hybrid-fails/transcript/transcript.json",
+        "file:///store/jobs/job-hybrid-fails/audio/audio.wav", JobRequest.of(SOURCE_URI).highlights()));
+    ArgumentCaptor<CostRequest> costRequest = ArgumentCaptor.forClass(CostRequest.class);
+    verify(cost).computeCost(costRequest.capture());
+    assertThat(costRequest.getValue().steps())
+        .filteredOn(t -> t.step() == Step.REFINE)
+        .extracting(StepTiming::engine, StepTiming::succeeded)
+        .containsExactly(tuple("deepgram", false));
+  }
+
+  @Test
+  void hybridWithoutDeepgramRunsParakeetAloneAndNeverRefines() {
+    facts = facts(true, false, true);
+    start(true);
+
+    JobResult result =
+        result(startJob("job-hybrid-nokey", JobRequest.of(SOURCE_URI).withEngine(EngineMode.HYBRID)));
+
+    assertThat(result.transcription().engine()).isEqualTo("parakeet");
+    assertThat(result.transcription().plan())
+        .startsWith("hybrid not possible (no Deepgram key), a single engine instead: auto: parakeet");
+    verify(refine, never()).refineLowConfidence(any());
   }
 
   @Test

@@ -219,7 +219,36 @@ class RoutePolicyTest {
         new Row("budget fits nothing: the cheapest runs", EngineMode.AUTO, min45, 3, 0.001, all, Engine.LOCAL,
             List.of(), "no engine fits the budget of $0.0010, running the cheapest"),
         new Row("zero budget fits a zero-length job", EngineMode.AUTO, 0, 3, 0.0, all, Engine.PARAKEET,
-            List.of(Engine.DEEPGRAM, Engine.LOCAL), "auto: parakeet"));
+            List.of(Engine.DEEPGRAM, Engine.LOCAL), "auto: parakeet"),
+        // hybrid: parakeet refined by deepgram, or honestly a single engine
+        new Row("hybrid, all available", EngineMode.HYBRID, FIVE_MINUTES, 3, null, all, Engine.PARAKEET,
+            List.of(Engine.DEEPGRAM, Engine.LOCAL),
+            "requested hybrid: parakeet, then its low-confidence stretches re-transcribed by deepgram; est. $0.0100"
+                + " (at most $0.0315 with every stretch refined), 15 s; then deepgram, local"),
+        new Row("hybrid, no Deepgram key", EngineMode.HYBRID, FIVE_MINUTES, 3, null, noKey, Engine.PARAKEET,
+            List.of(Engine.LOCAL), "hybrid not possible (no Deepgram key), a single engine instead: auto: parakeet"),
+        new Row("hybrid, no GPU worker", EngineMode.HYBRID, FIVE_MINUTES, 3, null, noGpu, Engine.DEEPGRAM,
+            List.of(Engine.LOCAL),
+            "hybrid not possible (no GPU worker), a single engine instead: auto: deepgram (no GPU worker)"),
+        new Row("hybrid, local only", EngineMode.HYBRID, FIVE_MINUTES, 3, null, localOnly, Engine.LOCAL, List.of(),
+            "hybrid not possible (no GPU worker, no Deepgram key), a single engine instead: auto: local"),
+        new Row("hybrid within budget", EngineMode.HYBRID, min45, 3, 0.30, all, Engine.PARAKEET,
+            List.of(Engine.DEEPGRAM, Engine.LOCAL), "(at most $0.2835 with every stretch refined)"),
+        new Row("hybrid's worst case over budget", EngineMode.HYBRID, min45, 3, 0.20, all, Engine.PARAKEET,
+            List.of(Engine.DEEPGRAM, Engine.LOCAL),
+            "hybrid not possible (parakeet plus deepgram on all of the audio, $0.2835, is over the $0.2000 budget),"
+                + " a single engine instead: auto: parakeet"));
+  }
+
+  @Test
+  void onlyAPossibleHybridHasARefiner() {
+    for (Row row : table()) {
+      RoutePlan plan = RoutePolicy.plan(row.mode(), row.audioSec(), row.priority(), row.budgetUsd(),
+          new RouteFacts(row.facts()));
+      boolean refined = row.mode() == EngineMode.HYBRID && row.reasonContains().startsWith("requested hybrid")
+          || row.name().equals("hybrid within budget");
+      assertThat(plan.refiner()).as(row.name() + "; " + plan.reason()).isEqualTo(refined ? Engine.DEEPGRAM : null);
+    }
   }
 
   @Test
