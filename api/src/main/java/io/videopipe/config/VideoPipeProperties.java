@@ -13,7 +13,19 @@ public record VideoPipeProperties(
     @DefaultValue Storage storage,
     @DefaultValue Download download,
     @DefaultValue Engines engines,
-    @DefaultValue Workers workers) {
+    @DefaultValue Workers workers,
+    @DefaultValue GpuPool gpuPool) {
+
+  /**
+   * How the GPU queue's workers come and go.
+   *
+   * @param scaleFromZero the GPU pool scales up on queue backlog (KEDA): route to Parakeet even when no GPU worker
+   *     polls right now, since the job's own task is what wakes the pool
+   * @param scheduleToStart how long a GPU transcription waits for a GPU worker before the next engine runs; with a pool
+   *     that scales from zero it must cover a cold start (node, driver, image, model)
+   */
+  public record GpuPool(
+      @DefaultValue("false") boolean scaleFromZero, @DefaultValue("2m") Duration scheduleToStart) {}
 
   /**
    * @param address host:port of the Temporal frontend for the api and worker roles

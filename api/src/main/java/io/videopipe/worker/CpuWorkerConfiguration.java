@@ -38,6 +38,7 @@ import io.videopipe.transcribe.VoskEngine;
 import io.videopipe.transcribe.VoskModelLocator;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -134,7 +135,7 @@ public class CpuWorkerConfiguration {
                 .setMaxConcurrentActivityExecutionSize(props.workers().cpuActivitySlots())
                 .setMaxConcurrentWorkflowTaskExecutionSize(props.workers().workflowSlots())
                 .build());
-    PipelineTimeouts timeouts = PipelineTimeouts.defaults();
+    PipelineTimeouts timeouts = PipelineTimeouts.defaults().withGpuScheduleToStart(props.gpuPool().scheduleToStart());
     worker.registerWorkflowImplementationFactory(
         VideoPipelineWorkflow.class, () -> new VideoPipelineWorkflowImpl(timeouts));
 
@@ -151,6 +152,9 @@ public class CpuWorkerConfiguration {
                 client.getOptions().getNamespace(),
                 props.queues().gpu(),
                 Clock.systemUTC());
+    if (props.gpuPool().scaleFromZero()) {
+      gpu = scaleFromZero(gpu, props.gpuPool().scheduleToStart());
+    }
     LoudnessMeter loudness = new LoudnessMeter();
     Prices prices = Prices.defaults();
     worker.registerActivitiesImplementations(
@@ -200,6 +204,21 @@ public class CpuWorkerConfiguration {
     availability.putIfAbsent(
         Engine.DEEPGRAM, () -> new Availability(false, "no Deepgram engine on this worker (DEEPGRAM_API_KEY is not set)"));
     return availability;
+  }
+
+  /**
+   * A GPU pool that scales from zero on backlog has no poller until a job queues work for it: count it as available
+   * (the job's task wakes the pool, and the schedule-to-start timeout covers the cold start).
+   */
+  static Supplier<Availability> scaleFromZero(Supplier<Availability> pollers, Duration coldStart) {
+    return () -> {
+      Availability now = pollers.get();
+      return now.available()
+          ? now
+          : new Availability(
+              true,
+              "GPU pool scales from zero (" + now.detail() + "); a worker is expected within " + coldStart);
+    };
   }
 
   /**
