@@ -190,6 +190,28 @@ class DeploymentFilesTest {
   }
 
   @Test
+  void temporalHelmValuesUseCloudSqlAndTheComposeVersions() throws IOException {
+    Map<String, Object> values = yaml(root.resolve("deploy/helm/temporal-values.yaml"));
+    Map<String, Object> server = map(values.get("server"));
+    Map<String, Object> persistence = map(map(server.get("config")).get("persistence"));
+    for (String store : List.of("default", "visibility")) {
+      Map<String, Object> sql = map(map(persistence.get(store)).get("sql"));
+      assertThat(map(persistence.get(store)).get("driver")).as(store).isEqualTo("sql");
+      assertThat(sql.get("driver")).as(store).isEqualTo("postgres12");
+      assertThat(sql).as(store + ": password from a secret, never inline").containsKey("existingSecret").doesNotContainKey("password");
+      assertThat(map(sql.get("tls")).get("enabled")).as(store + ": Cloud SQL accepts TLS only").isEqualTo(true);
+    }
+    for (String bundled : List.of("cassandra", "mysql", "postgresql", "elasticsearch", "prometheus", "grafana")) {
+      assertThat(map(values.get(bundled)).get("enabled")).as(bundled + " disabled").isEqualTo(false);
+    }
+    // The same server and UI versions as docker-compose, so a laptop and the cluster run one Temporal.
+    String serverImage = resolveDefaults(String.valueOf(services.get("temporal").get("image")));
+    assertThat(tagOf(serverImage)).isEqualTo(String.valueOf(map(server.get("image")).get("tag")));
+    String uiImage = resolveDefaults(String.valueOf(services.get("temporal-ui").get("image")));
+    assertThat(tagOf(uiImage)).isEqualTo(String.valueOf(map(map(values.get("web")).get("image")).get("tag")));
+  }
+
+  @Test
   void terraformIsFormatted() throws Exception {
     Path terraform = root.resolve("terraform");
     assertThat(terraform.resolve("variables.tf")).exists();
