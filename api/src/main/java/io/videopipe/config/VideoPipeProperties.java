@@ -31,11 +31,27 @@ public record VideoPipeProperties(
    * @param address host:port of the Temporal frontend for the api and worker roles
    * @param namespace Temporal namespace
    * @param devServerPort port of the dev-server role (binds 127.0.0.1)
+   * @param tls connect over TLS (Temporal Cloud, or a self-hosted frontend with TLS)
+   * @param tlsCertFile client certificate (PEM) for mutual TLS, with {@code tlsKeyFile} (PKCS#8 PEM); empty for
+   *     server-only TLS
+   * @param apiKey Temporal Cloud API key ({@code TEMPORAL_API_KEY}); implies TLS
    */
   public record Temporal(
       @DefaultValue("127.0.0.1:7233") String address,
       @DefaultValue("default") String namespace,
-      @DefaultValue("7233") int devServerPort) {}
+      @DefaultValue("7233") int devServerPort,
+      @DefaultValue("false") boolean tls,
+      @DefaultValue("") String tlsCertFile,
+      @DefaultValue("") String tlsKeyFile,
+      @DefaultValue("") String apiKey) {
+
+    /** Never prints the API key. */
+    @Override
+    public String toString() {
+      return "Temporal[address=" + address + ", namespace=" + namespace + ", tls=" + tls + ", tlsCertFile="
+          + tlsCertFile + ", apiKey=" + (apiKey.isBlank() ? "(not set)" : "(set)") + "]";
+    }
+  }
 
   public record Queues(@DefaultValue("video-cpu") String cpu, @DefaultValue("video-gpu") String gpu) {
     public TaskQueues taskQueues() {

@@ -3,9 +3,14 @@ package io.videopipe.temporal;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowClientOptions;
 import io.temporal.serviceclient.WorkflowServiceStubs;
+import io.temporal.serviceclient.SimpleSslContextBuilder;
 import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import io.temporal.worker.WorkerFactory;
 import io.videopipe.config.VideoPipeProperties;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Profile;
@@ -29,8 +34,32 @@ public class TemporalConfiguration {
   @Bean(destroyMethod = "shutdown")
   @Profile({"api", "cpu-worker", "gpu-worker"})
   WorkflowServiceStubs workflowServiceStubs(VideoPipeProperties props) {
-    return WorkflowServiceStubs.newServiceStubs(
-        WorkflowServiceStubsOptions.newBuilder().setTarget(props.temporal().address()).build());
+    return WorkflowServiceStubs.newServiceStubs(serviceStubsOptions(props.temporal()));
+  }
+
+  /** Plain gRPC for a local server; TLS, mutual TLS or an API key for Temporal Cloud and TLS frontends. */
+  static WorkflowServiceStubsOptions serviceStubsOptions(VideoPipeProperties.Temporal t) {
+    WorkflowServiceStubsOptions.Builder options = WorkflowServiceStubsOptions.newBuilder().setTarget(t.address());
+    boolean mutualTls = !t.tlsCertFile().isBlank() || !t.tlsKeyFile().isBlank();
+    if (mutualTls) {
+      if (t.tlsCertFile().isBlank() || t.tlsKeyFile().isBlank()) {
+        throw new IllegalStateException(
+            "mutual TLS to Temporal needs both videopipe.temporal.tls-cert-file and tls-key-file");
+      }
+      try (InputStream cert = Files.newInputStream(Path.of(t.tlsCertFile()));
+          InputStream key = Files.newInputStream(Path.of(t.tlsKeyFile()))) {
+        options.setSslContext(SimpleSslContextBuilder.forPKCS8(cert, key).build());
+      } catch (IOException e) {
+        throw new IllegalStateException("cannot read the Temporal client certificate or key: " + e.getMessage(), e);
+      }
+    } else if (t.tls() || !t.apiKey().isBlank()) {
+      options.setEnableHttps(true);
+    }
+    if (!t.apiKey().isBlank()) {
+      String key = t.apiKey();
+      options.addApiKey(() -> key);
+    }
+    return options.build();
   }
 
   @Bean
