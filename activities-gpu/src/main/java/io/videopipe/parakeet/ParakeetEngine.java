@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,6 +19,10 @@ import org.slf4j.LoggerFactory;
  * Parakeet-TDT on ONNX Runtime: Silero VAD cuts the audio into speech segments of at most {@code maxSegmentSec}, the
  * segments are padded into batches for one encoder run each, and each segment is decoded greedily. One model (two
  * sessions) serves every transcription of the worker; cancellation is honoured between batches.
+ *
+ * <p>Transcriptions running at once on the worker share encoder batches through an {@link EncoderBatcher}: each submits
+ * up to {@code batchSize} segments at a time, and segments of different jobs fill the same encoder run. Decoding runs
+ * on each transcription's own thread.
  */
 public final class ParakeetEngine implements TranscriptionEngine, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ParakeetEngine.class);
@@ -27,8 +32,13 @@ public final class ParakeetEngine implements TranscriptionEngine, AutoCloseable 
    * @param model how the sessions run (provider, int8, threads)
    * @param maxSegmentSec longest VAD segment
    * @param batchSize segments per encoder run
+   * @param batchLingerMillis how long a partial encoder batch waits for segments of other transcriptions on the
+   *     worker (it never waits when every running transcription already has segments in it); 0 never waits
    */
-  public record Settings(Path modelDir, ParakeetModel.Options model, double maxSegmentSec, int batchSize) {
+  public record Settings(
+      Path modelDir, ParakeetModel.Options model, double maxSegmentSec, int batchSize, long batchLingerMillis) {
+    public static final long DEFAULT_BATCH_LINGER_MILLIS = 15;
+
     public Settings {
       if (maxSegmentSec < 1 || maxSegmentSec > 600) {
         throw new IllegalArgumentException("maxSegmentSec must be within 1..600, is " + maxSegmentSec);
@@ -36,10 +46,23 @@ public final class ParakeetEngine implements TranscriptionEngine, AutoCloseable 
       if (batchSize < 1) {
         throw new IllegalArgumentException("batchSize must be at least 1, is " + batchSize);
       }
+      if (batchLingerMillis < 0 || batchLingerMillis > 60_000) {
+        throw new IllegalArgumentException("batchLingerMillis must be within 0..60000, is " + batchLingerMillis);
+      }
+    }
+
+    public Settings(Path modelDir, ParakeetModel.Options model, double maxSegmentSec, int batchSize) {
+      this(modelDir, model, maxSegmentSec, batchSize, DEFAULT_BATCH_LINGER_MILLIS);
     }
   }
 
-  /** Wall time per stage of one transcription, for the benchmark. */
+  /** Segments queued for the encoder at most, in batches: bounds the feature memory of a busy worker. */
+  static final int QUEUED_BATCHES = 4;
+
+  /**
+   * Wall time per stage of one transcription, for the benchmark. {@code encoderSec} is the time spent waiting for the
+   * encoder, which includes segments of other transcriptions batched with this one's.
+   */
   public record Timings(double audioSec, double vadSec, double frontendSec, double encoderSec, double decoderSec) {
     public double totalSec() {
       return vadSec + frontendSec + encoderSec + decoderSec;
@@ -53,19 +76,28 @@ public final class ParakeetEngine implements TranscriptionEngine, AutoCloseable 
   private final ParakeetModel model;
   private final SileroVad vad;
   private final TdtDecoder decoder;
+  private final EncoderBatcher batcher;
 
   private ParakeetEngine(Settings settings, ParakeetModel model, SileroVad vad) {
     this.settings = settings;
     this.model = model;
     this.vad = vad;
     this.decoder = new TdtDecoder(model, TdtDecoder.DEFAULT_MAX_SYMBOLS_PER_FRAME);
+    this.batcher =
+        new EncoderBatcher(
+            model::encode, settings.batchSize(), settings.batchLingerMillis(),
+            QUEUED_BATCHES * settings.batchSize());
   }
 
   /** Validates and loads the model directory; fails with an {@link InvalidModelException} that says what is wrong. */
   public static ParakeetEngine load(Settings settings) {
     ParakeetModel model = ParakeetModel.load(settings.modelDir(), settings.model());
     try {
-      return new ParakeetEngine(settings, model, new SileroVad(model.env()));
+      ParakeetEngine engine = new ParakeetEngine(settings, model, new SileroVad(model.env()));
+      log.info(
+          "Parakeet encoder batches up to {} segments, shared by concurrent transcriptions (linger {} ms)",
+          settings.batchSize(), settings.batchLingerMillis());
+      return engine;
     } catch (OrtException | RuntimeException e) {
       model.close();
       throw new InvalidModelException("cannot load the Silero VAD model: " + e.getMessage(), e);
@@ -80,10 +112,17 @@ public final class ParakeetEngine implements TranscriptionEngine, AutoCloseable 
     return model;
   }
 
+  /** The encoder queue shared by this engine's transcriptions (its counters are the tests' view of batching). */
+  EncoderBatcher batcher() {
+    return batcher;
+  }
+
   @Override
   public Availability availability() {
     return new Availability(
-        true, "Parakeet model " + settings.modelDir() + " on " + model.provider() + ", batch " + settings.batchSize());
+        true,
+        "Parakeet model " + settings.modelDir() + " on " + model.provider() + ", batch " + settings.batchSize()
+            + " shared across jobs");
   }
 
   @Override
@@ -100,43 +139,56 @@ public final class ParakeetEngine implements TranscriptionEngine, AutoCloseable 
     List<Span> spans = vad.speech(audio, SileroVad.Settings.defaults(settings.maxSegmentSec()));
     double vadSec = (System.nanoTime() - t0) / 1e9;
 
-    // Similar lengths share a batch, so little of the encoder's work is padding.
-    List<Span> order = new ArrayList<>(spans);
+    // Similar lengths share a batch, so little of the encoder's work is padding. A span shorter than one feature
+    // frame has nothing to encode.
+    List<Span> order = new ArrayList<>();
+    for (Span s : spans) {
+      if (MelFrontend.validFrames(s.length()) > 0) {
+        order.add(s);
+      }
+    }
     order.sort(Comparator.comparingInt(Span::length).reversed());
     MelFrontend frontend = new MelFrontend();
     List<Word> words = new ArrayList<>();
     double frontendSec = 0;
     double encoderSec = 0;
     double decoderSec = 0;
-    for (int from = 0; from < order.size(); from += settings.batchSize()) {
-      if (Thread.interrupted()) {
-        throw new InterruptedException("Parakeet transcription cancelled");
+    // Closing the client drops whatever a failed or cancelled transcription left in the encoder queue.
+    try (EncoderBatcher.Client encoder = batcher.open()) {
+      for (int from = 0; from < order.size(); from += settings.batchSize()) {
+        if (Thread.interrupted()) {
+          throw new InterruptedException("Parakeet transcription cancelled");
+        }
+        List<Span> batch = order.subList(from, Math.min(order.size(), from + settings.batchSize()));
+        long a = System.nanoTime();
+        List<EncoderBatcher.Features> features = new ArrayList<>(batch.size());
+        for (Span s : batch) {
+          int frames = MelFrontend.validFrames(s.length());
+          float[] values = new float[MelFrontend.N_MELS * frames];
+          frontend.compute(audio, s.start(), s.length(), values, 0, frames);
+          features.add(new EncoderBatcher.Features(values, frames));
+        }
+        long e = System.nanoTime();
+        List<CompletableFuture<EncoderBatcher.Encoded>> pending = encoder.submit(features);
+        List<EncoderBatcher.Encoded> encoded = new ArrayList<>(pending.size());
+        for (CompletableFuture<EncoderBatcher.Encoded> p : pending) {
+          encoded.add(EncoderBatcher.await(p));
+        }
+        long d = System.nanoTime();
+        for (int b = 0; b < batch.size(); b++) {
+          EncoderBatcher.Encoded enc = encoded.get(b);
+          List<TdtDecoder.Token> tokens =
+              decoder.decode(enc.batch().values(), enc.base(), enc.stride(), enc.length());
+          words.addAll(
+              words(tokens, model.vocabulary(), batch.get(b).start() / (double) MelFrontend.SAMPLE_RATE,
+                  model.frameSec()));
+        }
+        long end = System.nanoTime();
+        frontendSec += (e - a) / 1e9;
+        encoderSec += (d - e) / 1e9;
+        decoderSec += (end - d) / 1e9;
+        listener.onProgress((double) Math.min(order.size(), from + batch.size()) / order.size());
       }
-      List<Span> batch = order.subList(from, Math.min(order.size(), from + settings.batchSize()));
-      long a = System.nanoTime();
-      int frames = MelFrontend.validFrames(batch.get(0).length());
-      float[] features = new float[batch.size() * MelFrontend.N_MELS * frames];
-      long[] lengths = new long[batch.size()];
-      for (int b = 0; b < batch.size(); b++) {
-        Span s = batch.get(b);
-        lengths[b] = frontend.compute(audio, s.start(), s.length(), features, b * MelFrontend.N_MELS * frames, frames);
-      }
-      long e = System.nanoTime();
-      ParakeetModel.Encoded encoded = model.encode(features, batch.size(), frames, lengths);
-      long d = System.nanoTime();
-      for (int b = 0; b < batch.size(); b++) {
-        int base = b * encoded.dim() * encoded.frames();
-        List<TdtDecoder.Token> tokens =
-            decoder.decode(encoded.values(), base, encoded.frames(), (int) encoded.lengths()[b]);
-        words.addAll(
-            words(tokens, model.vocabulary(), batch.get(b).start() / (double) MelFrontend.SAMPLE_RATE,
-                model.frameSec()));
-      }
-      long end = System.nanoTime();
-      frontendSec += (e - a) / 1e9;
-      encoderSec += (d - e) / 1e9;
-      decoderSec += (end - d) / 1e9;
-      listener.onProgress((double) Math.min(order.size(), from + batch.size()) / order.size());
     }
     words.sort(Comparator.comparingDouble(Word::start));
     listener.onProgress(1.0);
@@ -190,6 +242,7 @@ public final class ParakeetEngine implements TranscriptionEngine, AutoCloseable 
   @Override
   public void close() throws OrtException {
     try {
+      batcher.close();
       vad.close();
     } finally {
       model.close();

@@ -95,7 +95,9 @@ public record VideoPipeProperties(
    * @param int8 load the int8 files (for CPU; slow on CUDA)
    * @param intraOpThreads ONNX Runtime CPU threads per session, 0 for its default
    * @param maxSegmentSec longest speech segment cut by the VAD
-   * @param batchSize segments per encoder run
+   * @param batchSize segments per encoder run; segments of the jobs running at once on the worker share runs
+   * @param batchLingerMillis how long a partial encoder batch waits for segments of other jobs (never when every
+   *     running job already has segments in it); with it, 4 GPU activity slots on one GPU are sensible
    */
   public record Parakeet(
       @DefaultValue("") String modelDir,
@@ -103,7 +105,8 @@ public record VideoPipeProperties(
       @DefaultValue("false") boolean int8,
       @DefaultValue("0") int intraOpThreads,
       @DefaultValue("20") double maxSegmentSec,
-      @DefaultValue("8") int batchSize) {}
+      @DefaultValue("8") int batchSize,
+      @DefaultValue("15") long batchLingerMillis) {}
 
   /**
    * Deepgram on the CPU worker; the engine exists only when {@code apiKey} is set.
@@ -134,10 +137,10 @@ public record VideoPipeProperties(
 
   /**
    * @param cpuActivitySlots concurrent activities on one CPU worker
-   * @param gpuActivitySlots concurrent activities on one GPU worker (one GPU)
+   * @param gpuActivitySlots concurrent transcriptions on one GPU worker; they share encoder batches on its one GPU
    */
   public record Workers(
       @DefaultValue("4") int cpuActivitySlots,
-      @DefaultValue("1") int gpuActivitySlots,
+      @DefaultValue("4") int gpuActivitySlots,
       @DefaultValue("200") int workflowSlots) {}
 }

@@ -17,6 +17,8 @@ import org.springframework.core.env.Profiles;
 /**
  * Parakeet on the GPU worker when {@code PARAKEET_MODEL_DIR} is set: the model is validated and loaded at start-up,
  * once per worker. A bad model directory stops a gpu-worker from starting; the local role logs it and runs without.
+ * The engine's encoder batches are shared by the activities the worker runs at once ({@code
+ * videopipe.workers.gpu-activity-slots}; 4 suits one GPU), each decoding its own segments.
  */
 @Configuration(proxyBeanMethods = false)
 @Profile({"local", "gpu-worker"})
@@ -32,12 +34,19 @@ public class ParakeetConfiguration implements DisposableBean {
       log.info("Parakeet is off: PARAKEET_MODEL_DIR (videopipe.engines.parakeet.model-dir) is not set");
       return null;
     }
+    if (props.workers().gpuActivitySlots() < 2) {
+      log.info(
+          "GPU worker runs {} transcription at a time: Parakeet batches segments of concurrent jobs, so "
+              + "videopipe.workers.gpu-activity-slots=4 keeps one GPU busier",
+          props.workers().gpuActivitySlots());
+    }
     ParakeetEngine.Settings settings =
         new ParakeetEngine.Settings(
             Path.of(p.modelDir()),
             new ParakeetModel.Options(p.int8(), true, p.deviceId(), p.intraOpThreads()),
             p.maxSegmentSec(),
-            p.batchSize());
+            p.batchSize(),
+            p.batchLingerMillis());
     try {
       engine = ParakeetEngine.load(settings);
     } catch (RuntimeException e) {
