@@ -1,6 +1,8 @@
 package io.videopipe.highlight;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import io.temporal.activity.Activity;
+import io.temporal.activity.ActivityExecutionContext;
 import io.temporal.failure.ApplicationFailure;
 import io.videopipe.loudness.Loudness;
 import io.videopipe.loudness.LoudnessMeter;
@@ -68,7 +70,8 @@ public final class HighlightActivitiesImpl implements HighlightActivities {
       Loudness loudness = null;
       if (request.audioUri() != null) {
         try (LocalFile audio = storage.localFile(URI.create(request.audioUri()))) {
-          loudness = meter.measure(audio.path());
+          ActivityExecutionContext context = Activity.getExecutionContext();
+          loudness = meter.measure(audio.path(), () -> context.heartbeat("measuring loudness"));
         }
       }
       double audioSec = loudness != null ? loudness.durationSec() : transcript.durationSec();

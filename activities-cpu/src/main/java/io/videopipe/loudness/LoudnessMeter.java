@@ -116,15 +116,25 @@ public final class LoudnessMeter {
    * @throws InterruptedIOException if the thread was interrupted
    */
   public Loudness measure(Path audioFile) throws IOException {
+    return measure(audioFile, () -> {});
+  }
+
+  /**
+   * Like {@link #measure(Path)}, calling {@code progress} every {@value #PROGRESS_EVERY_PACKETS} packets (a fraction of a
+   * second of work) so an activity can heartbeat; an exception thrown by it stops the measurement.
+   */
+  public Loudness measure(Path audioFile, Runnable progress) throws IOException {
     if (!Files.isRegularFile(audioFile)) {
       throw new FileNotFoundException("no such audio file: " + audioFile);
     }
     try (PointerScope scope = new PointerScope()) {
-      return run(audioFile);
+      return run(audioFile, progress);
     }
   }
 
-  private Loudness run(Path file) throws IOException {
+  static final int PROGRESS_EVERY_PACKETS = 256;
+
+  private Loudness run(Path file, Runnable progress) throws IOException {
     AVFormatContext fmt = new AVFormatContext(null);
     AVCodecContext dec = null;
     AVFilterGraph graph = null;
@@ -169,9 +179,13 @@ public final class LoudnessMeter {
       decoded = av_frame_alloc();
       filtered = av_frame_alloc();
       Accumulator acc = new Accumulator();
+      long packets = 0;
       while (true) {
         if (Thread.currentThread().isInterrupted()) {
           throw new InterruptedIOException("loudness measurement of " + file + " interrupted");
+        }
+        if (packets++ % PROGRESS_EVERY_PACKETS == 0) {
+          progress.run();
         }
         int ret = av_read_frame(fmt, pkt);
         if (ret == AVERROR_EOF) {

@@ -1,6 +1,8 @@
 package io.videopipe.qa;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import io.temporal.activity.Activity;
+import io.temporal.activity.ActivityExecutionContext;
 import io.temporal.failure.ApplicationFailure;
 import io.videopipe.highlight.Highlight;
 import io.videopipe.highlight.HighlightOptions;
@@ -132,7 +134,8 @@ public final class QaActivitiesImpl implements QaActivities {
         audioProblem = "no audio URI";
       } else {
         try (LocalFile audio = storage.localFile(URI.create(request.audioUri()))) {
-          loudness = meter.measure(audio.path());
+          ActivityExecutionContext context = Activity.getExecutionContext();
+          loudness = meter.measure(audio.path(), () -> context.heartbeat("measuring loudness"));
         } catch (FileNotFoundException e) {
           audioProblem = "audio missing: " + request.audioUri();
         } catch (LoudnessMeter.MediaException e) {

@@ -65,9 +65,14 @@ class HighlightActivitiesImplTest {
     String audioUri =
         audio("job-1", LoudnessSignals.tone(tmp, "a.wav", 16000, 1, 440, "if(between(t,60,85),0.1,0.0708)", 130));
 
+    List<String> heartbeats = new java.util.concurrent.CopyOnWriteArrayList<>();
+    env.setActivityHeartbeatListener(String.class, heartbeats::add);
+
     HighlightSet set =
         activities.pickHighlights(new HighlightRequest("job-1", transcriptUri, audioUri, HighlightOptions.defaults()));
 
+    // 130 s of audio is thousands of packets: the loudness pass heartbeats as it goes, so the step can be cancelled
+    assertThat(heartbeats).isNotEmpty().allMatch("measuring loudness"::equals);
     assertThat(set.highlightsUri()).isEqualTo(storage.jobUri("job-1", "highlights/highlights.json").toString());
     assertThat(set.highlights()).hasSize(5);
     assertThat(set.computeSec()).isPositive();

@@ -14,7 +14,8 @@ import java.time.Duration;
  * @param qa start-to-close of QualityCheck
  * @param cost start-to-close of ComputeCost
  * @param cleanup start-to-close of DeleteArtifacts
- * @param heartbeat heartbeat timeout of the long steps (Download, ExtractAudio, Transcribe); the SDK sends heartbeats
+ * @param heartbeat heartbeat timeout of the long steps (Download, ExtractAudio, Transcribe, PickHighlights,
+ *     QualityCheck); the SDK sends heartbeats
  *     at 0.8 x this, so a cancellation or a dead worker is noticed within it
  * @param gpuScheduleToStart how long a GPU transcription may wait for a GPU worker before the next engine is tried
  * @param initialRetryInterval first retry backoff; doubles up to {@code maxRetryInterval}

@@ -233,7 +233,7 @@ public class VideoPipelineWorkflowImpl implements VideoPipelineWorkflow {
         runStep(
             Step.HIGHLIGHT,
             "picking highlights from " + transcript.words() + " words",
-            () -> stub(HighlightActivities.class, options(cpu, timeouts.highlights(), false, timeouts.maxAttempts()))
+            () -> stub(HighlightActivities.class, options(cpu, timeouts.highlights(), true, timeouts.maxAttempts()))
                 .pickHighlights(
                     new HighlightRequest(jobId, transcript.transcriptUri(), audio.audioUri(), request.highlights())),
             HighlightSet::computeSec);
@@ -243,7 +243,7 @@ public class VideoPipelineWorkflowImpl implements VideoPipelineWorkflow {
         runStep(
             Step.QA,
             "checking " + highlights.highlights().size() + " highlights",
-            () -> stub(QaActivities.class, options(cpu, timeouts.qa(), false, timeouts.maxAttempts()))
+            () -> stub(QaActivities.class, options(cpu, timeouts.qa(), true, timeouts.maxAttempts()))
                 .check(
                     new QaRequest(
                         jobId,
