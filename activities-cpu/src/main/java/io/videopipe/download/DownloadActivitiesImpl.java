@@ -6,6 +6,8 @@ import io.temporal.activity.ActivityExecutionContext;
 import io.temporal.client.ActivityCanceledException;
 import io.temporal.client.ActivityCompletionException;
 import io.temporal.failure.ApplicationFailure;
+import io.videopipe.net.AddressGuard;
+import io.videopipe.net.AddressRefusedException;
 import io.videopipe.pipeline.ErrorTypes;
 import io.videopipe.pipeline.JobPaths;
 import io.videopipe.storage.Storage;
@@ -16,7 +18,7 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.net.http.HttpClient;
+import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -32,6 +34,8 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Properties;
 import java.util.function.Supplier;
+import okhttp3.HttpUrl;
+import okhttp3.OkHttpClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,6 +44,10 @@ import org.slf4j.LoggerFactory;
  * jobs/<jobId>/source/<name>}, hashing as it goes. Bytes are staged in {@code <stagingDir>/<jobId>/download/} and
  * published in one step, so storage never holds a partial copy; the staged part survives retryable failures so the
  * next attempt can continue from the heartbeat checkpoint.
+ *
+ * <p>Sources are checked against server-side request forgery: hosts that are, or resolve to, loopback, private,
+ * link-local or cloud metadata addresses are refused unless {@link DownloadSettings#allowedHosts()} names them, the
+ * connection uses exactly the checked addresses, and local files must lie under {@link DownloadSettings#localRoots()}.
  */
 public final class DownloadActivitiesImpl implements DownloadActivities {
   private static final Logger log = LoggerFactory.getLogger(DownloadActivitiesImpl.class);
@@ -49,7 +57,10 @@ public final class DownloadActivitiesImpl implements DownloadActivities {
   private final Storage storage;
   private final DownloadSettings settings;
   private final Supplier<com.google.cloud.storage.Storage> gcs;
-  private final HttpClient http;
+  static final String ALLOWED_HOSTS_SETTING = "videopipe.download.allowed-hosts";
+
+  private final AddressGuard guard;
+  private final OkHttpClient http;
 
   /** Uses the default GCS client (application default credentials), created on the first gs:// source. */
   public DownloadActivitiesImpl(Storage storage, DownloadSettings settings) {
@@ -63,17 +74,20 @@ public final class DownloadActivitiesImpl implements DownloadActivities {
 
   public DownloadActivitiesImpl(
       Storage storage, DownloadSettings settings, Supplier<com.google.cloud.storage.Storage> gcsClient) {
+    this(storage, settings, gcsClient, new AddressGuard(settings.allowedHosts(), "source", ALLOWED_HOSTS_SETTING));
+  }
+
+  /** With a given address guard (tests resolve host names with it). */
+  DownloadActivitiesImpl(
+      Storage storage,
+      DownloadSettings settings,
+      Supplier<com.google.cloud.storage.Storage> gcsClient,
+      AddressGuard guard) {
     this.storage = storage;
     this.settings = settings;
     this.gcs = gcsClient;
-    this.http =
-        HttpClient.newBuilder()
-            .connectTimeout(settings.connectTimeout())
-            // NORMAL never follows an https -> http downgrade.
-            .followRedirects(settings.allowPlainHttp() ? HttpClient.Redirect.ALWAYS : HttpClient.Redirect.NORMAL)
-            // One long sequential stream: HTTP/1.1 avoids HTTP/2 flow-control windows throttling it.
-            .version(HttpClient.Version.HTTP_1_1)
-            .build();
+    this.guard = guard;
+    this.http = HttpSource.client(guard, settings.connectTimeout(), settings.readTimeout());
   }
 
   @Override
@@ -199,7 +213,7 @@ public final class DownloadActivitiesImpl implements DownloadActivities {
         try {
           n = in.body().read(buffer);
         } catch (IOException e) {
-          if (watchdog.fired()) {
+          if (watchdog.fired() || e instanceof SocketTimeoutException) {
             throw Failures.transientFailure(
                 "source "
                     + source.displayUri()
@@ -244,7 +258,7 @@ public final class DownloadActivitiesImpl implements DownloadActivities {
     if (scheme == null) {
       requireLocalFilesAllowed(display);
       try {
-        return new LocalFileSource(Path.of(s));
+        return localSource(Path.of(s), display);
       } catch (InvalidPathException e) {
         throw Failures.invalid("not a valid local path: " + display);
       }
@@ -261,11 +275,13 @@ public final class DownloadActivitiesImpl implements DownloadActivities {
         return gcsSource(s, display);
       case "file":
         requireLocalFilesAllowed(display);
+        Path path;
         try {
-          return new LocalFileSource(Path.of(new URI(s)));
+          path = Path.of(new URI(s));
         } catch (URISyntaxException | IllegalArgumentException e) {
           throw Failures.invalid("not a valid file URI: " + display);
         }
+        return localSource(path, display);
       default:
         throw Failures.nonRetryable(
             ErrorTypes.UNSUPPORTED_SOURCE,
@@ -286,6 +302,10 @@ public final class DownloadActivitiesImpl implements DownloadActivities {
     }
   }
 
+  private Source localSource(Path path, String display) {
+    return new LocalFileSource(path, LocalRoots.check(path, settings.localRoots(), display));
+  }
+
   private Source httpSource(String s, String display) {
     URI uri;
     try {
@@ -293,13 +313,20 @@ public final class DownloadActivitiesImpl implements DownloadActivities {
     } catch (URISyntaxException e) {
       throw Failures.invalid("not a valid URI: " + display);
     }
-    if (uri.getHost() == null) {
+    // The host as OkHttp will connect to it; java.net.URI gives none for numeric forms such as http://2130706433/.
+    HttpUrl url = HttpUrl.parse(s);
+    if (url == null || url.host().isEmpty()) {
       throw Failures.invalid("source URI has no host: " + display);
     }
-    if (uri.getRawUserInfo() != null) {
+    if (uri.getRawUserInfo() != null || !url.username().isEmpty() || !url.password().isEmpty()) {
       throw Failures.invalid("credentials in the URI are not supported (use a signed URL): " + display);
     }
-    return new HttpSource(http, uri, settings.readTimeout(), settings.allowPlainHttp());
+    try {
+      guard.checkHost(url.host());
+    } catch (AddressRefusedException e) {
+      throw Failures.notAllowed(e.getMessage());
+    }
+    return new HttpSource(http, guard, url, uri, settings.readTimeout(), settings.allowPlainHttp());
   }
 
   private Source gcsSource(String s, String display) {

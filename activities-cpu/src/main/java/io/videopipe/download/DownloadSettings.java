@@ -2,6 +2,7 @@ package io.videopipe.download;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -14,6 +15,10 @@ import java.util.Objects;
  * @param stagingDir worker-local directory for partial downloads, kept between retries so they can resume
  * @param connectTimeout HTTP connect timeout
  * @param readTimeout longest wait for response headers or for the next bytes of a body
+ * @param allowedHosts host names, IP addresses and CIDR ranges that sources may reach although they are loopback,
+ *     private, link-local or otherwise internal (empty: none)
+ * @param localRoots directories local file sources must lie in, after symbolic links and {@code ..} are resolved
+ *     (empty: no local file is accepted)
  */
 public record DownloadSettings(
     long maxBytes,
@@ -21,7 +26,9 @@ public record DownloadSettings(
     boolean allowPlainHttp,
     Path stagingDir,
     Duration connectTimeout,
-    Duration readTimeout) {
+    Duration readTimeout,
+    List<String> allowedHosts,
+    List<Path> localRoots) {
 
   public static final long DEFAULT_MAX_BYTES = 20L * 1024 * 1024 * 1024;
   public static final Path DEFAULT_STAGING_DIR = Path.of("data", "work");
@@ -35,41 +42,69 @@ public record DownloadSettings(
     Objects.requireNonNull(stagingDir, "stagingDir");
     requirePositive(connectTimeout, "connectTimeout");
     requirePositive(readTimeout, "readTimeout");
+    allowedHosts = List.copyOf(allowedHosts);
+    localRoots = localRoots.stream().map(p -> p.toAbsolutePath().normalize()).toList();
   }
 
-  /** The local all-in-one role: local files allowed. */
+  /**
+   * The local all-in-one role: local files allowed under the working directory; internal hosts refused like
+   * everywhere else.
+   */
   public static DownloadSettings local() {
     return new DownloadSettings(
-        DEFAULT_MAX_BYTES, true, false, DEFAULT_STAGING_DIR, DEFAULT_CONNECT_TIMEOUT, DEFAULT_READ_TIMEOUT);
+        DEFAULT_MAX_BYTES,
+        true,
+        false,
+        DEFAULT_STAGING_DIR,
+        DEFAULT_CONNECT_TIMEOUT,
+        DEFAULT_READ_TIMEOUT,
+        List.of(),
+        List.of(Path.of("")));
   }
 
   /** Deployed worker roles: only https:// and gs:// sources. */
   public static DownloadSettings deployed() {
-    return local().withAllowLocalFiles(false);
+    return local().withAllowLocalFiles(false).withLocalRoots(List.of());
   }
 
   public DownloadSettings withMaxBytes(long value) {
-    return new DownloadSettings(value, allowLocalFiles, allowPlainHttp, stagingDir, connectTimeout, readTimeout);
+    return new DownloadSettings(
+        value, allowLocalFiles, allowPlainHttp, stagingDir, connectTimeout, readTimeout, allowedHosts, localRoots);
   }
 
   public DownloadSettings withAllowLocalFiles(boolean value) {
-    return new DownloadSettings(maxBytes, value, allowPlainHttp, stagingDir, connectTimeout, readTimeout);
+    return new DownloadSettings(
+        maxBytes, value, allowPlainHttp, stagingDir, connectTimeout, readTimeout, allowedHosts, localRoots);
   }
 
   public DownloadSettings withAllowPlainHttp(boolean value) {
-    return new DownloadSettings(maxBytes, allowLocalFiles, value, stagingDir, connectTimeout, readTimeout);
+    return new DownloadSettings(
+        maxBytes, allowLocalFiles, value, stagingDir, connectTimeout, readTimeout, allowedHosts, localRoots);
   }
 
   public DownloadSettings withStagingDir(Path value) {
-    return new DownloadSettings(maxBytes, allowLocalFiles, allowPlainHttp, value, connectTimeout, readTimeout);
+    return new DownloadSettings(
+        maxBytes, allowLocalFiles, allowPlainHttp, value, connectTimeout, readTimeout, allowedHosts, localRoots);
   }
 
   public DownloadSettings withConnectTimeout(Duration value) {
-    return new DownloadSettings(maxBytes, allowLocalFiles, allowPlainHttp, stagingDir, value, readTimeout);
+    return new DownloadSettings(
+        maxBytes, allowLocalFiles, allowPlainHttp, stagingDir, value, readTimeout, allowedHosts, localRoots);
   }
 
   public DownloadSettings withReadTimeout(Duration value) {
-    return new DownloadSettings(maxBytes, allowLocalFiles, allowPlainHttp, stagingDir, connectTimeout, value);
+    return new DownloadSettings(
+        maxBytes, allowLocalFiles, allowPlainHttp, stagingDir, connectTimeout, value, allowedHosts, localRoots);
+  }
+
+  public DownloadSettings withAllowedHosts(List<String> value) {
+    return new DownloadSettings(
+        maxBytes, allowLocalFiles, allowPlainHttp, stagingDir, connectTimeout, readTimeout, value, localRoots);
+  }
+
+  public DownloadSettings withLocalRoots(List<Path> value) {
+    return new DownloadSettings(
+        maxBytes, allowLocalFiles, allowPlainHttp, stagingDir, connectTimeout, readTimeout, allowedHosts, value);
   }
 
   private static void requirePositive(Duration d, String name) {

@@ -9,8 +9,9 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Closes a stream that delivers no bytes for a while. The JDK HTTP client's request timeout ends with the response
- * headers, so a server that stalls mid-body would otherwise block the activity thread for good.
+ * Closes a stream that delivers no bytes for a while. The HTTP client's socket read timeout covers HTTP sources
+ * too, but GCS and local streams have none, so a source that stalls mid-body would otherwise block the activity thread
+ * for good.
  */
 final class IdleWatchdog implements AutoCloseable {
   private static final ScheduledExecutorService TIMER =

@@ -5,17 +5,24 @@ import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 
-/** A file on the worker's own disk (local role only). */
+/** A file on the worker's own disk (local role only), read through its checked real path. */
 final class LocalFileSource implements Source {
   private final Path path;
+  private final Path real;
 
-  LocalFileSource(Path path) {
+  /**
+   * @param path the path as given, for messages
+   * @param real its real path, checked against the local roots: the file actually read, never through a link
+   */
+  LocalFileSource(Path path, Path real) {
     this.path = path.toAbsolutePath().normalize();
+    this.real = real;
   }
 
   @Override
@@ -33,7 +40,7 @@ final class LocalFileSource implements Source {
   public SourceStream open(Checkpoint checkpoint) throws IOException {
     BasicFileAttributes attributes;
     try {
-      attributes = Files.readAttributes(path, BasicFileAttributes.class);
+      attributes = Files.readAttributes(real, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
     } catch (NoSuchFileException e) {
       throw Failures.notFound("source not found: no such file " + path);
     }
@@ -44,7 +51,7 @@ final class LocalFileSource implements Source {
     long start = checkpoint.offset() > 0 && validator.equals(checkpoint.validator()) ? checkpoint.offset() : 0;
     FileChannel channel;
     try {
-      channel = FileChannel.open(path, StandardOpenOption.READ);
+      channel = FileChannel.open(real, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
     } catch (AccessDeniedException e) {
       throw Failures.notAllowed("source " + path + " cannot be read: permission denied");
     } catch (NoSuchFileException e) {

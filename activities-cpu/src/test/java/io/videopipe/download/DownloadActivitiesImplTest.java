@@ -69,9 +69,12 @@ class DownloadActivitiesImplTest {
   }
 
   private DownloadSettings settings() {
+    // MockWebServer listens on loopback, which sources may reach only when explicitly allowed.
     return DownloadSettings.local()
         .withStagingDir(staging)
         .withAllowPlainHttp(true)
+        .withAllowedHosts(List.of(server.getHostName()))
+        .withLocalRoots(List.of(tmp))
         .withReadTimeout(Duration.ofSeconds(5));
   }
 

@@ -2,6 +2,7 @@ package io.videopipe.config;
 
 import io.videopipe.pipeline.TaskQueues;
 import java.time.Duration;
+import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -69,13 +70,19 @@ public record VideoPipeProperties(
    * @param maxBytes largest source accepted
    * @param allowLocalFiles accept local paths and file:// sources (true in the local role only)
    * @param allowPlainHttp accept http:// as well as https://
+   * @param allowedHosts host names, IP addresses and CIDR ranges sources may reach although they are loopback,
+   *     private, link-local or cloud metadata addresses (empty: none, the safe default everywhere)
+   * @param localRoots directories local file sources must lie in (symbolic links and {@code ..} resolved); relative
+   *     ones are taken from the working directory; empty: no local file is accepted
    */
   public record Download(
       @DefaultValue("21474836480") long maxBytes,
       @DefaultValue("false") boolean allowLocalFiles,
       @DefaultValue("false") boolean allowPlainHttp,
       @DefaultValue("10s") Duration connectTimeout,
-      @DefaultValue("60s") Duration readTimeout) {}
+      @DefaultValue("60s") Duration readTimeout,
+      @DefaultValue List<String> allowedHosts,
+      @DefaultValue List<String> localRoots) {}
 
   public record Engines(@DefaultValue Local local, @DefaultValue Parakeet parakeet, @DefaultValue Deepgram deepgram) {}
 

@@ -17,7 +17,7 @@ public class ApiErrors {
 
   @ExceptionHandler(JobConflictException.class)
   ProblemDetail conflict(JobConflictException e) {
-    return problem(HttpStatus.CONFLICT, "Job already exists", e.getMessage());
+    return problem(HttpStatus.CONFLICT, e.title(), e.getMessage());
   }
 
   @ExceptionHandler(IllegalArgumentException.class)

@@ -8,6 +8,7 @@ import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowException;
 import io.temporal.client.WorkflowExecutionAlreadyStarted;
+import io.temporal.client.WorkflowNotFoundException;
 import io.temporal.client.WorkflowStub;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.CanceledFailure;
@@ -39,10 +40,12 @@ public class JobService {
 
   private final WorkflowClient client;
   private final VideoPipeProperties props;
+  private final JobListing listing;
 
-  public JobService(WorkflowClient client, VideoPipeProperties props) {
+  public JobService(WorkflowClient client, VideoPipeProperties props, JobListing listing) {
     this.client = client;
     this.props = props;
+    this.listing = listing;
   }
 
   /** Validates a submission and starts its workflow; returns the job id. */
@@ -75,8 +78,10 @@ public class JobService {
     try {
       WorkflowClient.start(workflow::run, request);
     } catch (WorkflowExecutionAlreadyStarted e) {
-      throw new JobConflictException("a job with id '" + jobId + "' already exists; job ids are never reused");
+      throw new JobConflictException(
+          "Job already exists", "a job with id '" + jobId + "' already exists; job ids are never reused");
     }
+    listing.started(jobId);
     return jobId;
   }
 
@@ -127,9 +132,40 @@ public class JobService {
    */
   public void cancel(String jobId, String reason) {
     if (executionStatus(jobId) != WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING) {
-      throw new JobConflictException("job '" + jobId + "' has already ended; only a running job can be cancelled");
+      throw new JobConflictException(
+          "Job has ended", "job '" + jobId + "' has already ended; only a running job can be cancelled");
     }
     client.newUntypedWorkflowStub(jobId).cancel(reason);
+  }
+
+  /**
+   * Sends the running job's {@code reprioritize} signal: steps scheduled after it run with the new priority key.
+   *
+   * @throws JobConflictException when the job has ended
+   */
+  public void reprioritize(String jobId, int priority) {
+    requirePriority(priority);
+    String ended = "job '" + jobId + "' has already ended; only a running job can be reprioritised";
+    if (executionStatus(jobId) != WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING) {
+      throw new JobConflictException("Job has ended", ended);
+    }
+    try {
+      client.newWorkflowStub(VideoPipelineWorkflow.class, jobId).reprioritize(priority);
+    } catch (WorkflowNotFoundException e) {
+      // It ended between the check and the signal.
+      throw new JobConflictException("Job has ended", ended);
+    }
+  }
+
+  /** The priority key, checked: 1 (highest) to 5. */
+  static int requirePriority(Integer priority) {
+    if (priority == null) {
+      throw new IllegalArgumentException("priority is required: 1 (highest) to 5");
+    }
+    if (priority < 1 || priority > 5) {
+      throw new IllegalArgumentException("priority must be 1 (highest) to 5, was " + priority);
+    }
+    return priority;
   }
 
   private String lastDetail(String jobId) {

@@ -188,7 +188,9 @@ public class CpuWorkerConfiguration {
         .withAllowPlainHttp(d.allowPlainHttp())
         .withStagingDir(workDir(props, "download"))
         .withConnectTimeout(d.connectTimeout())
-        .withReadTimeout(d.readTimeout());
+        .withReadTimeout(d.readTimeout())
+        .withAllowedHosts(d.allowedHosts())
+        .withLocalRoots(d.localRoots().stream().filter(r -> !r.isBlank()).map(r -> Path.of(r.strip())).toList());
   }
 
   static Path workDir(VideoPipeProperties props, String name) {

@@ -74,6 +74,7 @@ class DeepgramProcessTest {
             .run(
                 "--videopipe.storage.root=" + dir.resolve("data"),
                 "--videopipe.storage.work-dir=" + dir.resolve("work"),
+                "--videopipe.download.local-roots=" + SAMPLE.getParent(),
                 "--videopipe.engines.deepgram.base-url=" + deepgram.url("/"),
                 "--videopipe.engines.deepgram.api-key=" + KEY);
     // After start-up: Spring re-initialises logback while the context starts.

@@ -36,6 +36,7 @@ class ParakeetProcessTest {
                 "--videopipe.storage.root=" + dir.resolve("data"),
                 "--videopipe.storage.work-dir=" + dir.resolve("work"),
                 "--videopipe.download.allow-plain-http=true",
+                "--videopipe.download.local-roots=" + Path.of("..").toAbsolutePath().normalize(),
                 "--videopipe.engines.parakeet.model-dir=" + model);
   }
 

@@ -31,6 +31,7 @@ class JobsApiTest {
   static void storage(DynamicPropertyRegistry registry) {
     registry.add("videopipe.storage.root", () -> dir.resolve("data").toString());
     registry.add("videopipe.storage.work-dir", () -> dir.resolve("work").toString());
+    registry.add("videopipe.download.local-roots", () -> Path.of(SAMPLE).getParent().toString());
   }
 
   @Autowired TestRestTemplate http;
@@ -72,6 +73,63 @@ class JobsApiTest {
     assertThat(again.getStatusCode()).isEqualTo(HttpStatus.CONFLICT);
     assertThat(again.getHeaders().getContentType()).isEqualTo(MediaType.APPLICATION_PROBLEM_JSON);
     assertThat(again.getBody().path("detail").asText()).contains("api-happy", "already exists");
+
+    // The transcript in all four formats, streamed from storage.
+    ResponseEntity<String> json = http.getForEntity("/api/v1/jobs/api-happy/transcript?format=json", String.class);
+    assertThat(json.getHeaders().getContentType()).isEqualTo(MediaType.APPLICATION_JSON);
+    assertThat(json.getBody()).startsWith("{");
+    ResponseEntity<String> srt = http.getForEntity("/api/v1/jobs/api-happy/transcript?format=srt", String.class);
+    assertThat(srt.getHeaders().getContentType().toString()).startsWith("application/x-subrip");
+    assertSrtParses(srt.getBody());
+    ResponseEntity<String> vtt = http.getForEntity("/api/v1/jobs/api-happy/transcript?format=vtt", String.class);
+    assertThat(vtt.getHeaders().getContentType().toString()).startsWith("text/vtt");
+    assertThat(vtt.getBody()).startsWith("WEBVTT");
+    ResponseEntity<String> txt = http.getForEntity("/api/v1/jobs/api-happy/transcript?format=txt", String.class);
+    assertThat(txt.getHeaders().getContentType().toString()).startsWith("text/plain");
+    assertThat(txt.getBody()).contains("pipeline");
+    assertThat(http.getForEntity("/api/v1/jobs/api-happy/transcript?format=pdf", JsonNode.class).getStatusCode())
+        .isEqualTo(HttpStatus.BAD_REQUEST);
+
+    // The JSON reports.
+    for (String report : new String[] {"highlights", "qa", "cost"}) {
+      ResponseEntity<JsonNode> r = http.getForEntity("/api/v1/jobs/api-happy/" + report, JsonNode.class);
+      assertThat(r.getStatusCode()).as(report).isEqualTo(HttpStatus.OK);
+      assertThat(r.getHeaders().getContentType()).as(report).isEqualTo(MediaType.APPLICATION_JSON);
+      assertThat(r.getBody().path("jobId").asText()).as(report).isEqualTo("api-happy");
+    }
+    assertThat(http.getForObject("/api/v1/jobs/api-happy/qa", JsonNode.class).path("passed").asBoolean()).isTrue();
+
+    // An ended job cannot be reprioritised.
+    ResponseEntity<JsonNode> lateRepriority =
+        http.postForEntity("/api/v1/jobs/api-happy/priority", Map.of("priority", 1), JsonNode.class);
+    assertThat(lateRepriority.getStatusCode()).isEqualTo(HttpStatus.CONFLICT);
+    assertThat(lateRepriority.getBody().path("detail").asText()).contains("has already ended");
+
+    // The embedded server has no visibility queries: the listing says so and lists what this process started.
+    JsonNode list = http.getForObject("/api/v1/jobs?status=COMPLETED&engine=local", JsonNode.class);
+    assertThat(list.path("degraded").asBoolean()).as(list.toPrettyString()).isTrue();
+    assertThat(list.path("reason").asText()).contains("embedded Temporal test server has no visibility queries");
+    assertThat(list.path("jobs").findValuesAsText("jobId")).contains("api-happy");
+    assertThat(list.path("jobs").findValuesAsText("status")).containsOnly("COMPLETED");
+
+    // The OpenAPI document and its UI.
+    JsonNode openApi = http.getForObject("/v3/api-docs", JsonNode.class);
+    assertThat(openApi.path("paths").has("/api/v1/jobs/{jobId}/transcript")).as(openApi.path("paths").toString()).isTrue();
+    assertThat(openApi.path("paths").path("/api/v1/jobs/{jobId}/priority").path("post").path("summary").asText())
+        .contains("priority");
+    assertThat(http.getForEntity("/docs", String.class).getStatusCode().isError()).isFalse();
+  }
+
+  /** Numbered cues, each with a {@code start --> end} line and text, separated by blank lines. */
+  static void assertSrtParses(String srt) {
+    String[] cues = srt.strip().split("\\r?\\n\\r?\\n");
+    assertThat(cues.length).isGreaterThan(1);
+    for (int i = 0; i < cues.length; i++) {
+      String[] lines = cues[i].split("\\r?\\n");
+      assertThat(lines.length).as(cues[i]).isGreaterThanOrEqualTo(3);
+      assertThat(lines[0]).isEqualTo(String.valueOf(i + 1));
+      assertThat(lines[1]).matches("\\d{2}:\\d{2}:\\d{2},\\d{3} --> \\d{2}:\\d{2}:\\d{2},\\d{3}");
+    }
   }
 
   @Test
@@ -79,6 +137,23 @@ class JobsApiTest {
     submit(Map.of("sourceUrl", SAMPLE, "jobId", "api-cancel"));
     JsonNode running = awaitJob("api-cancel", j -> "TRANSCRIBE".equals(j.path("step").asText()));
     assertThat(running.path("status").asText()).isEqualTo("RUNNING");
+
+    // No transcript while it runs.
+    ResponseEntity<JsonNode> early = http.getForEntity("/api/v1/jobs/api-cancel/transcript?format=srt", JsonNode.class);
+    assertThat(early.getStatusCode()).isEqualTo(HttpStatus.CONFLICT);
+    assertThat(early.getHeaders().getContentType()).isEqualTo(MediaType.APPLICATION_PROBLEM_JSON);
+    assertThat(early.getBody().path("detail").asText()).contains("has no transcript yet", "still running");
+
+    // Reprioritised while running: progress shows the new priority.
+    assertThat(running.path("priority").asInt()).isEqualTo(3);
+    ResponseEntity<JsonNode> repriority =
+        http.postForEntity("/api/v1/jobs/api-cancel/priority", Map.of("priority", 1), JsonNode.class);
+    assertThat(repriority.getStatusCode()).isEqualTo(HttpStatus.ACCEPTED);
+    assertThat(awaitJob("api-cancel", j -> j.path("priority").asInt() == 1 || !j.path("status").asText().equals("RUNNING"))
+            .path("priority").asInt())
+        .isEqualTo(1);
+    assertThat(http.postForEntity("/api/v1/jobs/api-cancel/priority", Map.of("priority", 7), JsonNode.class).getStatusCode())
+        .isEqualTo(HttpStatus.BAD_REQUEST);
 
     ResponseEntity<Void> cancel =
         http.postForEntity("/api/v1/jobs/api-cancel/cancel", Map.of("reason", "wrong video uploaded"), Void.class);
@@ -96,6 +171,12 @@ class JobsApiTest {
     // A job that ended cannot be cancelled again.
     assertThat(http.postForEntity("/api/v1/jobs/api-cancel/cancel", null, JsonNode.class).getStatusCode())
         .isEqualTo(HttpStatus.CONFLICT);
+    // Cancelled during transcription: it never had a transcript, nor highlights.
+    ResponseEntity<JsonNode> none = http.getForEntity("/api/v1/jobs/api-cancel/transcript", JsonNode.class);
+    assertThat(none.getStatusCode()).isEqualTo(HttpStatus.CONFLICT);
+    assertThat(none.getBody().path("detail").asText()).contains("has no transcript", "CANCELLED");
+    assertThat(http.getForEntity("/api/v1/jobs/api-cancel/highlights", JsonNode.class).getStatusCode())
+        .isEqualTo(HttpStatus.CONFLICT);
   }
 
   @Test
@@ -105,6 +186,13 @@ class JobsApiTest {
     assertThat(missing.getStatusCode()).isEqualTo(HttpStatus.NOT_FOUND);
     assertThat(missing.getHeaders().getContentType()).isEqualTo(MediaType.APPLICATION_PROBLEM_JSON);
     assertThat(missing.getBody().path("detail").asText()).isEqualTo("no job with id 'no-such-job'");
+    for (String artifact : new String[] {"transcript?format=vtt", "highlights", "qa", "cost"}) {
+      ResponseEntity<JsonNode> r = http.getForEntity("/api/v1/jobs/no-such-job/" + artifact, JsonNode.class);
+      assertThat(r.getStatusCode()).as(artifact).isEqualTo(HttpStatus.NOT_FOUND);
+      assertThat(r.getHeaders().getContentType()).as(artifact).isEqualTo(MediaType.APPLICATION_PROBLEM_JSON);
+    }
+    assertThat(http.postForEntity("/api/v1/jobs/no-such-job/priority", Map.of("priority", 2), JsonNode.class).getStatusCode())
+        .isEqualTo(HttpStatus.NOT_FOUND);
   }
 
   @Test

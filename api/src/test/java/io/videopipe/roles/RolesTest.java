@@ -54,7 +54,8 @@ class RolesTest {
     String work = "--videopipe.storage.work-dir=" + dir.resolve("work");
 
     start("dev-server", "--videopipe.temporal.dev-server-port=" + port);
-    start("cpu-worker", address, storage, work, "--videopipe.download.allow-local-files=true");
+    start("cpu-worker", address, storage, work, "--videopipe.download.allow-local-files=true",
+        "--videopipe.download.local-roots=" + Path.of("..").toAbsolutePath().normalize());
     start("gpu-worker", address, storage, work);
     ConfigurableApplicationContext api = start("api", address, storage);
     int apiPort = ((WebServerApplicationContext) api).getWebServer().getPort();

@@ -15,6 +15,9 @@ public final class LocalRole {
   private static ConfigurableApplicationContext ctx;
   private static Path dir;
 
+  /** The repository root (tests run in the api module): where the committed samples are. */
+  public static final Path REPOSITORY = Path.of("..").toAbsolutePath().normalize();
+
   private LocalRole() {}
 
   public static synchronized ConfigurableApplicationContext context() {
@@ -31,7 +34,10 @@ public final class LocalRole {
                   "--videopipe.storage.work-dir=" + dir.resolve("work"),
                   // small enough for the size-limit test, large enough for the sample (1.2 MB)
                   "--videopipe.download.max-bytes=3000000",
-                  "--videopipe.download.allow-plain-http=true");
+                  "--videopipe.download.allow-plain-http=true",
+                  // MockWebServer sources listen on localhost; samples live in the repository, fixtures in dir
+                  "--videopipe.download.allowed-hosts=localhost",
+                  "--videopipe.download.local-roots=" + REPOSITORY + "," + dir);
       Runtime.getRuntime().addShutdownHook(new Thread(ctx::close));
     }
     return ctx;

@@ -1,0 +1,22 @@
+package io.videopipe.jobs;
+
+import io.videopipe.pipeline.JobStatus;
+import java.time.Instant;
+
+/**
+ * One job in {@code GET /api/v1/jobs}, from its Temporal execution and search attributes.
+ *
+ * @param step last step reported (VpStep)
+ * @param engine engine whose transcript was kept (VpEngine), null before routing
+ * @param costUsd cost so far (VpCostUsd)
+ * @param closedAt null while running
+ */
+public record JobSummary(
+    String jobId,
+    JobStatus status,
+    String step,
+    String engine,
+    Long priority,
+    Double costUsd,
+    Instant startedAt,
+    Instant closedAt) {}

@@ -1,0 +1,183 @@
+package io.videopipe.jobs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.anyInt;
+import static org.mockito.ArgumentMatchers.anyString;
+import static org.mockito.ArgumentMatchers.eq;
+import static org.mockito.Mockito.doThrow;
+import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.verify;
+import static org.mockito.Mockito.when;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.content;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.header;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
+
+import io.videopipe.jobs.JobArtifacts.Artifact;
+import io.videopipe.jobs.JobArtifacts.Report;
+import io.videopipe.pipeline.JobStatus;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.mockito.ArgumentCaptor;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.autoconfigure.web.servlet.WebMvcTest;
+import org.springframework.http.MediaType;
+import org.springframework.test.context.bean.override.mockito.MockitoBean;
+import org.springframework.test.web.servlet.MockMvc;
+
+/** HTTP mapping of the jobs API: parameters, validation and problem+json bodies, the services mocked. */
+@WebMvcTest(JobController.class)
+class JobControllerTest {
+  @Autowired MockMvc mvc;
+  @MockitoBean JobService jobs;
+  @MockitoBean JobArtifacts artifacts;
+  @MockitoBean JobListing listing;
+
+  static Artifact artifact(String body, MediaType type, String filename) {
+    return new Artifact(new ByteArrayInputStream(body.getBytes(StandardCharsets.UTF_8)), type, filename);
+  }
+
+  @Test
+  void transcriptIsStreamedWithTheFormatsContentType() throws Exception {
+    when(artifacts.transcript("talk-42", TranscriptFormat.VTT))
+        .thenReturn(artifact("WEBVTT\n\n00:00.000 --> 00:01.000\nhello\n", TranscriptFormat.VTT.mediaType(), "talk-42.vtt"));
+    when(artifacts.transcript("talk-42", TranscriptFormat.JSON))
+        .thenReturn(artifact("{\"words\":[]}", MediaType.APPLICATION_JSON, "talk-42.json"));
+
+    mvc.perform(get("/api/v1/jobs/talk-42/transcript").param("format", "VTT"))
+        .andExpect(status().isOk())
+        .andExpect(content().contentType("text/vtt;charset=UTF-8"))
+        .andExpect(header().string("Content-Disposition", "inline; filename=\"talk-42.vtt\""))
+        .andExpect(content().string(containsString("WEBVTT")));
+    // json is the default format
+    mvc.perform(get("/api/v1/jobs/talk-42/transcript"))
+        .andExpect(status().isOk())
+        .andExpect(content().contentType(MediaType.APPLICATION_JSON))
+        .andExpect(jsonPath("$.words").isArray());
+  }
+
+  @Test
+  void unknownTranscriptFormatIs400NamingTheFormats() throws Exception {
+    mvc.perform(get("/api/v1/jobs/talk-42/transcript").param("format", "docx"))
+        .andExpect(status().isBadRequest())
+        .andExpect(content().contentType(MediaType.APPLICATION_PROBLEM_JSON))
+        .andExpect(jsonPath("$.title").value("Invalid request"))
+        .andExpect(jsonPath("$.detail").value("unknown transcript format 'docx'; use one of json, srt, vtt, txt"));
+    verify(artifacts, never()).transcript(anyString(), any());
+  }
+
+  @Test
+  void artifactsOfARunningOrUnknownJobAreProblems() throws Exception {
+    when(artifacts.transcript("busy", TranscriptFormat.SRT))
+        .thenThrow(new JobConflictException("Job still running", "job 'busy' has no transcript yet: it is still running"));
+    when(artifacts.report("nope", Report.QA)).thenThrow(new JobNotFoundException("nope"));
+
+    mvc.perform(get("/api/v1/jobs/busy/transcript?format=srt"))
+        .andExpect(status().isConflict())
+        .andExpect(content().contentType(MediaType.APPLICATION_PROBLEM_JSON))
+        .andExpect(jsonPath("$.title").value("Job still running"))
+        .andExpect(jsonPath("$.status").value(409))
+        .andExpect(jsonPath("$.detail").value("job 'busy' has no transcript yet: it is still running"));
+    mvc.perform(get("/api/v1/jobs/nope/qa"))
+        .andExpect(status().isNotFound())
+        .andExpect(content().contentType(MediaType.APPLICATION_PROBLEM_JSON))
+        .andExpect(jsonPath("$.detail").value("no job with id 'nope'"));
+  }
+
+  @Test
+  void reportsAreServedAsJson() throws Exception {
+    for (Report r : Report.values()) {
+      when(artifacts.report("talk-42", r)).thenReturn(artifact("{\"report\":\"" + r + "\"}", MediaType.APPLICATION_JSON, "x.json"));
+    }
+    for (String path : List.of("highlights", "qa", "cost")) {
+      mvc.perform(get("/api/v1/jobs/talk-42/" + path))
+          .andExpect(status().isOk())
+          .andExpect(content().contentType(MediaType.APPLICATION_JSON))
+          .andExpect(jsonPath("$.report").value(path.equals("qa") ? "QA" : path.toUpperCase()));
+    }
+  }
+
+  @Test
+  void priorityOutside1To5OrMissingIs400AndSendsNoSignal() throws Exception {
+    for (String body : List.of("{\"priority\": 0}", "{\"priority\": 6}", "{}")) {
+      mvc.perform(post("/api/v1/jobs/talk-42/priority").contentType(MediaType.APPLICATION_JSON).content(body))
+          .andExpect(status().isBadRequest())
+          .andExpect(content().contentType(MediaType.APPLICATION_PROBLEM_JSON))
+          .andExpect(jsonPath("$.detail").value(containsString("priority")))
+          .andExpect(jsonPath("$.detail").value(containsString("1 (highest) to 5")));
+    }
+    mvc.perform(post("/api/v1/jobs/talk-42/priority"))
+        .andExpect(status().isBadRequest())
+        .andExpect(jsonPath("$.detail").value("priority is required: 1 (highest) to 5"));
+    verify(jobs, never()).reprioritize(anyString(), anyInt());
+  }
+
+  @Test
+  void priorityIsSignalledOrRefusedForAnEndedJob() throws Exception {
+    mvc.perform(post("/api/v1/jobs/talk-42/priority").contentType(MediaType.APPLICATION_JSON).content("{\"priority\": 1}"))
+        .andExpect(status().isAccepted())
+        .andExpect(jsonPath("$.jobId").value("talk-42"))
+        .andExpect(jsonPath("$.priority").value(1));
+    verify(jobs).reprioritize("talk-42", 1);
+
+    doThrow(new JobConflictException("Job has ended", "job 'done' has already ended; only a running job can be reprioritised"))
+        .when(jobs)
+        .reprioritize(eq("done"), anyInt());
+    mvc.perform(post("/api/v1/jobs/done/priority").contentType(MediaType.APPLICATION_JSON).content("{\"priority\": 2}"))
+        .andExpect(status().isConflict())
+        .andExpect(content().contentType(MediaType.APPLICATION_PROBLEM_JSON))
+        .andExpect(jsonPath("$.title").value("Job has ended"));
+  }
+
+  @Test
+  void listPassesTheCheckedFiltersAndAnswersTheDegradedBody() throws Exception {
+    when(listing.list(any()))
+        .thenReturn(
+            new JobPage(
+                List.of(new JobSummary("a", JobStatus.COMPLETED, "COST", "local", 3L, 0.0, Instant.parse("2026-11-23T08:00:00Z"), null)),
+                null,
+                "WorkflowType = 'VideoPipeline'",
+                true,
+                JobListing.DEGRADED_REASON));
+
+    mvc.perform(
+            get("/api/v1/jobs")
+                .param("status", "completed")
+                .param("engine", "local")
+                .param("from", "2026-11-23")
+                .param("pageSize", "5"))
+        .andExpect(status().isOk())
+        .andExpect(jsonPath("$.degraded").value(true))
+        .andExpect(jsonPath("$.reason").value(containsString("no visibility queries")))
+        .andExpect(jsonPath("$.jobs[0].jobId").value("a"))
+        .andExpect(jsonPath("$.jobs[0].startedAt").value("2026-11-23T08:00:00Z"))
+        .andExpect(jsonPath("$.nextPageToken").doesNotExist());
+    ArgumentCaptor<JobFilter> filter = ArgumentCaptor.forClass(JobFilter.class);
+    verify(listing).list(filter.capture());
+    assertThat(filter.getValue().status()).isEqualTo(JobStatus.COMPLETED);
+    assertThat(filter.getValue().pageSize()).isEqualTo(5);
+    assertThat(filter.getValue().from()).isEqualTo(Instant.parse("2026-11-23T00:00:00Z"));
+  }
+
+  @Test
+  void invalidListFiltersAre400() throws Exception {
+    mvc.perform(get("/api/v1/jobs").param("status", "finished"))
+        .andExpect(status().isBadRequest())
+        .andExpect(content().contentType(MediaType.APPLICATION_PROBLEM_JSON))
+        .andExpect(jsonPath("$.detail").value(containsString("unknown status 'finished'")));
+    mvc.perform(get("/api/v1/jobs").param("pageSize", "500"))
+        .andExpect(status().isBadRequest())
+        .andExpect(jsonPath("$.detail").value("pageSize must be 1 to 100, was 500"));
+    mvc.perform(get("/api/v1/jobs").param("pageSize", "many"))
+        .andExpect(status().isBadRequest())
+        .andExpect(content().contentType(MediaType.APPLICATION_PROBLEM_JSON));
+    verify(listing, never()).list(any());
+  }
+}

@@ -1,0 +1,229 @@
+package io.videopipe.jobs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.Timestamp;
+import io.grpc.ManagedChannel;
+import io.grpc.Server;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.inprocess.InProcessChannelBuilder;
+import io.grpc.inprocess.InProcessServerBuilder;
+import io.grpc.stub.StreamObserver;
+import io.temporal.api.common.v1.SearchAttributes;
+import io.temporal.api.common.v1.WorkflowExecution;
+import io.temporal.api.enums.v1.WorkflowExecutionStatus;
+import io.temporal.api.workflow.v1.WorkflowExecutionInfo;
+import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
+import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionResponse;
+import io.temporal.api.workflowservice.v1.ListWorkflowExecutionsRequest;
+import io.temporal.api.workflowservice.v1.ListWorkflowExecutionsResponse;
+import io.temporal.api.workflowservice.v1.WorkflowServiceGrpc;
+import io.temporal.common.converter.DefaultDataConverter;
+import io.videopipe.pipeline.JobStatus;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The job listing against an in-process fake of Temporal's ListWorkflowExecutions and DescribeWorkflowExecution. */
+class JobListingTest {
+  static final Instant T0 = Instant.parse("2026-11-23T08:00:00Z");
+  static final WorkflowExecutionStatus RUNNING = WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING;
+  static final WorkflowExecutionStatus COMPLETED = WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_COMPLETED;
+
+  final List<ListWorkflowExecutionsRequest> requests = new CopyOnWriteArrayList<>();
+  final Map<String, WorkflowExecutionInfo> executions = new ConcurrentHashMap<>();
+  volatile Status listFailure;
+  volatile ListWorkflowExecutionsResponse page = ListWorkflowExecutionsResponse.getDefaultInstance();
+  Server server;
+  ManagedChannel channel;
+  JobListing listing;
+
+  @BeforeEach
+  void start() throws Exception {
+    String name = InProcessServerBuilder.generateName();
+    server =
+        InProcessServerBuilder.forName(name)
+            .directExecutor()
+            .addService(
+                new WorkflowServiceGrpc.WorkflowServiceImplBase() {
+                  @Override
+                  public void listWorkflowExecutions(
+                      ListWorkflowExecutionsRequest request,
+                      StreamObserver<ListWorkflowExecutionsResponse> response) {
+                    requests.add(request);
+                    if (listFailure != null) {
+                      response.onError(listFailure.asRuntimeException());
+                      return;
+                    }
+                    response.onNext(page);
+                    response.onCompleted();
+                  }
+
+                  @Override
+                  public void describeWorkflowExecution(
+                      DescribeWorkflowExecutionRequest request,
+                      StreamObserver<DescribeWorkflowExecutionResponse> response) {
+                    WorkflowExecutionInfo info = executions.get(request.getExecution().getWorkflowId());
+                    if (info == null) {
+                      response.onError(Status.NOT_FOUND.asRuntimeException());
+                      return;
+                    }
+                    response.onNext(DescribeWorkflowExecutionResponse.newBuilder().setWorkflowExecutionInfo(info).build());
+                    response.onCompleted();
+                  }
+                })
+            .build()
+            .start();
+    channel = InProcessChannelBuilder.forName(name).directExecutor().build();
+    listing = new JobListing(() -> WorkflowServiceGrpc.newBlockingStub(channel), "prod");
+  }
+
+  @AfterEach
+  void stop() {
+    channel.shutdownNow();
+    server.shutdownNow();
+  }
+
+  static WorkflowExecutionInfo execution(
+      String id, WorkflowExecutionStatus status, Instant started, Map<String, Object> attributes) {
+    SearchAttributes.Builder sa = SearchAttributes.newBuilder();
+    attributes.forEach((k, v) -> sa.putIndexedFields(k, DefaultDataConverter.STANDARD_INSTANCE.toPayload(v).get()));
+    WorkflowExecutionInfo.Builder info =
+        WorkflowExecutionInfo.newBuilder()
+            .setExecution(WorkflowExecution.newBuilder().setWorkflowId(id).setRunId("run-" + id))
+            .setStatus(status)
+            .setStartTime(Timestamp.newBuilder().setSeconds(started.getEpochSecond()))
+            .setSearchAttributes(sa);
+    if (status != RUNNING) {
+      info.setCloseTime(Timestamp.newBuilder().setSeconds(started.getEpochSecond() + 60));
+    }
+    return info.build();
+  }
+
+  @Test
+  void filtersBecomeAVisibilityQueryAndExecutionsBecomeJobs() {
+    page =
+        ListWorkflowExecutionsResponse.newBuilder()
+            .addExecutions(
+                execution(
+                    "talk-42",
+                    COMPLETED,
+                    T0.plusSeconds(3600),
+                    Map.of(
+                        "VpStatus", "COMPLETED",
+                        "VpEngine", "parakeet",
+                        "VpStep", "COST",
+                        "VpPriority", 2L,
+                        "VpCostUsd", 0.0125)))
+            .setNextPageToken(ByteString.copyFromUtf8("page-2"))
+            .build();
+    String token = Base64.getUrlEncoder().withoutPadding().encodeToString("page-1".getBytes());
+
+    JobPage result =
+        listing.list(JobFilter.of("completed", "Parakeet", "2026-11-23", "2026-11-24T00:00:00Z", 10, token));
+
+    ListWorkflowExecutionsRequest request = requests.get(0);
+    assertThat(request.getNamespace()).isEqualTo("prod");
+    assertThat(request.getQuery())
+        .isEqualTo(
+            "WorkflowType = 'VideoPipeline' AND VpStatus = 'COMPLETED' AND VpEngine = 'parakeet'"
+                + " AND StartTime >= '2026-11-23T00:00:00Z' AND StartTime < '2026-11-24T00:00:00Z'");
+    assertThat(request.getPageSize()).isEqualTo(10);
+    assertThat(request.getNextPageToken().toStringUtf8()).isEqualTo("page-1");
+
+    assertThat(result.degraded()).isNull();
+    assertThat(result.query()).isEqualTo(request.getQuery());
+    assertThat(new String(Base64.getUrlDecoder().decode(result.nextPageToken()))).isEqualTo("page-2");
+    assertThat(result.jobs())
+        .containsExactly(
+            new JobSummary(
+                "talk-42",
+                JobStatus.COMPLETED,
+                "COST",
+                "parakeet",
+                2L,
+                0.0125,
+                T0.plusSeconds(3600),
+                T0.plusSeconds(3660)));
+  }
+
+  @Test
+  void noFiltersListEveryPipelineAndTheLastPageHasNoToken() {
+    page =
+        ListWorkflowExecutionsResponse.newBuilder()
+            .addExecutions(
+                execution(
+                    "killed",
+                    WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_TERMINATED,
+                    T0,
+                    Map.of("VpStatus", "RUNNING")))
+            .build();
+
+    JobPage result = listing.list(JobFilter.of(null, null, null, null, null, null));
+
+    assertThat(requests.get(0).getQuery()).isEqualTo("WorkflowType = 'VideoPipeline'");
+    assertThat(requests.get(0).getPageSize()).isEqualTo(JobFilter.DEFAULT_PAGE_SIZE);
+    assertThat(result.nextPageToken()).isNull();
+    // Terminated from outside: the workflow never reported its end, the execution status tells.
+    assertThat(result.jobs()).extracting(JobSummary::status).containsExactly(JobStatus.FAILED);
+  }
+
+  @Test
+  void withoutVisibilityTheListingIsDegradedToRecentJobsFilteredHere() {
+    listFailure = Status.UNIMPLEMENTED.withDescription("ListWorkflowExecutions is not implemented");
+    Map<String, Object> completedLocal = Map.of("VpStatus", "COMPLETED", "VpEngine", "local");
+    executions.put("old", execution("old", COMPLETED, T0, completedLocal));
+    executions.put("running", execution("running", RUNNING, T0.plusSeconds(10), Map.of("VpStatus", "RUNNING")));
+    executions.put("new", execution("new", COMPLETED, T0.plusSeconds(20), completedLocal));
+    listing.started("old");
+    listing.started("running");
+    listing.started("gone");
+    listing.started("new");
+
+    JobPage all = listing.list(JobFilter.of(null, null, null, null, null, null));
+    assertThat(all.degraded()).isTrue();
+    assertThat(all.reason()).contains("embedded Temporal test server has no visibility queries");
+    assertThat(all.nextPageToken()).isNull();
+    assertThat(all.jobs()).extracting(JobSummary::jobId).containsExactly("new", "running", "old");
+
+    JobPage completed = listing.list(JobFilter.of("COMPLETED", "local", null, null, 1, null));
+    assertThat(completed.jobs()).extracting(JobSummary::jobId).containsExactly("new");
+
+    JobPage early = listing.list(JobFilter.of(null, null, null, T0.plusSeconds(15).toString(), null, null));
+    assertThat(early.jobs()).extracting(JobSummary::jobId).containsExactly("running", "old");
+  }
+
+  @Test
+  void otherServerErrorsAreNotHidden() {
+    listFailure = Status.UNAVAILABLE.withDescription("connection refused");
+
+    assertThatThrownBy(() -> listing.list(JobFilter.of(null, null, null, null, null, null)))
+        .isInstanceOf(StatusRuntimeException.class)
+        .hasMessageContaining("UNAVAILABLE");
+  }
+
+  @Test
+  void invalidFiltersAreRefusedWithTheReason() {
+    assertThatThrownBy(() -> JobFilter.of("done", null, null, null, null, null))
+        .hasMessageContaining("unknown status 'done'");
+    assertThatThrownBy(() -> JobFilter.of(null, "x' OR 1=1", null, null, null, null))
+        .hasMessageContaining("is not an engine name");
+    assertThatThrownBy(() -> JobFilter.of(null, null, "yesterday", null, null, null))
+        .hasMessageContaining("from 'yesterday' is neither an instant");
+    assertThatThrownBy(() -> JobFilter.of(null, null, "2026-11-24", "2026-11-23", null, null))
+        .hasMessageContaining("must be before to");
+    assertThatThrownBy(() -> JobFilter.of(null, null, null, null, 0, null)).hasMessageContaining("pageSize must be 1 to 100");
+    assertThatThrownBy(() -> JobFilter.of(null, null, null, null, 101, null)).hasMessageContaining("was 101");
+    assertThatThrownBy(() -> JobFilter.of(null, null, null, null, null, "%%%"))
+        .hasMessageContaining("nextPageToken is not one this API handed out");
+  }
+}
