@@ -118,7 +118,7 @@ public final class ProcessCommand {
       return 2;
     }
     try (ConfigurableApplicationContext ctx =
-        VideoPipeApplication.processApplication().run(options.springArgs().toArray(String[]::new))) {
+        VideoPipeApplication.processApplication().run(springArgs(options).toArray(String[]::new))) {
       return run(options, ctx, System.out, System.err);
     }
   }
@@ -217,6 +217,25 @@ public final class ProcessCommand {
       case CANCELLED -> 4;
       default -> 1;
     };
+  }
+
+  /**
+   * Naming a local file on the command line is consent to read it: its directory joins the allowed local roots
+   * (beside the working directory), unless the roots are set explicitly.
+   */
+  static List<String> springArgs(Options options) {
+    List<String> args = new ArrayList<>(options.springArgs());
+    boolean rootsGiven =
+        args.stream().anyMatch(a -> a.startsWith("--videopipe.download.local-roots="))
+            || System.getenv("VIDEOPIPE_LOCAL_ROOTS") != null;
+    String source = sourceArgument(options.source());
+    if (!rootsGiven && source.startsWith("/")) {
+      Path parent = Path.of(source).getParent();
+      if (parent != null) {
+        args.add("--videopipe.download.local-roots=.," + parent);
+      }
+    }
+    return args;
   }
 
   /** Plain local paths become absolute so the job's source names the file unambiguously. */
