@@ -179,7 +179,7 @@ class JobListingTest {
 
   @Test
   void withoutVisibilityTheListingIsDegradedToRecentJobsFilteredHere() {
-    listFailure = Status.UNIMPLEMENTED.withDescription("ListWorkflowExecutions is not implemented");
+    listFailure = Status.UNIMPLEMENTED.withDescription("method ListWorkflowExecutions is unimplemented");
     Map<String, Object> completedLocal = Map.of("VpStatus", "COMPLETED", "VpEngine", "local");
     executions.put("old", execution("old", COMPLETED, T0, completedLocal));
     executions.put("running", execution("running", RUNNING, T0.plusSeconds(10), Map.of("VpStatus", "RUNNING")));

@@ -103,7 +103,7 @@ class GpuPollersTest {
 
   @Test
   void aServerWithoutDescribeTaskQueueOrUnreachableSaysSo() {
-    failure = Status.UNIMPLEMENTED.withDescription("not implemented");
+    failure = Status.UNIMPLEMENTED.withDescription("method DescribeTaskQueue is unimplemented");
     Availability unimplemented = check.get();
     assertThat(unimplemented.available()).isFalse();
     assertThat(unimplemented.detail()).contains("does not implement DescribeTaskQueue");
