@@ -5,6 +5,7 @@ import io.videopipe.audio.MediaInfo;
 import io.videopipe.cost.CostReport;
 import io.videopipe.pipeline.ErrorInfo;
 import io.videopipe.pipeline.JobResult;
+import io.videopipe.pipeline.TranscriptionSummary;
 import io.videopipe.qa.QaReport;
 import java.util.List;
 import java.util.Map;
@@ -15,7 +16,7 @@ public record JobSummary(
     String jobId,
     String status,
     Source source,
-    Transcription transcription,
+    TranscriptionSummary transcription,
     List<HighlightLine> highlights,
     QaReport qa,
     CostReport cost,
@@ -31,15 +32,6 @@ public record JobSummary(
       String container,
       List<MediaInfo.VideoStream> video,
       List<MediaInfo.AudioStream> audio) {}
-
-  public record Transcription(
-      String engine,
-      List<String> fallbacks,
-      String plan,
-      int words,
-      double meanConfidence,
-      String text,
-      Map<String, String> artifacts) {}
 
   public record HighlightLine(
       int rank, double startSec, double endSec, double score, String text, Map<String, Double> features) {}
@@ -64,11 +56,11 @@ public record JobSummary(
               m == null ? null : m.video(),
               m == null ? null : m.audio());
     }
-    Transcription transcription = null;
+    TranscriptionSummary transcription = null;
     if (r.transcription() != null) {
       var t = r.transcription();
       transcription =
-          new Transcription(
+          new TranscriptionSummary(
               t.engine(),
               t.fallbacks(),
               t.plan(),

@@ -8,7 +8,6 @@ import com.google.cloud.storage.StorageException;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -118,40 +117,7 @@ public final class GcsStorage implements Storage {
   public PendingWrite create(URI uri) throws IOException {
     BlobInfo target = BlobInfo.newBuilder(BlobId.of(bucket, objectName(uri))).build();
     Path tmp = Files.createTempFile(tmpDir, "gcs-write-", ".tmp");
-    OutputStream out;
-    try {
-      out = Files.newOutputStream(tmp);
-    } catch (IOException e) {
-      Files.deleteIfExists(tmp);
-      throw e;
-    }
-    return new PendingWrite() {
-      private boolean committed;
-
-      @Override
-      public OutputStream stream() {
-        return out;
-      }
-
-      @Override
-      public void commit() throws IOException {
-        out.close();
-        upload(tmp, target, uri);
-        committed = true;
-        Files.deleteIfExists(tmp);
-      }
-
-      @Override
-      public void close() throws IOException {
-        if (!committed) {
-          try {
-            out.close();
-          } finally {
-            Files.deleteIfExists(tmp);
-          }
-        }
-      }
-    };
+    return TempFilePendingWrite.open(tmp, staged -> upload(staged, target, uri));
   }
 
   @Override

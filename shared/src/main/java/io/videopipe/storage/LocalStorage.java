@@ -3,7 +3,6 @@ package io.videopipe.storage;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.channels.Channels;
@@ -84,30 +83,7 @@ public final class LocalStorage implements Storage {
     Path target = path(uri);
     Files.createDirectories(target.getParent());
     Path tmp = target.resolveSibling("." + target.getFileName() + TMP_MARK + UUID.randomUUID());
-    OutputStream out = Files.newOutputStream(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-    return new PendingWrite() {
-      private boolean committed;
-
-      @Override
-      public OutputStream stream() {
-        return out;
-      }
-
-      @Override
-      public void commit() throws IOException {
-        out.close();
-        moveAtomically(tmp, target);
-        committed = true;
-      }
-
-      @Override
-      public void close() throws IOException {
-        if (!committed) {
-          out.close();
-          Files.deleteIfExists(tmp);
-        }
-      }
-    };
+    return TempFilePendingWrite.open(tmp, staged -> moveAtomically(staged, target));
   }
 
   @Override
