@@ -1,5 +1,6 @@
 package io.videopipe.qa;
 
+import io.videopipe.clip.ClipOptions;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -245,9 +246,9 @@ class QaActivitiesImplTest {
                   .build());
 
       QaReport good =
-          stub.check(new QaRequest("job-qa", audioUri.toString(), transcriptUri, 130.02, highlights, OPTIONS));
+          stub.check(new QaRequest("job-qa", audioUri.toString(), transcriptUri, 130.02, highlights, OPTIONS, List.of(), ClipOptions.defaults()));
       QaReport silent =
-          stub.check(new QaRequest("job-qa", silentUri.toString(), transcriptUri, 130.02, highlights, OPTIONS));
+          stub.check(new QaRequest("job-qa", silentUri.toString(), transcriptUri, 130.02, highlights, OPTIONS, List.of(), ClipOptions.defaults()));
 
       assertThat(good.passed())
           .as(good.checks().stream().map(QaCheck::toString).collect(Collectors.joining("\n")))

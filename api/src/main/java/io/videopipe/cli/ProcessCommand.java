@@ -139,7 +139,9 @@ public final class ProcessCommand {
                   null,
                   null,
                   options.keepSource(),
-                  options.budgetUsd()),
+                  options.budgetUsd(),
+                  null,
+                  null),
               "cli:" + System.getProperty("user.name", "unknown"));
     } catch (IllegalArgumentException | JobConflictException e) {
       stderr.println("process: " + e.getMessage());

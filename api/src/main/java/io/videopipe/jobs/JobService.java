@@ -63,16 +63,18 @@ public class JobService {
       throw new IllegalArgumentException("budgetUsd must be a positive number of US dollars, was " + budgetUsd);
     }
     JobRequest request =
-        new JobRequest(
-            submission.sourceUrl().trim(),
-            EngineMode.parse(submission.engine()),
-            submission.priority() == null ? JobRequest.DEFAULT_PRIORITY : submission.priority(),
-            submission.language(),
-            submission.highlights(),
-            Boolean.TRUE.equals(submission.keepSource()),
-            requestedBy,
-            props.queues().taskQueues(),
-            budgetUsd);
+        JobRequest.builder(submission.sourceUrl().trim())
+            .engine(EngineMode.parse(submission.engine()))
+            .priority(submission.priority() == null ? JobRequest.DEFAULT_PRIORITY : submission.priority())
+            .language(submission.language())
+            .highlights(submission.highlights())
+            .keepSource(Boolean.TRUE.equals(submission.keepSource()))
+            .requestedBy(requestedBy)
+            .queues(props.queues().taskQueues())
+            .budgetUsd(budgetUsd)
+            .clips(submission.clips())
+            .webhookUrl(submission.webhookUrl())
+            .build();
     VideoPipelineWorkflow workflow =
         client.newWorkflowStub(VideoPipelineWorkflow.class, VideoPipelineOptions.forJob(jobId, request, null));
     try {
@@ -113,7 +115,7 @@ public class JobService {
         // Temporal's own cancel closes without details; the workflow still answers why it stopped.
         String detail = lastDetail(jobId);
         if (detail != null) {
-          return new JobResult(jobId, JobStatus.CANCELLED, null, null, null, null, null, Map.of(),
+          return new JobResult(jobId, JobStatus.CANCELLED, null, null, null, null, null, null, null, Map.of(),
               new ErrorInfo("Cancelled", detail));
         }
       }
@@ -209,7 +211,7 @@ public class JobService {
     ErrorInfo error = partial != null && partial.error() != null ? partial.error() : rootError(cause, cancelled);
     JobStatus status = cancelled ? JobStatus.CANCELLED : JobStatus.FAILED;
     if (partial == null) {
-      return new JobResult(jobId, status, null, null, null, null, null, Map.of(), error);
+      return new JobResult(jobId, status, null, null, null, null, null, null, null, Map.of(), error);
     }
     return new JobResult(
         jobId,
@@ -217,8 +219,10 @@ public class JobService {
         partial.source(),
         partial.transcription(),
         partial.highlights(),
+        partial.clips(),
         partial.qa(),
         partial.cost(),
+        partial.artifacts(),
         partial.timings(),
         error);
   }

@@ -1,5 +1,6 @@
 package io.videopipe.jobs;
 
+import io.videopipe.clip.ClipOptions;
 import io.videopipe.highlight.HighlightOptions;
 
 /**
@@ -14,6 +15,9 @@ import io.videopipe.highlight.HighlightOptions;
  * @param keepSource keep our copy of the source after the job
  * @param budgetUsd optional: the most the job may spend on transcription, in US dollars, &gt; 0; the route policy
  *     leaves out engines estimated above it
+ * @param clips optional clip rendering: targetLufs (default -14), maxTruePeakDbtp (default -1), vertical (9:16 centre
+ *     crop), burnCaptions
+ * @param webhookUrl optional https URL that receives the result summary when the job ends, signed (HMAC-SHA256)
  */
 public record JobSubmission(
     String sourceUrl,
@@ -23,7 +27,9 @@ public record JobSubmission(
     String language,
     HighlightOptions highlights,
     Boolean keepSource,
-    Double budgetUsd) {
+    Double budgetUsd,
+    ClipOptions clips,
+    String webhookUrl) {
 
   /** A submission without a budget. */
   public JobSubmission(
@@ -34,6 +40,6 @@ public record JobSubmission(
       String language,
       HighlightOptions highlights,
       Boolean keepSource) {
-    this(sourceUrl, jobId, engine, priority, language, highlights, keepSource, null);
+    this(sourceUrl, jobId, engine, priority, language, highlights, keepSource, null, null, null);
   }
 }

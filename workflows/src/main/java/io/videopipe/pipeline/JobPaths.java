@@ -9,6 +9,7 @@ public final class JobPaths {
   public static final String AUDIO = "audio/";
   public static final String TRANSCRIPT = "transcript/";
   public static final String HIGHLIGHTS = "highlights/";
+  public static final String CLIPS = "clips/";
   public static final String QA = "qa/";
   public static final String COST = "cost/";
 

@@ -1,10 +1,11 @@
 package io.videopipe.pipeline;
 
+import io.videopipe.clip.ClipOptions;
 import io.videopipe.highlight.HighlightOptions;
 import io.videopipe.route.EngineMode;
 
 /**
- * Input of one {@link VideoPipelineWorkflow} run. The job id is the workflow id.
+ * Input of one {@link VideoPipelineWorkflow} run. The job id is the workflow id. Build one with {@link #builder(String)}.
  *
  * @param sourceUri https://, gs://, file:// URI or local path of the video
  * @param engine requested transcription engine, or AUTO to let {@link io.videopipe.route.RoutePolicy} choose
@@ -16,6 +17,8 @@ import io.videopipe.route.EngineMode;
  * @param queues task queue names; null means the defaults
  * @param budgetUsd the most the job may spend on transcription, in US dollars; null for no limit (see {@link
  *     io.videopipe.route.RoutePolicy})
+ * @param clips how highlight clips are rendered
+ * @param webhookUrl where the result summary is POSTed when the job ends; null for none
  */
 public record JobRequest(
     String sourceUri,
@@ -26,7 +29,9 @@ public record JobRequest(
     boolean keepSource,
     String requestedBy,
     TaskQueues queues,
-    Double budgetUsd) {
+    Double budgetUsd,
+    ClipOptions clips,
+    String webhookUrl) {
 
   public static final int DEFAULT_PRIORITY = 3;
 
@@ -45,38 +50,120 @@ public record JobRequest(
     if (budgetUsd != null && (budgetUsd.isNaN() || budgetUsd < 0)) {
       throw new IllegalArgumentException("budgetUsd must be >= 0, was " + budgetUsd);
     }
-  }
-
-  /** A request without a budget. */
-  public JobRequest(
-      String sourceUri,
-      EngineMode engine,
-      int priority,
-      String language,
-      HighlightOptions highlights,
-      boolean keepSource,
-      String requestedBy,
-      TaskQueues queues) {
-    this(sourceUri, engine, priority, language, highlights, keepSource, requestedBy, queues, null);
+    clips = clips == null ? ClipOptions.defaults() : clips;
+    webhookUrl = webhookUrl == null || webhookUrl.isBlank() ? null : webhookUrl;
   }
 
   public static JobRequest of(String sourceUri) {
-    return new JobRequest(sourceUri, EngineMode.AUTO, DEFAULT_PRIORITY, "en", null, false, null, null);
+    return builder(sourceUri).build();
+  }
+
+  public static Builder builder(String sourceUri) {
+    return new Builder(sourceUri);
+  }
+
+  /** A builder holding this request's values, to change some of them. */
+  public Builder toBuilder() {
+    return new Builder(sourceUri)
+        .engine(engine)
+        .priority(priority)
+        .language(language)
+        .highlights(highlights)
+        .keepSource(keepSource)
+        .requestedBy(requestedBy)
+        .queues(queues)
+        .budgetUsd(budgetUsd)
+        .clips(clips)
+        .webhookUrl(webhookUrl);
   }
 
   public JobRequest withEngine(EngineMode mode) {
-    return new JobRequest(sourceUri, mode, priority, language, highlights, keepSource, requestedBy, queues, budgetUsd);
+    return toBuilder().engine(mode).build();
   }
 
   public JobRequest withPriority(int p) {
-    return new JobRequest(sourceUri, engine, p, language, highlights, keepSource, requestedBy, queues, budgetUsd);
+    return toBuilder().priority(p).build();
   }
 
   public JobRequest withQueues(TaskQueues q) {
-    return new JobRequest(sourceUri, engine, priority, language, highlights, keepSource, requestedBy, q, budgetUsd);
+    return toBuilder().queues(q).build();
   }
 
   public JobRequest withBudgetUsd(Double usd) {
-    return new JobRequest(sourceUri, engine, priority, language, highlights, keepSource, requestedBy, queues, usd);
+    return toBuilder().budgetUsd(usd).build();
+  }
+
+  public static final class Builder {
+    private final String sourceUri;
+    private EngineMode engine = EngineMode.AUTO;
+    private int priority = DEFAULT_PRIORITY;
+    private String language = "en";
+    private HighlightOptions highlights;
+    private boolean keepSource;
+    private String requestedBy;
+    private TaskQueues queues;
+    private Double budgetUsd;
+    private ClipOptions clips;
+    private String webhookUrl;
+
+    private Builder(String sourceUri) {
+      this.sourceUri = sourceUri;
+    }
+
+    public Builder engine(EngineMode v) {
+      engine = v;
+      return this;
+    }
+
+    public Builder priority(int v) {
+      priority = v;
+      return this;
+    }
+
+    public Builder language(String v) {
+      language = v;
+      return this;
+    }
+
+    public Builder highlights(HighlightOptions v) {
+      highlights = v;
+      return this;
+    }
+
+    public Builder keepSource(boolean v) {
+      keepSource = v;
+      return this;
+    }
+
+    public Builder requestedBy(String v) {
+      requestedBy = v;
+      return this;
+    }
+
+    public Builder queues(TaskQueues v) {
+      queues = v;
+      return this;
+    }
+
+    public Builder budgetUsd(Double v) {
+      budgetUsd = v;
+      return this;
+    }
+
+    public Builder clips(ClipOptions v) {
+      clips = v;
+      return this;
+    }
+
+    public Builder webhookUrl(String v) {
+      webhookUrl = v;
+      return this;
+    }
+
+    public JobRequest build() {
+      return new JobRequest(
+          sourceUri, engine, priority, language, highlights, keepSource, requestedBy, queues, budgetUsd, clips,
+          webhookUrl);
+    }
   }
 }

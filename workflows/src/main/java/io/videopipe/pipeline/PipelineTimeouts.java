@@ -11,11 +11,12 @@ import java.time.Duration;
  * @param route start-to-close of GatherRouteFacts
  * @param transcribe start-to-close of one Transcribe attempt
  * @param highlights start-to-close of PickHighlights
+ * @param render start-to-close of one RenderClip attempt
  * @param qa start-to-close of QualityCheck
  * @param cost start-to-close of ComputeCost
  * @param cleanup start-to-close of DeleteArtifacts
  * @param heartbeat heartbeat timeout of the long steps (Download, ExtractAudio, Transcribe, PickHighlights,
- *     QualityCheck); the SDK sends heartbeats
+ *     RenderClip, QualityCheck); the SDK sends heartbeats
  *     at 0.8 x this, so a cancellation or a dead worker is noticed within it
  * @param gpuScheduleToStart how long a GPU transcription may wait for a GPU worker before the next engine is tried
  * @param initialRetryInterval first retry backoff; doubles up to {@code maxRetryInterval}
@@ -29,6 +30,7 @@ public record PipelineTimeouts(
     Duration route,
     Duration transcribe,
     Duration highlights,
+    Duration render,
     Duration qa,
     Duration cost,
     Duration cleanup,
@@ -42,7 +44,7 @@ public record PipelineTimeouts(
   public PipelineTimeouts {
     for (Duration d :
         new Duration[] {
-          download, extractAudio, route, transcribe, highlights, qa, cost, cleanup, heartbeat, gpuScheduleToStart,
+          download, extractAudio, route, transcribe, highlights, render, qa, cost, cleanup, heartbeat, gpuScheduleToStart,
           initialRetryInterval, maxRetryInterval
         }) {
       if (d == null || d.isNegative() || d.isZero()) {
@@ -63,6 +65,7 @@ public record PipelineTimeouts(
         Duration.ofHours(4),
         Duration.ofMinutes(30),
         Duration.ofMinutes(30),
+        Duration.ofMinutes(30),
         Duration.ofMinutes(5),
         Duration.ofMinutes(5),
         Duration.ofSeconds(4),
@@ -75,13 +78,13 @@ public record PipelineTimeouts(
 
   public PipelineTimeouts withGpuScheduleToStart(Duration d) {
     return new PipelineTimeouts(
-        download, extractAudio, route, transcribe, highlights, qa, cost, cleanup, heartbeat, d, initialRetryInterval,
+        download, extractAudio, route, transcribe, highlights, render, qa, cost, cleanup, heartbeat, d, initialRetryInterval,
         maxRetryInterval, maxAttempts, transcribeMaxAttempts);
   }
 
   public PipelineTimeouts withHeartbeat(Duration d) {
     return new PipelineTimeouts(
-        download, extractAudio, route, transcribe, highlights, qa, cost, cleanup, d, gpuScheduleToStart,
+        download, extractAudio, route, transcribe, highlights, render, qa, cost, cleanup, d, gpuScheduleToStart,
         initialRetryInterval, maxRetryInterval, maxAttempts, transcribeMaxAttempts);
   }
 }

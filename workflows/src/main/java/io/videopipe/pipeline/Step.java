@@ -9,9 +9,11 @@ public enum Step {
   TRANSCRIBE(27),
   /** HYBRID only: low-confidence stretches re-transcribed by the refiner engine. */
   REFINE(70),
-  HIGHLIGHT(80),
-  QA(88),
-  COST(95),
+  HIGHLIGHT(78),
+  /** One RenderClip activity per highlight, in parallel; a clip that fails QA is rendered once more. */
+  RENDER(82),
+  QA(92),
+  COST(97),
   DONE(100);
 
   /** Overall percent complete when this step starts. */

@@ -251,7 +251,9 @@ public class VideoPipelineWorkflowImpl implements VideoPipelineWorkflow {
                         transcript.transcriptUri(),
                         audio.media() == null ? audio.audioDurationSec() : audio.media().expectedAudioSec(),
                         highlights.highlights(),
-                        request.highlights())),
+                        request.highlights(),
+                        List.of(),
+                        request.clips())),
             QaReport::computeSec);
 
     // Bytes the job keeps: the WAV always, the source copy only when asked to keep it; text artifacts are negligible.
@@ -505,8 +507,10 @@ public class VideoPipelineWorkflowImpl implements VideoPipelineWorkflow {
         source,
         summary,
         highlights == null ? List.of() : highlights.highlights(),
+        List.of(),
         qa,
         cost,
+        Map.of(),
         new LinkedHashMap<>(timings),
         error);
   }

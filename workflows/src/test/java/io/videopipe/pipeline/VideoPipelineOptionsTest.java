@@ -16,8 +16,8 @@ class VideoPipelineOptionsTest {
   @Test
   void forJobSetsIdQueuePoliciesMemoSearchAttributesAndPriority() {
     JobRequest request =
-        new JobRequest("gs://bucket/talk.mp4", EngineMode.AUTO, 2, "en", null, false, "bob",
-            new TaskQueues("cpu-a", "gpu-a"));
+        JobRequest.builder("gs://bucket/talk.mp4").priority(2).requestedBy("bob")
+            .queues(new TaskQueues("cpu-a", "gpu-a")).build();
 
     WorkflowOptions options = VideoPipelineOptions.forJob("job-7", request, Map.of("tenant", "acme"));
 

@@ -213,7 +213,7 @@ class VideoPipelineWorkflowTest {
   void happyPathRunsEveryStepInOrderOnTheRightQueue() {
     facts = facts(true, false, true);
     start(true);
-    JobRequest request = new JobRequest(SOURCE_URI, EngineMode.AUTO, 3, "en", null, false, "alice", null);
+    JobRequest request = JobRequest.builder(SOURCE_URI).requestedBy("alice").build();
 
     VideoPipelineWorkflow wf = startJob("job-happy", request);
     JobResult result = result(wf);
@@ -308,7 +308,7 @@ class VideoPipelineWorkflowTest {
   void keepSourceSkipsSourceCleanupAndFailedQaNeedsReview() {
     qaPasses = false;
     start(false);
-    JobRequest request = new JobRequest(SOURCE_URI, EngineMode.AUTO, 3, "en", null, true, null, null);
+    JobRequest request = JobRequest.builder(SOURCE_URI).keepSource(true).build();
 
     VideoPipelineWorkflow wf = startJob("job-keep", request);
     JobResult result = result(wf);

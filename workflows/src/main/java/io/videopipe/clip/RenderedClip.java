@@ -1,0 +1,31 @@
+package io.videopipe.clip;
+
+/**
+ * A rendered highlight clip, with what the renderer measured on its own output.
+ *
+ * @param rank the highlight's rank (1 is the best); also the clip's number in {@code /clips/{n}}
+ * @param clipUri the MP4 in storage
+ * @param srtUri captions timed to the clip, SRT
+ * @param vttUri captions timed to the clip, WebVTT
+ * @param startSec where the clip starts in the source
+ * @param endSec where the clip ends in the source
+ * @param durationSec the rendered clip's duration
+ * @param hasVideo false for an audio-only source (the clip then has only the AAC track)
+ * @param integratedLufs measured integrated loudness of the rendered clip
+ * @param truePeakDbtp measured true peak of the rendered clip
+ * @param attempt which render this is (1, or 2 after a failed QA check)
+ * @param computeSec seconds the render took
+ */
+public record RenderedClip(
+    int rank,
+    String clipUri,
+    String srtUri,
+    String vttUri,
+    double startSec,
+    double endSec,
+    double durationSec,
+    boolean hasVideo,
+    double integratedLufs,
+    double truePeakDbtp,
+    int attempt,
+    double computeSec) {}
