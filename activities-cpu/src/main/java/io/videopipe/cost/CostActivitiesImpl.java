@@ -35,7 +35,8 @@ public final class CostActivitiesImpl implements CostActivities {
       long storedBytes,
       Prices prices,
       CostModel.Assumptions assumptions,
-      List<CostLine> lines) {}
+      List<CostLine> lines,
+      List<EngineCost> alternatives) {}
 
   @Override
   public CostReport computeCost(CostRequest request) {
@@ -44,6 +45,7 @@ public final class CostActivitiesImpl implements CostActivities {
     }
     List<CostLine> lines = model.lines(request);
     double total = CostModel.total(lines);
+    List<EngineCost> alternatives = model.alternatives(request, lines);
     URI uri = storage.jobUri(request.jobId(), JobPaths.COST + FILE);
     CostDocument doc =
         new CostDocument(
@@ -54,12 +56,13 @@ public final class CostActivitiesImpl implements CostActivities {
             request.storedBytes(),
             model.prices(),
             model.assumptions(),
-            lines);
+            lines,
+            alternatives);
     try {
       JsonArtifacts.write(storage, uri, doc);
     } catch (IOException e) {
       throw ApplicationFailure.newFailureWithCause("cannot write " + uri + ": " + e.getMessage(), ErrorTypes.TRANSIENT, e);
     }
-    return new CostReport(total, lines, uri.toString());
+    return new CostReport(total, lines, uri.toString(), alternatives);
   }
 }

@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.within;
 
 import io.videopipe.pipeline.Step;
 import io.videopipe.pipeline.StepTiming;
+import io.videopipe.route.Engine;
+import io.videopipe.route.EngineOption;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -23,7 +25,8 @@ class CostModelTest {
             new StepTiming(Step.TRANSCRIBE, "video-cpu", 15, 12, "deepgram", true),
             new StepTiming(Step.TRANSCRIBE, "video-cpu", 110, 100, "LOCAL", true)),
         600,
-        HALF_GB);
+        HALF_GB,
+        List.of());
   }
 
   @Test
@@ -65,7 +68,7 @@ class CostModelTest {
   @Test
   void pricesAndAssumptionsAreConfigurable() {
     Prices prices = Prices.defaults().withDeepgramAudioMinute(Prices.DEEPGRAM_NOVA3_2026_08);
-    CostModel.Assumptions fourThreads = new CostModel.Assumptions(1, 2, 4, 4, 16, 1, 0);
+    CostModel.Assumptions fourThreads = new CostModel.Assumptions(1, 2, 4, 4, 16, 1, 0, 2);
     List<CostLine> lines = new CostModel(prices, fourThreads).lines(request());
 
     assertThat(lines)
@@ -88,7 +91,7 @@ class CostModelTest {
   @Test
   void anUnnamedEngineOnTheGpuQueueIsPricedAsGpu() {
     CostRequest r =
-        new CostRequest("j", List.of(new StepTiming(Step.TRANSCRIBE, "video-gpu", 5, 0, null, true)), 60, 0);
+        new CostRequest("j", List.of(new StepTiming(Step.TRANSCRIBE, "video-gpu", 5, 0, null, true)), 60, 0, List.of());
 
     assertThat(new CostModel().lines(r))
         .extracting(CostLine::resource)
@@ -106,7 +109,8 @@ class CostModelTest {
                         new StepTiming(Step.TRANSCRIBE, "video-gpu", 20, 15, "parakeet", true),
                         new StepTiming(Step.REFINE, "video-cpu", 4, 3, "deepgram", true, 90.0)),
                     600,
-                    0));
+                    0,
+                    List.of()));
 
     assertThat(lines)
         .filteredOn(l -> l.resource().equals("deepgram-audio-minutes"))
@@ -116,7 +120,7 @@ class CostModelTest {
 
   @Test
   void emptyRequestCostsNothing() {
-    List<CostLine> lines = new CostModel().lines(new CostRequest("j", List.of(), 0, 0));
+    List<CostLine> lines = new CostModel().lines(new CostRequest("j", List.of(), 0, 0, List.of()));
 
     assertThat(lines).isEmpty();
     assertThat(CostModel.total(lines)).isZero();
@@ -137,8 +141,83 @@ class CostModelTest {
                 new StepTiming(Step.QA, "video-cpu", 6, 5, null, true),
                 new StepTiming(Step.COST, "video-cpu", 1, 0.1, null, true)),
             audio,
-            2_700_000_000L);
+            2_700_000_000L,
+            List.of());
 
     assertThat(CostModel.total(new CostModel().lines(r))).isLessThan(4.00);
+  }
+
+  @Test
+  void renderingIsPricedAtTheRenderVcpus() {
+    List<CostLine> lines =
+        new CostModel()
+            .lines(new CostRequest("j", List.of(new StepTiming(Step.RENDER, "video-cpu", 12, 10, null, true)), 60, 0,
+                List.of()));
+
+    assertThat(lines)
+        .extracting(CostLine::step, CostLine::resource, CostLine::quantity)
+        .containsExactly(tuple("RENDER", "cpu-seconds", 20.0), tuple("RENDER", "memory-gib-seconds", 20.0));
+  }
+
+  @Test
+  void alternativesKeepTheMeasuredEngineAndEstimateTheOthers() {
+    // 10 min of audio transcribed locally in 100 s of compute; Parakeet and Deepgram estimated from route facts
+    List<EngineOption> engines =
+        List.of(
+            new EngineOption(Engine.LOCAL, true, 0, 0.02, "bundled model"),
+            new EngineOption(Engine.PARAKEET, false, 0, 0.002, "no GPU worker polling"),
+            new EngineOption(Engine.DEEPGRAM, true, 0, 0.02, "api key configured"));
+    CostRequest r =
+        new CostRequest(
+            "j",
+            List.of(
+                new StepTiming(Step.EXTRACT_AUDIO, "video-cpu", 3, 2, null, true),
+                new StepTiming(Step.TRANSCRIBE, "video-cpu", 110, 100, "local", true)),
+            600,
+            0,
+            engines);
+    CostModel model = new CostModel();
+    List<CostLine> lines = model.lines(r);
+
+    List<EngineCost> alternatives = model.alternatives(r, lines);
+
+    // non-transcription: extraction 2 s x (1 vCPU x 0.000018 + 2 GiB x 0.000002) = 0.000044
+    double other = 2 * (0.000018 + 2 * 0.000002);
+    // local, measured: 100 s x (2 vCPU x 0.000018 + 2 GiB x 0.000002) = 0.0040
+    double local = 100 * (2 * 0.000018 + 2 * 0.000002);
+    // parakeet, estimated: 600 x 0.002 = 1.2 s x (0.0001867 GPU + 4 vCPU x 0.000018 + 16 GiB x 0.000002)
+    double parakeet = 1.2 * (0.0001867 + 4 * 0.000018 + 16 * 0.000002);
+    // deepgram, estimated: 10 audio minutes x 0.0043 + 12 s of waiting x (1 vCPU + 2 GiB)
+    double deepgram = 10 * 0.0043 + 12 * (0.000018 + 2 * 0.000002);
+    assertThat(alternatives)
+        .extracting(EngineCost::engine, EngineCost::actual)
+        .containsExactly(tuple(Engine.LOCAL, true), tuple(Engine.PARAKEET, false), tuple(Engine.DEEPGRAM, false));
+    assertThat(alternatives.get(0).transcribeUsd()).isCloseTo(local, within(1e-12));
+    assertThat(alternatives.get(0).totalUsd()).isCloseTo(CostModel.total(lines), within(1e-12));
+    assertThat(alternatives.get(0).basis()).isEqualTo("measured");
+    assertThat(alternatives.get(1).transcribeUsd()).isCloseTo(parakeet, within(1e-12));
+    assertThat(alternatives.get(1).totalUsd()).isCloseTo(other + parakeet, within(1e-12));
+    assertThat(alternatives.get(1).basis()).contains("0.0020 s of processing per audio second", "no GPU worker polling");
+    assertThat(alternatives.get(2).transcribeUsd()).isCloseTo(deepgram, within(1e-12));
+    assertThat(alternatives.get(2).totalUsd()).isCloseTo(other + deepgram, within(1e-12));
+  }
+
+  @Test
+  void failedAttemptsStayInTheMeasuredEnginesFigure() {
+    List<EngineOption> engines =
+        List.of(new EngineOption(Engine.PARAKEET, true, 0, 0.002, ""), new EngineOption(Engine.LOCAL, true, 0, 0.02, ""));
+    CostRequest r = request();
+    CostRequest withEngines = new CostRequest(r.jobId(), r.steps(), r.audioSec(), r.storedBytes(), engines);
+    CostModel model = new CostModel();
+    List<CostLine> lines = model.lines(withEngines);
+
+    List<EngineCost> alternatives = model.alternatives(withEngines, lines);
+
+    // the last successful attempt was local; the failed parakeet and the deepgram attempts are part of its cost
+    double transcribe =
+        lines.stream().filter(l -> l.step().startsWith("TRANSCRIBE")).mapToDouble(CostLine::usd).sum();
+    assertThat(alternatives.get(1).actual()).isTrue();
+    assertThat(alternatives.get(1).transcribeUsd()).isCloseTo(transcribe, within(1e-12));
+    assertThat(alternatives.get(0).actual()).isFalse();
   }
 }

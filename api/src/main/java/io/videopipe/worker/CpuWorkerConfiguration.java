@@ -8,12 +8,15 @@ import io.temporal.worker.WorkerOptions;
 import io.videopipe.audio.AudioActivitiesImpl;
 import io.videopipe.audio.AudioSettings;
 import io.videopipe.cleanup.CleanupActivitiesImpl;
+import io.videopipe.config.PriceProperties;
 import io.videopipe.config.VideoPipeProperties;
+import io.videopipe.cost.CostActivitiesImpl;
+import io.videopipe.cost.CostModel;
+import io.videopipe.cost.Prices;
 import io.videopipe.deepgram.AudioUrlSigner;
 import io.videopipe.deepgram.DeepgramEngine;
 import io.videopipe.deepgram.DeepgramSettings;
 import io.videopipe.deepgram.GcsUrlSigner;
-import io.videopipe.cost.CostActivitiesImpl;
 import io.videopipe.download.DownloadActivitiesImpl;
 import io.videopipe.download.DownloadSettings;
 import io.videopipe.highlight.HighlightActivitiesImpl;
@@ -24,7 +27,6 @@ import io.videopipe.pipeline.VideoPipelineWorkflowImpl;
 import io.videopipe.qa.QaActivitiesImpl;
 import io.videopipe.refine.RefineActivitiesImpl;
 import io.videopipe.refine.RefineSettings;
-import io.videopipe.cost.Prices;
 import io.videopipe.route.Engine;
 import io.videopipe.route.RouteActivitiesImpl;
 import io.videopipe.storage.GcsStorage;
@@ -121,6 +123,7 @@ public class CpuWorkerConfiguration {
   Worker cpuWorker(
       WorkerFactory factory,
       VideoPipeProperties props,
+      PriceProperties priceProperties,
       Storage storage,
       TranscriptStore transcripts,
       VoskEngine vosk,
@@ -156,7 +159,7 @@ public class CpuWorkerConfiguration {
       gpu = scaleFromZero(gpu, props.gpuPool().scheduleToStart());
     }
     LoudnessMeter loudness = new LoudnessMeter();
-    Prices prices = Prices.defaults();
+    Prices prices = priceProperties.toPrices();
     worker.registerActivitiesImplementations(
         new DownloadActivitiesImpl(storage, downloadSettings(props)),
         new AudioActivitiesImpl(storage, new AudioSettings(workDir(props, "audio"), AudioSettings.defaults().progressEvery())),
@@ -164,7 +167,7 @@ public class CpuWorkerConfiguration {
         new TranscribeActivitiesImpl(storage, transcripts, cpuEngines),
         new HighlightActivitiesImpl(storage, transcripts, loudness),
         new QaActivitiesImpl(storage, transcripts, loudness),
-        new CostActivitiesImpl(storage),
+        new CostActivitiesImpl(storage, new CostModel(prices, CostModel.Assumptions.defaults())),
         new CleanupActivitiesImpl(storage));
     // HYBRID's second pass needs Deepgram; without it the route policy never plans a refinement.
     deepgram.ifAvailable(

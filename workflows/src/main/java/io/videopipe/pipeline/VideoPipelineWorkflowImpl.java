@@ -265,7 +265,9 @@ public class VideoPipelineWorkflowImpl implements VideoPipelineWorkflow {
             Step.COST,
             "pricing " + stepTimings.size() + " step runs",
             () -> stub(CostActivities.class, options(cpu, timeouts.cost(), false, timeouts.maxAttempts()))
-                .computeCost(new CostRequest(jobId, List.copyOf(stepTimings), audio.audioDurationSec(), storedBytes)),
+                .computeCost(
+                    new CostRequest(
+                        jobId, List.copyOf(stepTimings), audio.audioDurationSec(), storedBytes, facts.options())),
             r -> 0);
 
     if (!request.keepSource()) {

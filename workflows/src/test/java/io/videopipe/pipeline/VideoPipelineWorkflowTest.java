@@ -159,7 +159,8 @@ class VideoPipelineWorkflowTest {
           CostRequest r = inv.getArgument(0);
           return new CostReport(0.0123,
               List.of(new CostLine("TRANSCRIBE", "cpu-seconds", 3, 0.000018, "2026-07", "test", 0.0123)),
-              "file:///store/jobs/" + r.jobId() + "/cost/cost.json");
+              "file:///store/jobs/" + r.jobId() + "/cost/cost.json",
+              List.of());
         })
         .when(cost).computeCost(any());
     doAnswer(inv -> {
