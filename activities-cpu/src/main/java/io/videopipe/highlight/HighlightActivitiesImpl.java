@@ -17,30 +17,48 @@ import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.net.URI;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Reads the transcript, measures the audio's momentary loudness and lets {@link HighlightSelector} choose; writes
- * {@code jobs/<jobId>/highlights/highlights.json} atomically.
+ * Reads the transcript, measures the audio's momentary loudness and lets {@link HighlightSelector} choose; with an
+ * {@link LlmRanker} configured, the model chooses from the selector's shortlist instead, and any failure of it falls
+ * back to the feature ranking. Writes {@code jobs/<jobId>/highlights/highlights.json} atomically.
  */
 public final class HighlightActivitiesImpl implements HighlightActivities {
   static final String FILE = "highlights.json";
+  static final String FEATURES = "features";
+  private static final Logger log = LoggerFactory.getLogger(HighlightActivitiesImpl.class);
 
 
   private final Storage storage;
   private final TranscriptStore transcripts;
   private final LoudnessMeter meter;
   private final HighlightSelector selector;
+  private final LlmRanker llm;
 
   public HighlightActivitiesImpl(Storage storage, TranscriptStore transcripts, LoudnessMeter meter) {
-    this(storage, transcripts, meter, HighlightSelector.Settings.defaults());
+    this(storage, transcripts, meter, HighlightSelector.Settings.defaults(), null);
   }
 
+  /** @param llm ranks the shortlist when set; null ranks by features alone */
   public HighlightActivitiesImpl(
-      Storage storage, TranscriptStore transcripts, LoudnessMeter meter, HighlightSelector.Settings settings) {
+      Storage storage,
+      TranscriptStore transcripts,
+      LoudnessMeter meter,
+      HighlightSelector.Settings settings,
+      LlmRanker llm) {
     this.storage = storage;
     this.transcripts = transcripts;
     this.meter = meter;
     this.selector = new HighlightSelector(settings);
+    this.llm = llm;
   }
 
   /** What highlights.json holds: the highlights plus enough context to see why there are that many. */
@@ -55,6 +73,7 @@ public final class HighlightActivitiesImpl implements HighlightActivities {
       int candidates,
       Double integratedLufs,
       String note,
+      String ranking,
       List<Highlight> highlights) {}
 
   @Override
@@ -75,7 +94,27 @@ public final class HighlightActivitiesImpl implements HighlightActivities {
         }
       }
       double audioSec = loudness != null ? loudness.durationSec() : transcript.durationSec();
-      HighlightSelector.Selection selection = selector.select(transcript.words(), loudness, audioSec, options);
+      HighlightSelector.Selection selection;
+      List<Highlight> highlights;
+      String ranking = FEATURES;
+      if (llm == null) {
+        selection = selector.select(transcript.words(), loudness, audioSec, options);
+        highlights = selection.highlights();
+      } else {
+        selection =
+            selector.shortlist(transcript.words(), loudness, audioSec, options, llm.settings().poolSize());
+        List<Highlight> pool = selection.highlights();
+        highlights = pool.subList(0, Math.min(pool.size(), options.maxCount()));
+        try {
+          highlights = whileHeartbeating("ranking with " + llm.settings().model(),
+              () -> llm.rank(pool, options.maxCount()));
+          ranking = "llm:" + llm.settings().model();
+        } catch (LlmRanker.RankingFailed e) {
+          ranking = FEATURES + " (LLM ranking not used: " + e.getMessage() + ")";
+          log.warn("job {}: {}", request.jobId(), ranking);
+        }
+        highlights = List.copyOf(highlights);
+      }
       URI uri = storage.jobUri(request.jobId(), JobPaths.HIGHLIGHTS + FILE);
       HighlightsDocument doc =
           new HighlightsDocument(
@@ -89,9 +128,10 @@ public final class HighlightActivitiesImpl implements HighlightActivities {
               selection.candidates(),
               loudness == null ? null : loudness.integratedLufs(),
               selection.note(),
-              selection.highlights());
+              ranking,
+              highlights);
       JsonArtifacts.write(storage, uri, doc);
-      return new HighlightSet(uri.toString(), selection.highlights(), (System.nanoTime() - started) / 1e9);
+      return new HighlightSet(uri.toString(), highlights, (System.nanoTime() - started) / 1e9, ranking);
     } catch (FileNotFoundException e) {
       throw ApplicationFailure.newNonRetryableFailureWithCause(
           "highlight input missing: " + e.getMessage(), ErrorTypes.INVALID_REQUEST, e);
@@ -102,6 +142,36 @@ public final class HighlightActivitiesImpl implements HighlightActivities {
       throw ApplicationFailure.newFailureWithCause(
           "highlight selection failed: " + e.getMessage(), ErrorTypes.TRANSIENT, e);
     }
+  }
+
+  /** Runs a slow call on another thread and heartbeats once a second until it ends, so the step stays cancellable. */
+  private static <T> T whileHeartbeating(String what, LlmCall<T> call) throws LlmRanker.RankingFailed {
+    ActivityExecutionContext context = Activity.getExecutionContext();
+    ExecutorService executor = Executors.newSingleThreadExecutor();
+    try {
+      Future<T> future = executor.submit(call::run);
+      while (true) {
+        try {
+          return future.get(1, TimeUnit.SECONDS);
+        } catch (TimeoutException e) {
+          context.heartbeat(what);
+        }
+      }
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof LlmRanker.RankingFailed failed) {
+        throw failed;
+      }
+      throw new LlmRanker.RankingFailed("ranking failed: " + e.getCause(), e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new LlmRanker.RankingFailed("interrupted", e);
+    } finally {
+      executor.shutdownNow();
+    }
+  }
+
+  private interface LlmCall<T> {
+    T run() throws LlmRanker.RankingFailed;
   }
 
   private Transcript readTranscript(String uri) throws IOException {

@@ -41,16 +41,21 @@ import java.util.Set;
  * speakingRate = 0.5 * (words per second of the window) / (words per second of the whole speech span), words per
  *                second being word count / (last word end - first word start)
  * cues         = min(1, (words ending in '?' or '!') / (sentences in the window))
- * score        = (0.4 keywords + 0.3 loudness + 0.2 speakingRate + 0.1 cues) / (sum of the weights used)
+ * speakers     = min(1, (speaker changes between consecutive words of the window) / (sentences in the window))
+ * score        = (0.4 keywords + 0.3 loudness + 0.2 speakingRate + 0.1 cues + 0.1 speakers) / (sum of the weights used)
  * </pre>
  *
- * Without loudness data the loudness term and its weight drop out. Speaker changes would be a fifth feature, but
- * {@link Word} carries no speaker yet, so they are not scored. Each highlight's {@code features} map holds the four
+ * Without loudness data the loudness term and its weight drop out; so does the speakers term when no word of the
+ * transcript carries a speaker (engines without diarization). Each highlight's {@code features} map holds the
  * features, their raw values ({@code keywordDensity}, {@code loudnessRelLu}, {@code wordsPerSec}, {@code cueCount},
- * {@code sentences}), the weights ({@code weight.*}) and the {@code score}.
+ * {@code speakerChanges}, {@code sentences}), the weights ({@code weight.*}) and the {@code score}.
  *
  * <p><b>Selection.</b> Greedy: candidates by score (ties: earlier, then shorter), each taken unless it overlaps one
- * already taken, until {@code maxCount}. Highlights come back sorted by rank, 1 being the best.
+ * already taken, until {@code maxCount}. Highlights come back sorted by rank, 1 being the best. {@link #shortlist}
+ * goes on past {@code maxCount}, for a second ranking (an LLM) to choose from.
+ *
+ * <p><b>Title.</b> The window's most salient sentence (highest keyword density, at least three words), its leading
+ * fillers dropped, cut to {@link #TITLE_WORDS} words (marked with an ellipsis), first letter capitalised.
  */
 public final class HighlightSelector {
 
@@ -68,20 +73,22 @@ public final class HighlightSelector {
       double keywordsWeight,
       double loudnessWeight,
       double speakingRateWeight,
-      double cuesWeight) {
+      double cuesWeight,
+      double speakersWeight) {
 
     public Settings {
       if (pauseSec <= 0 || maxSentenceSec <= 0 || padSec < 0) {
         throw new IllegalArgumentException("need pauseSec > 0, maxSentenceSec > 0, padSec >= 0");
       }
-      if (keywordsWeight < 0 || loudnessWeight < 0 || speakingRateWeight < 0 || cuesWeight < 0
-          || keywordsWeight + loudnessWeight + speakingRateWeight + cuesWeight <= 0) {
-        throw new IllegalArgumentException("weights must be >= 0 and not all 0");
+      if (keywordsWeight < 0 || loudnessWeight < 0 || speakingRateWeight < 0 || cuesWeight < 0 || speakersWeight < 0
+          || keywordsWeight + speakingRateWeight + cuesWeight <= 0) {
+        throw new IllegalArgumentException(
+            "weights must be >= 0, and keywords, speakingRate and cues (always scored) not all 0");
       }
     }
 
     public static Settings defaults() {
-      return new Settings(0.5, 12.0, 0.25, 0.4, 0.3, 0.2, 0.1);
+      return new Settings(0.5, 12.0, 0.25, 0.4, 0.3, 0.2, 0.1, 0.1);
     }
   }
 
@@ -111,6 +118,12 @@ public final class HighlightSelector {
 
   private static final double EPS = 1e-9;
 
+  /** Longest title, in words. */
+  static final int TITLE_WORDS = 8;
+
+  private static final Set<String> LEADING_FILLERS =
+      Set.of("and", "but", "so", "um", "uh", "well", "okay", "ok", "yeah", "oh", "now", "then", "like", "right");
+
   private final Settings settings;
 
   public HighlightSelector(Settings settings) {
@@ -133,6 +146,15 @@ public final class HighlightSelector {
    * @param audioDurationSec the audio's duration (clips end no later), or 0 when unknown
    */
   public Selection select(List<Word> words, Loudness loudness, double audioDurationSec, HighlightOptions options) {
+    return shortlist(words, loudness, audioDurationSec, options, options.maxCount());
+  }
+
+  /**
+   * As {@link #select}, but picks up to {@code max(poolSize, maxCount)} non-overlapping highlights, ranked: a pool for
+   * a second ranking to choose {@code maxCount} from. The note speaks of {@code maxCount}.
+   */
+  public Selection shortlist(
+      List<Word> words, Loudness loudness, double audioDurationSec, HighlightOptions options, int poolSize) {
     List<Word> ws = new ArrayList<>(words);
     ws.sort(Comparator.comparingDouble(Word::start).thenComparingDouble(Word::end));
     if (ws.isEmpty()) {
@@ -157,7 +179,7 @@ public final class HighlightSelector {
           int first = sentences.get(a).firstWord();
           int last = sentences.get(b).lastWord();
           candidates.add(
-              new Candidate(first, last, start, end, scorer.features(first, last, b - a + 1, start, end)));
+              new Candidate(first, last, a, b, start, end, scorer.features(first, last, b - a + 1, start, end)));
         }
       }
     }
@@ -165,9 +187,10 @@ public final class HighlightSelector {
         Comparator.comparingDouble((Candidate c) -> -c.features().score())
             .thenComparingDouble(Candidate::start)
             .thenComparingDouble(Candidate::end));
+    int pool = Math.max(poolSize, options.maxCount());
     List<Candidate> picked = new ArrayList<>();
     for (Candidate c : candidates) {
-      if (picked.size() == options.maxCount()) {
+      if (picked.size() == pool) {
         break;
       }
       if (picked.stream().noneMatch(p -> c.start() < p.end() - EPS && p.start() < c.end() - EPS)) {
@@ -180,7 +203,7 @@ public final class HighlightSelector {
       highlights.add(
           new Highlight(
               i + 1, c.start(), c.end(), c.features().score(), text(ws, c.first(), c.last()),
-              c.features().toMap(settings)));
+              c.features().toMap(settings), title(ws, sentences, c, scorer)));
     }
     String note = null;
     if (candidates.isEmpty()) {
@@ -191,10 +214,10 @@ public final class HighlightSelector {
                   Locale.ROOT,
                   "no run of complete sentences lasts %.1f-%.1f s (speech %.1f s in %d sentences)",
                   options.minSec(), options.maxSec(), speechSec, sentences.size());
-    } else if (highlights.size() < options.maxCount()) {
+    } else if (picked.size() < options.maxCount()) {
       note = String.format(
           Locale.ROOT, "only %d non-overlapping clips of %.1f-%.1f s fit the speech",
-          highlights.size(), options.minSec(), options.maxSec());
+          picked.size(), options.minSec(), options.maxSec());
     }
     return new Selection(List.copyOf(highlights), speechSec, sentences.size(), candidates.size(), note);
   }
@@ -303,7 +326,35 @@ public final class HighlightSelector {
     return t.substring(a, b);
   }
 
-  private record Candidate(int first, int last, double start, double end, Features features) {}
+  private record Candidate(
+      int first, int last, int firstSentence, int lastSentence, double start, double end, Features features) {}
+
+  private static String title(List<Word> ws, List<Sentence> sentences, Candidate c, Scorer scorer) {
+    Sentence best = null;
+    double bestDensity = -1;
+    for (int k = c.firstSentence(); k <= c.lastSentence(); k++) {
+      Sentence s = sentences.get(k);
+      int count = s.lastWord() - s.firstWord() + 1;
+      double density = scorer.idfSum(s.firstWord(), s.lastWord()) / count;
+      // a very short sentence ("right") makes a poor title whatever its words
+      if (count >= 3 && density > bestDensity + EPS) {
+        best = s;
+        bestDensity = density;
+      }
+    }
+    int from = best == null ? c.first() : best.firstWord();
+    int to = best == null ? c.last() : best.lastWord();
+    while (from < to && LEADING_FILLERS.contains(token(ws.get(from).text()))) {
+      from++;
+    }
+    boolean cut = to - from + 1 > TITLE_WORDS;
+    String text = text(ws, from, cut ? from + TITLE_WORDS - 1 : to);
+    if (text.isEmpty()) {
+      return text;
+    }
+    String title = Character.toUpperCase(text.charAt(0)) + text.substring(1);
+    return cut ? title.replaceAll("[,;:.!?]+$", "") + "…" : title;
+  }
 
   /** Precomputed prefix sums, so each candidate is scored in O(1) apart from its loudness mean. */
   private final class Scorer {
@@ -311,6 +362,8 @@ public final class HighlightSelector {
     private final Loudness loudness;
     private final double[] idfPrefix;
     private final int[] cuePrefix;
+    private final int[] speakerChangePrefix;
+    private final boolean speakersKnown;
     private final double globalDensity;
     private final double globalRate;
     private final double medianLufs;
@@ -336,16 +389,28 @@ public final class HighlightSelector {
       int docs = sentences.size();
       idfPrefix = new double[n + 1];
       cuePrefix = new int[n + 1];
+      speakerChangePrefix = new int[n + 1];
+      boolean anySpeaker = false;
       for (int i = 0; i < n; i++) {
         double idf = content[i] ? Math.log((1.0 + docs) / (1.0 + df.get(tokens[i]))) + 1 : 0;
         idfPrefix[i + 1] = idfPrefix[i] + idf;
         cuePrefix[i + 1] = cuePrefix[i] + (isCue(ws.get(i).text()) ? 1 : 0);
+        Integer speaker = ws.get(i).speaker();
+        anySpeaker |= speaker != null;
+        boolean change = i > 0 && speaker != null && ws.get(i - 1).speaker() != null
+            && !speaker.equals(ws.get(i - 1).speaker());
+        speakerChangePrefix[i + 1] = speakerChangePrefix[i] + (change ? 1 : 0);
       }
+      speakersKnown = anySpeaker && settings.speakersWeight() > 0;
       globalDensity = idfPrefix[n] / n;
       globalRate = n / Math.max(ws.get(n - 1).end() - ws.get(0).start(), EPS);
       boolean useLoudness = loudness != null && loudness.momentaryCount() > 0 && settings.loudnessWeight() > 0;
       this.loudness = useLoudness ? loudness : null;
       medianLufs = useLoudness ? loudness.medianMomentaryLufs(ws.get(0).start(), ws.get(n - 1).end()) : Double.NaN;
+    }
+
+    double idfSum(int first, int last) {
+      return idfPrefix[last + 1] - idfPrefix[first];
     }
 
     Features features(int first, int last, int sentenceCount, double start, double end) {
@@ -358,6 +423,9 @@ public final class HighlightSelector {
       double cues = Math.min(1, (double) cueCount / sentenceCount);
       double relLu = loudness == null ? Double.NaN : loudness.meanMomentaryLufs(start, end) - medianLufs;
       double loud = loudness == null ? Double.NaN : clamp(0.5 + relLu / 12.0);
+      // the window's first word has no predecessor inside it, so its change (from the word before) is not counted
+      int changes = speakerChangePrefix[last + 1] - speakerChangePrefix[first + 1];
+      double speakers = speakersKnown ? Math.min(1, (double) changes / sentenceCount) : Double.NaN;
 
       double weighted = settings.keywordsWeight() * keywords
           + settings.speakingRateWeight() * speakingRate
@@ -367,21 +435,31 @@ public final class HighlightSelector {
         weighted += settings.loudnessWeight() * loud;
         weights += settings.loudnessWeight();
       }
+      if (speakersKnown) {
+        weighted += settings.speakersWeight() * speakers;
+        weights += settings.speakersWeight();
+      }
       return new Features(
-          keywords, loud, speakingRate, cues, density, relLu, rate, cueCount, sentenceCount, weighted / weights);
+          keywords, loud, speakingRate, cues, speakers, density, relLu, rate, cueCount,
+          speakersKnown ? changes : -1, sentenceCount, weighted / weights);
     }
   }
 
-  /** One candidate's score and its inputs; loudness values are NaN when scored without loudness. */
+  /**
+   * One candidate's score and its inputs; loudness values are NaN when scored without loudness, speaker values NaN / -1
+   * when the transcript has no speakers.
+   */
   private record Features(
       double keywords,
       double loudness,
       double speakingRate,
       double cues,
+      double speakers,
       double keywordDensity,
       double loudnessRelLu,
       double wordsPerSec,
       int cueCount,
+      int speakerChanges,
       int sentences,
       double score) {
 
@@ -394,12 +472,19 @@ public final class HighlightSelector {
       }
       f.put("speakingRate", speakingRate);
       f.put("cues", cues);
+      boolean spoken = !Double.isNaN(speakers);
+      if (spoken) {
+        f.put("speakers", speakers);
+      }
       f.put("keywordDensity", keywordDensity);
       if (loud) {
         f.put("loudnessRelLu", loudnessRelLu);
       }
       f.put("wordsPerSec", wordsPerSec);
       f.put("cueCount", (double) cueCount);
+      if (spoken) {
+        f.put("speakerChanges", (double) speakerChanges);
+      }
       f.put("sentences", (double) sentences);
       f.put("weight.keywords", settings.keywordsWeight());
       if (loud) {
@@ -407,6 +492,9 @@ public final class HighlightSelector {
       }
       f.put("weight.speakingRate", settings.speakingRateWeight());
       f.put("weight.cues", settings.cuesWeight());
+      if (spoken) {
+        f.put("weight.speakers", settings.speakersWeight());
+      }
       f.put("score", score);
       return Collections.unmodifiableMap(f);
     }

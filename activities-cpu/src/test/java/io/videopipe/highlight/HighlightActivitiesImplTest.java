@@ -24,6 +24,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import okhttp3.mockwebserver.MockResponse;
+import okhttp3.mockwebserver.MockWebServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -157,6 +159,48 @@ class HighlightActivitiesImplTest {
               assertThat(f.getType()).isEqualTo(ErrorTypes.INVALID_REQUEST);
               assertThat(f.isNonRetryable()).isTrue();
             });
+  }
+
+  @Test
+  void anLlmPicksFromTheShortlistAndAFailingOneFallsBackToTheFeatureRanking() throws Exception {
+    try (MockWebServer llm = new MockWebServer()) {
+      llm.start();
+      env.close();
+      env = TestActivityEnvironment.newInstance();
+      env.registerActivitiesImplementations(
+          new HighlightActivitiesImpl(
+              storage, transcripts, new LoudnessMeter(), HighlightSelector.Settings.defaults(),
+              new LlmRanker(new LlmRanker.Settings(llm.url("/v1").toString(), "m", null, Duration.ofSeconds(5), 6))));
+      activities =
+          env.newActivityStub(
+              HighlightActivities.class,
+              ActivityOptions.newBuilder()
+                  .setStartToCloseTimeout(Duration.ofMinutes(1))
+                  .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(1).build())
+                  .build());
+      String transcriptUri = transcript("job-llm", HighlightSelectorTest.varied(60), 300);
+      HighlightOptions two = new HighlightOptions(2, 15, 30);
+      List<Highlight> byFeatures =
+          new HighlightSelector().select(HighlightSelectorTest.varied(60), null, 300, two).highlights();
+      llm.enqueue(
+          new MockResponse()
+              .setHeader("Content-Type", "application/json")
+              .setBody(
+                  LlmRankerTest.completion(
+                      "{\"highlights\":[{\"id\":5,\"title\":\"Fifth first\",\"reason\":\"r\"}]}", "stop")));
+      llm.enqueue(new MockResponse().setResponseCode(500));
+
+      HighlightSet chosen = activities.pickHighlights(new HighlightRequest("job-llm", transcriptUri, null, two));
+      HighlightSet fallback = activities.pickHighlights(new HighlightRequest("job-llm", transcriptUri, null, two));
+
+      assertThat(chosen.ranking()).isEqualTo("llm:m");
+      assertThat(chosen.highlights()).extracting(Highlight::title).containsExactly("Fifth first");
+      assertThat(chosen.highlights().get(0).features()).containsEntry("featureRank", 5.0);
+      assertThat(fallback.ranking()).isEqualTo("features (LLM ranking not used: the endpoint answered HTTP 500)");
+      assertThat(fallback.highlights()).isEqualTo(byFeatures);
+      JsonNode doc = new ObjectMapper().readTree(storage.path(URI.create(fallback.highlightsUri())).toFile());
+      assertThat(doc.get("ranking").asText()).startsWith("features (LLM ranking not used");
+    }
   }
 
   private String transcript(String jobId, List<Word> words, double durationSec) throws Exception {

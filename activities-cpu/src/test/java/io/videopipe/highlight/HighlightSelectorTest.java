@@ -234,6 +234,8 @@ class HighlightSelectorTest {
         } else {
           assertThat(f).doesNotContainKeys("loudness", "weight.loudness", "loudnessRelLu");
         }
+        // no word carries a speaker: the speakers term drops out
+        assertThat(f).doesNotContainKeys("speakers", "weight.speakers", "speakerChanges");
         assertThat(h.score()).isEqualTo(f.get("score")).isCloseTo(weighted / weights, within(1e-12));
         assertThat(f.get("keywords")).isBetween(0.0, 1.0);
         assertThat(f.get("speakingRate")).isBetween(0.0, 1.0);
@@ -283,7 +285,7 @@ class HighlightSelectorTest {
 
   @Test
   void padsStopHalfWayThroughShortPausesSoNeighboursNeverOverlap() {
-    HighlightSelector wide = new HighlightSelector(new HighlightSelector.Settings(0.5, 12, 0.4, 0.4, 0.3, 0.2, 0.1));
+    HighlightSelector wide = new HighlightSelector(new HighlightSelector.Settings(0.5, 12, 0.4, 0.4, 0.3, 0.2, 0.1, 0.1));
     TestTranscripts more = new TestTranscripts(0).timing(0.3, 0.1, 0.6);
     for (int i = 0; i < 40; i++) {
       more.sentence(VOCAB[i % VOCAB.length] + " " + FILLER);
@@ -343,5 +345,78 @@ class HighlightSelectorTest {
 
     assertThat(sel.highlights()).isEmpty();
     assertThat(sel.note()).contains("no words");
+  }
+
+  @Test
+  void rankingFollowsSpeakerChangesWhenTheTranscriptHasSpeakers() {
+    // identical sentences by speaker 0, except a stretch where two speakers alternate sentence by sentence
+    TestTranscripts t = new TestTranscripts(0).sentences(40, FILLER);
+    List<Word> words = new ArrayList<>();
+    double dialogueStart = 60;
+    double dialogueEnd = 90;
+    for (Word w : t.words()) {
+      int sentence = (int) (w.start() / 6);
+      int speaker = w.start() >= dialogueStart && w.start() < dialogueEnd ? sentence % 2 : 0;
+      words.add(new Word(w.text(), w.start(), w.end(), w.confidence(), speaker));
+    }
+
+    Highlight best = selector.select(words, null, 0, new HighlightOptions(1, 15, 30)).highlights().get(0);
+
+    assertThat(best.startSec()).isGreaterThanOrEqualTo(dialogueStart - 6);
+    assertThat(best.endSec()).isLessThanOrEqualTo(dialogueEnd + 6);
+    assertThat(best.features().get("speakerChanges")).isGreaterThanOrEqualTo(2.0);
+    assertThat(best.features()).containsKeys("speakers", "weight.speakers");
+    double weights = 0.4 + 0.2 + 0.1 + 0.1;
+    double weighted = 0.4 * best.features().get("keywords") + 0.2 * best.features().get("speakingRate")
+        + 0.1 * best.features().get("cues") + 0.1 * best.features().get("speakers");
+    assertThat(best.score()).isCloseTo(weighted / weights, within(1e-12));
+  }
+
+  @Test
+  void titleIsTheMostSalientSentenceCutToEightWords() {
+    TestTranscripts t = new TestTranscripts(0).sentences(12, FILLER);
+    t.sentence("so quantum entanglement lets distant particles share correlated measurement outcomes instantly")
+        .sentence("and that is all")
+        .sentence("physicists checked it")
+        .sentence("satellite links");
+    t.sentences(12, FILLER);
+
+    Highlight best = selector.select(t.words(), null, 0, new HighlightOptions(1, 10, 60)).highlights().get(0);
+
+    // the leading "so" is dropped; 9 words remain, so the title stops at eight and says it was cut
+    assertThat(best.title()).isEqualTo("Quantum entanglement lets distant particles share correlated measurement…");
+  }
+
+  @Test
+  void everyHighlightHasATitleFromItsOwnWords() {
+    List<Highlight> hs = selector.select(varied(40), null, 0, HighlightOptions.defaults()).highlights();
+
+    assertThat(hs).isNotEmpty();
+    for (Highlight h : hs) {
+      assertThat(h.title()).isNotBlank();
+      String firstWord = h.title().split(" ")[0].toLowerCase(java.util.Locale.ROOT).replace("…", "");
+      assertThat(h.text()).contains(firstWord);
+      assertThat(h.title().split(" ").length).isLessThanOrEqualTo(HighlightSelector.TITLE_WORDS);
+    }
+  }
+
+  @Test
+  void shortlistExtendsTheSelectionWithoutChangingItsHead() {
+    List<Word> words = varied(60);
+    HighlightOptions options = new HighlightOptions(3, 15, 30);
+
+    List<Highlight> selected = selector.select(words, null, 0, options).highlights();
+    List<Highlight> pool = selector.shortlist(words, null, 0, options, 8).highlights();
+
+    assertThat(selected).hasSize(3);
+    assertThat(pool).hasSizeGreaterThan(3).hasSizeLessThanOrEqualTo(8);
+    assertThat(pool.subList(0, 3)).isEqualTo(selected);
+    for (int i = 0; i < pool.size(); i++) {
+      for (int j = i + 1; j < pool.size(); j++) {
+        Highlight a = pool.get(i);
+        Highlight b = pool.get(j);
+        assertThat(a.endSec() <= b.startSec() + 1e-9 || b.endSec() <= a.startSec() + 1e-9).isTrue();
+      }
+    }
   }
 }

@@ -47,7 +47,7 @@ class QaActivitiesImplTest {
     double start = 0.5 + 5.1 * k - 0.25;
     double end = 0.5 + 5.1 * (k + n - 1) + 4.3 + 0.25;
     String text = String.join(" ", Collections.nCopies(n, FILLER));
-    return new Highlight(rank, start, end, 1.0 / rank, text, Map.of("score", 1.0 / rank));
+    return new Highlight(rank, start, end, 1.0 / rank, text, Map.of("score", 1.0 / rank), "clip " + rank);
   }
 
   /** Five non-overlapping 20.1 s clips of four sentences each. */
@@ -129,7 +129,8 @@ class QaActivitiesImplTest {
     List<Highlight> hs = new ArrayList<>(goodHighlights());
     Highlight h = hs.get(0);
     // starts 0.1 s into the first word "so"; the text lists only the whole words left inside
-    hs.set(0, new Highlight(1, 0.6, h.endSec(), h.score(), h.text().substring("so ".length()), h.features()));
+    hs.set(0, new Highlight(1, 0.6, h.endSec(), h.score(), h.text().substring("so ".length()), h.features(),
+        h.title()));
 
     List<QaCheck> checks = run(hs, OPTIONS, WORDS, loudness(-23, AUDIO_SEC), AUDIO_SEC);
 
@@ -141,7 +142,7 @@ class QaActivitiesImplTest {
   void textThatIsNotTheWordsInsideFailsText() {
     List<Highlight> hs = new ArrayList<>(goodHighlights());
     Highlight h = hs.get(2);
-    hs.set(2, new Highlight(3, h.startSec(), h.endSec(), h.score(), "something else entirely", h.features()));
+    hs.set(2, new Highlight(3, h.startSec(), h.endSec(), h.score(), "something else entirely", h.features(), h.title()));
 
     List<QaCheck> checks = run(hs, OPTIONS, WORDS, loudness(-23, AUDIO_SEC), AUDIO_SEC);
 

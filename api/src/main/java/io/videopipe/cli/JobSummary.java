@@ -34,7 +34,7 @@ public record JobSummary(
       List<MediaInfo.AudioStream> audio) {}
 
   public record HighlightLine(
-      int rank, double startSec, double endSec, double score, String text, Map<String, Double> features) {}
+      int rank, String title, double startSec, double endSec, double score, String text, Map<String, Double> features) {}
 
   public record Timings(Double totalSec, Map<String, Double> steps) {}
 
@@ -73,7 +73,7 @@ public record JobSummary(
         r.highlights() == null
             ? null
             : r.highlights().stream()
-                .map(h -> new HighlightLine(h.rank(), h.startSec(), h.endSec(), h.score(), h.text(), h.features()))
+                .map(h -> new HighlightLine(h.rank(), h.title(), h.startSec(), h.endSec(), h.score(), h.text(), h.features()))
                 .toList();
     Timings timings = null;
     if (r.timings() != null && !r.timings().isEmpty()) {

@@ -8,6 +8,7 @@ import io.temporal.worker.WorkerOptions;
 import io.videopipe.audio.AudioActivitiesImpl;
 import io.videopipe.audio.AudioSettings;
 import io.videopipe.cleanup.CleanupActivitiesImpl;
+import io.videopipe.config.LlmProperties;
 import io.videopipe.config.PriceProperties;
 import io.videopipe.config.VideoPipeProperties;
 import io.videopipe.cost.CostActivitiesImpl;
@@ -20,6 +21,8 @@ import io.videopipe.deepgram.GcsUrlSigner;
 import io.videopipe.download.DownloadActivitiesImpl;
 import io.videopipe.download.DownloadSettings;
 import io.videopipe.highlight.HighlightActivitiesImpl;
+import io.videopipe.highlight.HighlightSelector;
+import io.videopipe.highlight.LlmRanker;
 import io.videopipe.loudness.LoudnessMeter;
 import io.videopipe.pipeline.PipelineTimeouts;
 import io.videopipe.pipeline.VideoPipelineWorkflow;
@@ -124,6 +127,7 @@ public class CpuWorkerConfiguration {
       WorkerFactory factory,
       VideoPipeProperties props,
       PriceProperties priceProperties,
+      LlmProperties llm,
       Storage storage,
       TranscriptStore transcripts,
       VoskEngine vosk,
@@ -165,7 +169,9 @@ public class CpuWorkerConfiguration {
         new AudioActivitiesImpl(storage, new AudioSettings(workDir(props, "audio"), AudioSettings.defaults().progressEvery())),
         new RouteActivitiesImpl(routeAvailability(cpuEngines, gpu), prices, vosk.settings().threads()),
         new TranscribeActivitiesImpl(storage, transcripts, cpuEngines),
-        new HighlightActivitiesImpl(storage, transcripts, loudness),
+        new HighlightActivitiesImpl(
+            storage, transcripts, loudness, HighlightSelector.Settings.defaults(),
+            llm.enabled() ? new LlmRanker(llm.settings()) : null),
         new QaActivitiesImpl(storage, transcripts, loudness),
         new CostActivitiesImpl(storage, new CostModel(prices, CostModel.Assumptions.defaults())),
         new CleanupActivitiesImpl(storage));

@@ -8,8 +8,16 @@ import java.util.Map;
  * @param rank 1 is the best
  * @param score the documented ranking score, 0..1
  * @param features the score's inputs by name, so a person can see why it ranked
+ * @param title a short title for the clip
  */
-public record Highlight(int rank, double startSec, double endSec, double score, String text, Map<String, Double> features) {
+public record Highlight(
+    int rank,
+    double startSec,
+    double endSec,
+    double score,
+    String text,
+    Map<String, Double> features,
+    String title) {
   public double durationSec() {
     return endSec - startSec;
   }

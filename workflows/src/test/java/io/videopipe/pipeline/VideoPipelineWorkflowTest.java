@@ -143,7 +143,8 @@ class VideoPipelineWorkflowTest {
           record();
           HighlightRequest r = inv.getArgument(0);
           return new HighlightSet("file:///store/jobs/" + r.jobId() + "/highlights/highlights.json",
-              List.of(new Highlight(1, 10, 40, 0.9, "the best part", Map.of("density", 0.8))), 0.2);
+              List.of(new Highlight(1, 10, 40, 0.9, "the best part", Map.of("density", 0.8), "The best part")), 0.2,
+              "features");
         })
         .when(highlight).pickHighlights(any());
     doAnswer(inv -> {
