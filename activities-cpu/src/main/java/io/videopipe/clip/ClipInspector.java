@@ -28,6 +28,7 @@ import static org.bytedeco.ffmpeg.global.avutil.av_frame_free;
 import static org.bytedeco.ffmpeg.global.avutil.av_get_pix_fmt_name;
 import static org.bytedeco.ffmpeg.global.avutil.av_q2d;
 
+import io.videopipe.loudness.LoudnessMeter;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -103,7 +104,11 @@ public final class ClipInspector {
     return inspect(file, () -> {});
   }
 
-  /** Probes and fully decodes {@code file}; {@code progress} runs every few hundred packets. */
+  /**
+   * Probes and fully decodes {@code file}; {@code progress} runs every few hundred packets.
+   *
+   * @throws LoudnessMeter.MediaException when FFmpeg cannot open the file at all
+   */
   public Report inspect(Path file, Runnable progress) throws IOException {
     if (!Files.isRegularFile(file)) {
       throw new FileNotFoundException("no such clip: " + file);
@@ -316,9 +321,9 @@ public final class ClipInspector {
     return p == null || p.isNull() ? null : p.getString();
   }
 
-  private static void check(int ret, String what) throws IOException {
+  private static void check(int ret, String what) throws LoudnessMeter.MediaException {
     if (ret < 0) {
-      throw new IOException(what + " (" + ret + ")");
+      throw new LoudnessMeter.MediaException(what + " (" + ret + ")");
     }
   }
 }
