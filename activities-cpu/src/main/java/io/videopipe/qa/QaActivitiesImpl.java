@@ -4,6 +4,10 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import io.temporal.activity.Activity;
 import io.temporal.activity.ActivityExecutionContext;
 import io.temporal.failure.ApplicationFailure;
+import io.videopipe.clip.ClipCaptions;
+import io.videopipe.clip.ClipInspector;
+import io.videopipe.clip.ClipOptions;
+import io.videopipe.clip.RenderedClip;
 import io.videopipe.highlight.Highlight;
 import io.videopipe.highlight.HighlightOptions;
 import io.videopipe.loudness.Loudness;
@@ -18,6 +22,8 @@ import io.videopipe.transcribe.TranscriptStore;
 import io.videopipe.transcribe.Word;
 import java.io.FileNotFoundException;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -52,9 +58,33 @@ import java.util.stream.Collectors;
  *       container's when the stream has none), so a decode that stopped early is caught; fails when neither is known
  *       (0), because then nothing confirms the audio is complete.
  * </ul>
+ *
+ * <p>Per rendered clip (each check names the clip's rank; absent when there are no clips), measured on the stored file
+ * by {@link ClipInspector} and {@link LoudnessMeter}, independently of what the renderer reported:
+ *
+ * <ul>
+ *   <li>{@code clip.readable}: the MP4 exists and FFmpeg opens it (when it fails, the clip's other checks are skipped).
+ *   <li>{@code clip.codec}, {@code clip.profile}, {@code clip.level}, {@code clip.pixelFormat}: h264, High (100), 4.0
+ *       (40), yuv420p; {@code clip.colour}: primaries, transfer and matrix bt709 in the container and the bitstream.
+ *       Audio-only clips skip these.
+ *   <li>{@code clip.audio}: AAC 48 kHz stereo.
+ *   <li>{@code clip.decode}: every video and audio frame decodes, with zero errors.
+ *   <li>{@code clip.duration}: the clip's duration equals its highlight's within one frame (1/fps; 50 ms audio-only).
+ *   <li>{@code clip.loudness}: integrated loudness within {@value #CLIP_LOUDNESS_TOLERANCE_LU} LU of the target.
+ *   <li>{@code clip.truePeak}: true peak at most the bound plus {@value #CLIP_TRUE_PEAK_TOLERANCE_DB} dB.
+ *   <li>{@code clip.captions}: the SRT and VTT parse and every cue lies inside the clip.
+ *   <li>{@code clip.loudnessSpread} (job-wide): max - min integrated loudness of the clips at most {@value
+ *       #CLIP_SPREAD_LU} LU.
+ * </ul>
  */
 public final class QaActivitiesImpl implements QaActivities {
   static final String FILE = "qa.json";
+
+  static final double CLIP_LOUDNESS_TOLERANCE_LU = 1.0;
+  /** AAC encoding and the meter's interpolation move the true peak by a few tenths of a dB. */
+  static final double CLIP_TRUE_PEAK_TOLERANCE_DB = 0.3;
+  static final double CLIP_SPREAD_LU = 1.5;
+  static final double AUDIO_ONLY_DURATION_TOLERANCE_SEC = 0.05;
 
   /** Tolerance for comparing times that went through float arithmetic. */
   private static final double EPS = 1e-6;
@@ -84,6 +114,7 @@ public final class QaActivitiesImpl implements QaActivities {
   private final TranscriptStore transcripts;
   private final LoudnessMeter meter;
   private final Settings settings;
+  private final ClipInspector inspector = new ClipInspector();
 
   public QaActivitiesImpl(Storage storage, TranscriptStore transcripts, LoudnessMeter meter) {
     this(storage, transcripts, meter, Settings.defaults());
@@ -146,6 +177,15 @@ public final class QaActivitiesImpl implements QaActivities {
       List<Highlight> highlights = request.highlights() == null ? List.of() : request.highlights();
       List<QaCheck> checks =
           checks(highlights, options, transcript, transcriptProblem, loudness, audioProblem, request.expectedAudioSec());
+      List<RenderedClip> clips = request.clips() == null ? List.of() : request.clips();
+      if (!clips.isEmpty()) {
+        ClipOptions clipOptions = request.clipOptions() == null ? ClipOptions.defaults() : request.clipOptions();
+        List<ClipMeasurement> measured = new ArrayList<>();
+        for (RenderedClip clip : clips) {
+          measured.add(measure(clip));
+        }
+        checks.addAll(clipChecks(clips, measured, clipOptions));
+      }
       boolean passed = checks.stream().allMatch(QaCheck::passed);
 
       URI uri = storage.jobUri(request.jobId(), JobPaths.QA + FILE);
@@ -349,6 +389,143 @@ public final class QaActivitiesImpl implements QaActivities {
         lastEnd <= loudness.durationSec() + settings.timestampToleranceSec(),
         fmt("last word ends at %.2f s, audio lasts %.2f s", lastEnd, loudness.durationSec()),
         expected);
+  }
+
+  /**
+   * What QA measured on one stored clip: {@code problem} set when the MP4 could not be read; {@code captionProblem}
+   * when its captions could not be read.
+   */
+  record ClipMeasurement(
+      ClipInspector.Report report, Loudness loudness, String problem, List<ClipCaptions.Cue> srt,
+      List<ClipCaptions.Cue> vtt, String captionProblem) {}
+
+  private ClipMeasurement measure(RenderedClip clip) throws IOException {
+    ActivityExecutionContext context = Activity.getExecutionContext();
+    Runnable beat = () -> context.heartbeat("checking clip " + clip.rank());
+    ClipInspector.Report report = null;
+    Loudness loudness = null;
+    String problem = null;
+    if (clip.clipUri() == null) {
+      problem = "no clip URI";
+    } else {
+      try (LocalFile file = storage.localFile(URI.create(clip.clipUri()))) {
+        report = inspector.inspect(file.path(), beat);
+        loudness = meter.measure(file.path(), beat);
+      } catch (FileNotFoundException e) {
+        problem = "clip missing: " + clip.clipUri();
+      } catch (LoudnessMeter.MediaException e) {
+        problem = "clip unreadable: " + e.getMessage();
+      }
+    }
+    List<ClipCaptions.Cue> srt = null;
+    List<ClipCaptions.Cue> vtt = null;
+    String captionProblem = null;
+    try {
+      srt = ClipCaptions.parse(readText(clip.srtUri()), false);
+      vtt = ClipCaptions.parse(readText(clip.vttUri()), true);
+    } catch (FileNotFoundException e) {
+      captionProblem = "captions missing: " + e.getMessage();
+    } catch (IllegalArgumentException e) {
+      captionProblem = "captions malformed: " + e.getMessage();
+    }
+    return new ClipMeasurement(report, loudness, problem, srt, vtt, captionProblem);
+  }
+
+  private String readText(String uri) throws IOException {
+    if (uri == null) {
+      throw new FileNotFoundException("no URI");
+    }
+    try (InputStream in = storage.openRead(URI.create(uri))) {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+  }
+
+  /** The per-clip checks and the job-wide loudness spread, in clip order. Package-private for tests. */
+  List<QaCheck> clipChecks(List<RenderedClip> clips, List<ClipMeasurement> measured, ClipOptions options) {
+    List<QaCheck> checks = new ArrayList<>();
+    List<Double> levels = new ArrayList<>();
+    for (int i = 0; i < clips.size(); i++) {
+      RenderedClip clip = clips.get(i);
+      ClipMeasurement m = measured.get(i);
+      int rank = clip.rank();
+      if (m.problem() != null) {
+        checks.add(new QaCheck("clip.readable", false, m.problem(), "a readable MP4", rank));
+      } else {
+        checks.add(new QaCheck("clip.readable", true, "opened", "a readable MP4", rank));
+        checks.addAll(formatChecks(clip, m.report()));
+        levels.add(m.loudness().integratedLufs());
+        checks.add(new QaCheck("clip.loudness",
+            Math.abs(m.loudness().integratedLufs() - options.targetLufs()) <= CLIP_LOUDNESS_TOLERANCE_LU,
+            fmt("%.2f LUFS integrated", m.loudness().integratedLufs()),
+            fmt("%.1f +- %.1f LUFS", options.targetLufs(), CLIP_LOUDNESS_TOLERANCE_LU), rank));
+        checks.add(new QaCheck("clip.truePeak",
+            m.loudness().truePeakDbtp() <= options.maxTruePeakDbtp() + CLIP_TRUE_PEAK_TOLERANCE_DB,
+            fmt("%.2f dBTP", m.loudness().truePeakDbtp()),
+            fmt("<= %.1f dBTP (+%.1f dB tolerance)", options.maxTruePeakDbtp(), CLIP_TRUE_PEAK_TOLERANCE_DB), rank));
+      }
+      checks.add(captionCheck(clip, m));
+    }
+    if (!levels.isEmpty()) {
+      double spread = levels.stream().mapToDouble(Double::doubleValue).max().orElse(0)
+          - levels.stream().mapToDouble(Double::doubleValue).min().orElse(0);
+      checks.add(new QaCheck("clip.loudnessSpread", spread <= CLIP_SPREAD_LU + EPS,
+          fmt("%.2f LU across %d clips", spread, levels.size()), fmt("<= %.1f LU", CLIP_SPREAD_LU)));
+    }
+    return checks;
+  }
+
+  private static List<QaCheck> formatChecks(RenderedClip clip, ClipInspector.Report r) {
+    int rank = clip.rank();
+    List<QaCheck> checks = new ArrayList<>();
+    if (clip.hasVideo() || r.hasVideo()) {
+      checks.add(new QaCheck("clip.codec", "h264".equals(r.videoCodec()), String.valueOf(r.videoCodec()), "h264", rank));
+      checks.add(new QaCheck("clip.profile", r.profile() == 100, fmt("%d", r.profile()), "100 (High)", rank));
+      checks.add(new QaCheck("clip.level", r.level() == 40, fmt("%d", r.level()), "40 (level 4.0)", rank));
+      checks.add(new QaCheck("clip.pixelFormat", "yuv420p".equals(r.pixelFormat()), String.valueOf(r.pixelFormat()),
+          "yuv420p", rank));
+      String stream = r.primaries() + "/" + r.transfer() + "/" + r.matrix();
+      checks.add(new QaCheck("clip.colour",
+          "bt709/bt709/bt709".equals(stream) && "bt709/bt709/bt709".equals(r.frameColour()),
+          "container " + stream + ", bitstream " + r.frameColour(), "bt709/bt709/bt709 in both", rank));
+    }
+    checks.add(new QaCheck("clip.audio",
+        "aac".equals(r.audioCodec()) && r.sampleRate() == 48000 && r.channels() == 2,
+        fmt("%s %d Hz %d ch", r.audioCodec(), r.sampleRate(), r.channels()), "aac 48000 Hz 2 ch", rank));
+    boolean framesOk = r.audioSamples() > 0 && (!clip.hasVideo() || r.videoFrames() > 0);
+    checks.add(new QaCheck("clip.decode", r.decodeErrors() == 0 && framesOk,
+        fmt("%d errors, %d video frames, %d audio samples", r.decodeErrors(), r.videoFrames(), r.audioSamples()),
+        "0 errors, every stream decodes", rank));
+    double expected = clip.endSec() - clip.startSec();
+    double tolerance = r.hasVideo() && r.fps() > 0 ? 1.0 / r.fps() : AUDIO_ONLY_DURATION_TOLERANCE_SEC;
+    double audioSec = r.sampleRate() > 0 ? (double) r.audioSamples() / r.sampleRate() : 0;
+    double videoSec = r.hasVideo() && r.fps() > 0 ? r.videoFrames() / r.fps() : expected;
+    boolean durationOk = Math.abs(r.durationSec() - expected) <= tolerance + EPS
+        && Math.abs(audioSec - expected) <= tolerance + EPS
+        && Math.abs(videoSec - expected) <= tolerance + EPS;
+    checks.add(new QaCheck("clip.duration", durationOk,
+        fmt("container %.3f s, video %.3f s, audio %.3f s", r.durationSec(), videoSec, audioSec),
+        fmt("%.3f s +- %.3f s", expected, tolerance), rank));
+    return checks;
+  }
+
+  private static QaCheck captionCheck(RenderedClip clip, ClipMeasurement m) {
+    double duration = clip.endSec() - clip.startSec();
+    String expected = fmt("SRT and VTT parse, every cue within 0-%.3f s", duration);
+    if (m.captionProblem() != null) {
+      return new QaCheck("clip.captions", false, m.captionProblem(), expected, clip.rank());
+    }
+    List<String> outside = new ArrayList<>();
+    for (List<ClipCaptions.Cue> cues : List.of(m.srt(), m.vtt())) {
+      for (ClipCaptions.Cue c : cues) {
+        if (c.start() < 0 || c.end() < c.start() || c.end() > duration + 0.001) {
+          outside.add(fmt("%.3f-%.3f s", c.start(), c.end()));
+        }
+      }
+    }
+    return new QaCheck("clip.captions", outside.isEmpty() && m.srt().size() == m.vtt().size(),
+        outside.isEmpty() ? fmt("%d SRT and %d VTT cues inside the clip", m.srt().size(), m.vtt().size())
+            : "cues outside the clip: " + String.join(", ", outside),
+        expected, clip.rank());
   }
 
   private static String fmt(String format, Object... args) {

@@ -8,6 +8,8 @@ import io.temporal.worker.WorkerOptions;
 import io.videopipe.audio.AudioActivitiesImpl;
 import io.videopipe.audio.AudioSettings;
 import io.videopipe.cleanup.CleanupActivitiesImpl;
+import io.videopipe.clip.ClipActivitiesImpl;
+import io.videopipe.clip.ClipRenderer;
 import io.videopipe.config.LlmProperties;
 import io.videopipe.config.PriceProperties;
 import io.videopipe.config.VideoPipeProperties;
@@ -134,7 +136,9 @@ public class CpuWorkerConfiguration {
       ObjectProvider<DeepgramEngine> deepgram,
       WorkflowClient client,
       ObjectProvider<EmbeddedTemporal> embedded,
-      @Value("${videopipe.engines.hybrid.confidence-threshold:0.6}") double hybridThreshold) {
+      @Value("${videopipe.engines.hybrid.confidence-threshold:0.6}") double hybridThreshold,
+      @Value("${videopipe.clips.x264-preset:veryfast}") String x264Preset,
+      @Value("${videopipe.clips.crf:21}") int clipCrf) {
     Worker worker =
         factory.newWorker(
             props.queues().cpu(),
@@ -173,6 +177,8 @@ public class CpuWorkerConfiguration {
             storage, transcripts, loudness, HighlightSelector.Settings.defaults(),
             llm.enabled() ? new LlmRanker(llm.settings()) : null),
         new QaActivitiesImpl(storage, transcripts, loudness),
+        new ClipActivitiesImpl(
+            storage, transcripts, new ClipRenderer.Settings(x264Preset, clipCrf, workDir(props, "clips"))),
         new CostActivitiesImpl(storage, new CostModel(prices, CostModel.Assumptions.defaults())),
         new CleanupActivitiesImpl(storage));
     // HYBRID's second pass needs Deepgram; without it the route policy never plans a refinement.

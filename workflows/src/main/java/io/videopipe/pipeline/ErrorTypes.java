@@ -16,6 +16,8 @@ public final class ErrorTypes {
   public static final String NO_AUDIO_STREAM = "NoAudioStream";
   public static final String ENGINE_UNAVAILABLE = "EngineUnavailable";
   public static final String INVALID_REQUEST = "InvalidRequest";
+  /** A highlight to render lies (partly) outside the source. */
+  public static final String HIGHLIGHT_OUT_OF_RANGE = "HighlightOutOfRange";
   /** A transient failure of a remote service or storage; retried. */
   public static final String TRANSIENT = "Transient";
 
@@ -29,7 +31,8 @@ public final class ErrorTypes {
           UNSUPPORTED_MEDIA,
           NO_AUDIO_STREAM,
           ENGINE_UNAVAILABLE,
-          INVALID_REQUEST);
+          INVALID_REQUEST,
+          HIGHLIGHT_OUT_OF_RANGE);
 
   private ErrorTypes() {}
 }

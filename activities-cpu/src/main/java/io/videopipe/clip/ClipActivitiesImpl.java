@@ -1,0 +1,141 @@
+package io.videopipe.clip;
+
+import io.temporal.activity.Activity;
+import io.temporal.activity.ActivityExecutionContext;
+import io.temporal.failure.ApplicationFailure;
+import io.videopipe.highlight.Highlight;
+import io.videopipe.pipeline.ErrorTypes;
+import io.videopipe.pipeline.JobPaths;
+import io.videopipe.storage.LocalFile;
+import io.videopipe.storage.Storage;
+import io.videopipe.transcribe.Transcript;
+import io.videopipe.transcribe.TranscriptStore;
+import io.videopipe.transcribe.Word;
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Renders one highlight clip with {@link ClipRenderer} and stores {@code clips/clip-NN.mp4|.srt|.vtt} (NN = rank, two
+ * digits). Everything is rendered into temporary files first and each is published atomically, so a failed render leaves
+ * no partial file and a re-render replaces the earlier one only once complete.
+ */
+public final class ClipActivitiesImpl implements ClipActivities {
+  private static final Logger log = LoggerFactory.getLogger(ClipActivitiesImpl.class);
+
+  private final Storage storage;
+  private final TranscriptStore transcripts;
+  private final ClipRenderer renderer;
+  private final Path tempDir;
+
+  public ClipActivitiesImpl(Storage storage, TranscriptStore transcripts, ClipRenderer.Settings settings) {
+    this.storage = storage;
+    this.transcripts = transcripts;
+    this.renderer = new ClipRenderer(settings);
+    this.tempDir = settings.tempDir();
+  }
+
+  /** The storage name of a clip's file, e.g. {@code clip-01.mp4}; the REST API serves {@code /clips/{n}} from it. */
+  public static String fileName(int rank, String extension) {
+    return String.format(Locale.ROOT, "clip-%02d.%s", rank, extension);
+  }
+
+  @Override
+  public RenderedClip render(ClipRequest request) {
+    long started = System.nanoTime();
+    if (request == null || request.jobId() == null || request.sourceUri() == null || request.highlight() == null) {
+      throw ApplicationFailure.newNonRetryableFailure(
+          "RenderClip needs a jobId, a sourceUri and a highlight", ErrorTypes.INVALID_REQUEST);
+    }
+    Highlight h = request.highlight();
+    ClipOptions options = request.options() == null ? ClipOptions.defaults() : request.options();
+    int attempt = Math.max(1, request.attempt());
+    ActivityExecutionContext ctx = Activity.getExecutionContext();
+    List<Path> temps = new ArrayList<>();
+    try (LocalFile source = storage.localFile(URI.create(request.sourceUri()))) {
+      Files.createDirectories(tempDir);
+      String prefix = "clip-" + request.jobId().replaceAll("[^A-Za-z0-9_-]", "_") + "-" + h.rank() + "-";
+      Path mp4 = temp(temps, prefix, ".mp4");
+      Path srt = temp(temps, prefix, ".srt");
+      Path vtt = temp(temps, prefix, ".vtt");
+
+      List<Word> words = words(request.transcriptUri());
+      List<ClipCaptions.Cue> cues = ClipCaptions.cues(words, h.startSec(), h.endSec());
+      Files.writeString(srt, ClipCaptions.srt(cues), StandardCharsets.UTF_8);
+      Files.writeString(vtt, ClipCaptions.vtt(cues), StandardCharsets.UTF_8);
+      if (options.burnCaptions()) {
+        log.warn("job {} clip {}: caption burn-in is not supported yet; captions are written as SRT/VTT only",
+            request.jobId(), h.rank());
+      }
+
+      ClipRenderer.Result result =
+          renderer.render(source.path(), h.startSec(), h.endSec(), options, attempt, mp4,
+              () -> ctx.heartbeat("rendering clip " + h.rank()));
+
+      URI clipUri = storage.jobUri(request.jobId(), JobPaths.CLIPS + fileName(h.rank(), "mp4"));
+      URI srtUri = storage.jobUri(request.jobId(), JobPaths.CLIPS + fileName(h.rank(), "srt"));
+      URI vttUri = storage.jobUri(request.jobId(), JobPaths.CLIPS + fileName(h.rank(), "vtt"));
+      storage.put(srt, srtUri, true);
+      storage.put(vtt, vttUri, true);
+      storage.put(mp4, clipUri, true);
+      return new RenderedClip(
+          h.rank(),
+          clipUri.toString(),
+          srtUri.toString(),
+          vttUri.toString(),
+          h.startSec(),
+          h.endSec(),
+          result.durationSec(),
+          result.hasVideo(),
+          result.loudness().integratedLufs(),
+          result.loudness().truePeakDbtp(),
+          attempt,
+          (System.nanoTime() - started) / 1e9);
+    } catch (ClipException e) {
+      throw ApplicationFailure.newNonRetryableFailure(
+          "clip " + h.rank() + ": " + e.getMessage(), e.errorType());
+    } catch (FileNotFoundException | NoSuchFileException e) {
+      throw ApplicationFailure.newNonRetryableFailure(
+          "stored source " + request.sourceUri() + " does not exist", ErrorTypes.SOURCE_NOT_FOUND);
+    } catch (IOException e) {
+      throw ApplicationFailure.newFailureWithCause(
+          "clip " + h.rank() + " render failed: " + e.getMessage(), ErrorTypes.TRANSIENT, e);
+    } finally {
+      for (Path p : temps) {
+        try {
+          Files.deleteIfExists(p);
+        } catch (IOException e) {
+          log.warn("cannot delete temporary {}: {}", p, e.toString());
+        }
+      }
+    }
+  }
+
+  private Path temp(List<Path> temps, String prefix, String suffix) throws IOException {
+    Path p = Files.createTempFile(tempDir, prefix, suffix);
+    temps.add(p);
+    return p;
+  }
+
+  /** The transcript's words; none without a transcript (the clip then has empty captions). */
+  private List<Word> words(String transcriptUri) throws IOException {
+    if (transcriptUri == null) {
+      return List.of();
+    }
+    try {
+      Transcript t = transcripts.read(URI.create(transcriptUri));
+      return t.words() == null ? List.of() : t.words();
+    } catch (FileNotFoundException | NoSuchFileException e) {
+      throw new ClipException("transcript " + transcriptUri + " does not exist", ErrorTypes.INVALID_REQUEST);
+    }
+  }
+}

@@ -1,0 +1,178 @@
+package io.videopipe.clip;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.temporal.activity.ActivityOptions;
+import io.temporal.common.RetryOptions;
+import io.temporal.failure.ActivityFailure;
+import io.temporal.failure.ApplicationFailure;
+import io.temporal.testing.TestActivityEnvironment;
+import io.videopipe.audio.MediaFixtures;
+import io.videopipe.highlight.Highlight;
+import io.videopipe.highlight.HighlightOptions;
+import io.videopipe.loudness.LoudnessMeter;
+import io.videopipe.pipeline.ErrorTypes;
+import io.videopipe.pipeline.JobPaths;
+import io.videopipe.qa.QaActivities;
+import io.videopipe.qa.QaActivitiesImpl;
+import io.videopipe.qa.QaCheck;
+import io.videopipe.qa.QaReport;
+import io.videopipe.qa.QaRequest;
+import io.videopipe.route.Engine;
+import io.videopipe.storage.LocalStorage;
+import io.videopipe.transcribe.Transcript;
+import io.videopipe.transcribe.TranscriptStore;
+import io.videopipe.transcribe.Word;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** RenderClip and the clip checks of QualityCheck, end to end on real media in local storage. */
+class ClipActivitiesImplTest {
+  static final String JOB = "job-clips";
+
+  @TempDir Path dir;
+  LocalStorage storage;
+  Path tempDir;
+  TestActivityEnvironment env;
+  ClipActivities clips;
+  QaActivities qa;
+  String sourceUri;
+  String transcriptUri;
+
+  @BeforeEach
+  void setUp() throws Exception {
+    storage = new LocalStorage(dir.resolve("data"));
+    tempDir = Files.createDirectories(dir.resolve("tmp"));
+    TranscriptStore transcripts = new TranscriptStore(storage);
+    URI source = storage.jobUri(JOB, JobPaths.SOURCE + "source.mp4");
+    storage.put(ClipFixtures.twoLevelSource(dir), source, false);
+    sourceUri = source.toString();
+    List<Word> words = new ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      words.add(new Word("word" + i, 0.2 + i * 0.5, 0.5 + i * 0.5, 0.9));
+    }
+    transcriptUri =
+        transcripts.write(JOB, Engine.LOCAL, new Transcript("vosk", "en", 20, words), 1).transcriptUri();
+    env = TestActivityEnvironment.newInstance();
+    env.registerActivitiesImplementations(
+        new ClipActivitiesImpl(storage, transcripts, new ClipRenderer.Settings("veryfast", 21, tempDir)),
+        new QaActivitiesImpl(storage, transcripts, new LoudnessMeter()));
+    ActivityOptions options =
+        ActivityOptions.newBuilder()
+            .setStartToCloseTimeout(Duration.ofMinutes(2))
+            .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(1).build())
+            .build();
+    clips = env.newActivityStub(ClipActivities.class, options);
+    qa = env.newActivityStub(QaActivities.class, options);
+  }
+
+  @AfterEach
+  void tearDown() throws Exception {
+    env.close();
+    try (var s = Files.list(tempDir)) {
+      assertThat(s.toList()).as("temporary files").isEmpty();
+    }
+  }
+
+  static Highlight highlight(int rank, double start, double end) {
+    return new Highlight(rank, start, end, 1.0 / rank, "", Map.of());
+  }
+
+  RenderedClip render(Highlight h, ClipOptions options) {
+    return clips.render(new ClipRequest(JOB, sourceUri, transcriptUri, h, options, 1));
+  }
+
+  QaReport check(List<RenderedClip> rendered, List<Highlight> highlights) {
+    return qa.check(new QaRequest(JOB, null, transcriptUri, 20, highlights, HighlightOptions.defaults(), rendered,
+        ClipOptions.defaults()));
+  }
+
+  static List<QaCheck> clipChecks(QaReport report) {
+    return report.checks().stream().filter(c -> c.name().startsWith("clip.")).toList();
+  }
+
+  @Test
+  void rendersNamedClipsThatPassQaAndQaCatchesBrokenOnes() throws Exception {
+    Highlight quiet = highlight(1, 2.0, 9.0);
+    Highlight loud = highlight(2, 9.6, 16.6);
+    Highlight tooQuiet = highlight(3, 16.0, 19.5);
+    RenderedClip one = render(quiet, ClipOptions.defaults());
+    RenderedClip two = render(loud, ClipOptions.defaults());
+
+    assertThat(one.clipUri()).isEqualTo(storage.jobUri(JOB, "clips/clip-01.mp4").toString());
+    assertThat(two.srtUri()).isEqualTo(storage.jobUri(JOB, "clips/clip-02.srt").toString());
+    assertThat(two.vttUri()).isEqualTo(storage.jobUri(JOB, "clips/clip-02.vtt").toString());
+    assertThat(one.hasVideo()).isTrue();
+    assertThat(one.integratedLufs()).isBetween(-15.0, -13.0);
+    assertThat(two.truePeakDbtp()).isLessThanOrEqualTo(-0.8);
+    assertThat(two.durationSec()).isEqualTo(7.0, org.assertj.core.api.Assertions.within(1e-9));
+    // word19 spans 9.7-10.0 s of the source: the clip's first cue starts 0.1 s in
+    String srt = Files.readString(storage.path(URI.create(two.srtUri())));
+    assertThat(srt).startsWith("1\n00:00:00,100 --> ").contains("word19 word20");
+    assertThat(srt).doesNotContain("word18 ").doesNotContain("word33");
+
+    QaReport good = check(List.of(one, two), List.of(quiet, loud));
+    assertThat(clipChecks(good))
+        .as(good.checks().stream().map(QaCheck::toString).collect(Collectors.joining("\n")))
+        .allMatch(QaCheck::passed)
+        .extracting(QaCheck::name)
+        .contains("clip.codec", "clip.profile", "clip.level", "clip.pixelFormat", "clip.colour", "clip.audio",
+            "clip.decode", "clip.duration", "clip.loudness", "clip.truePeak", "clip.captions", "clip.loudnessSpread");
+    assertThat(clipChecks(good).stream().filter(c -> c.clip() != null).map(QaCheck::clip).distinct())
+        .containsExactly(1, 2);
+    assertThat(good.failedClips()).isEmpty();
+
+    // clip 3 rendered 10 LU too quiet; clip 2's file truncated after the fact
+    RenderedClip three = render(tooQuiet, new ClipOptions(-24, -1, false, false));
+    Path clip2 = storage.path(URI.create(two.clipUri()));
+    byte[] bytes = Files.readAllBytes(clip2);
+    Files.write(clip2, java.util.Arrays.copyOf(bytes, bytes.length * 2 / 3));
+
+    QaReport bad = check(List.of(one, two, three), List.of(quiet, loud, tooQuiet));
+    assertThat(bad.passed()).isFalse();
+    assertThat(bad.failedClips()).containsExactly(2, 3);
+    assertThat(clipChecks(bad)).filteredOn(c -> !c.passed())
+        .extracting(c -> c.name() + "#" + c.clip())
+        .contains("clip.loudness#3", "clip.decode#2", "clip.duration#2", "clip.loudnessSpread#null");
+  }
+
+  @Test
+  void highlightPastTheSourceFailsWithoutRetryAndLeavesNoClip() throws Exception {
+    assertThatThrownBy(() -> render(highlight(4, 15.0, 25.0), ClipOptions.defaults()))
+        .isInstanceOf(ActivityFailure.class)
+        .cause()
+        .isInstanceOfSatisfying(
+            ApplicationFailure.class,
+            f -> {
+              assertThat(f.getType()).isEqualTo(ErrorTypes.HIGHLIGHT_OUT_OF_RANGE);
+              assertThat(f.isNonRetryable()).isTrue();
+              assertThat(f.getOriginalMessage()).contains("ends after the source");
+            });
+    assertThat(storage.list(storage.jobUri(JOB, JobPaths.CLIPS))).isEmpty();
+  }
+
+  @Test
+  void corruptSourceFailsWithoutRetry() throws Exception {
+    URI junk = storage.jobUri(JOB, JobPaths.SOURCE + "junk.mp4");
+    storage.put(MediaFixtures.textFile(dir.resolve("junk.mp4"), "not a video"), junk, false);
+    assertThatThrownBy(() -> clips.render(
+            new ClipRequest(JOB, junk.toString(), transcriptUri, highlight(1, 0, 5), ClipOptions.defaults(), 1)))
+        .cause()
+        .isInstanceOfSatisfying(ApplicationFailure.class, f -> {
+          assertThat(f.getType()).isEqualTo(ErrorTypes.UNSUPPORTED_MEDIA);
+          assertThat(f.isNonRetryable()).isTrue();
+        });
+    assertThat(storage.list(storage.jobUri(JOB, JobPaths.CLIPS))).isEmpty();
+  }
+}

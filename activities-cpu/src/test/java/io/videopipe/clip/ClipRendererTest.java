@@ -1,0 +1,142 @@
+package io.videopipe.clip;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import io.videopipe.loudness.Loudness;
+import io.videopipe.loudness.LoudnessMeter;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.bytedeco.ffmpeg.global.avutil;
+import org.bytedeco.javacv.FFmpegFrameGrabber;
+import org.bytedeco.javacv.Frame;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ClipRendererTest {
+  @TempDir static Path dir;
+  static Path source;
+  static final ClipRenderer renderer = new ClipRenderer();
+  static final ClipInspector inspector = new ClipInspector();
+  static final LoudnessMeter meter = new LoudnessMeter();
+
+  @BeforeAll
+  static void source() {
+    source = ClipFixtures.twoLevelSource(dir);
+  }
+
+  @Test
+  void clipsOfQuietAndLoudStretchesComeOutAtTheTargetInTheDeliveryFormat() throws Exception {
+    Path quiet = dir.resolve("q.mp4");
+    renderer.render(source, 2.0, 9.0, ClipOptions.defaults(), 1, quiet, () -> {});
+    ClipRenderer.Result loudResult =
+        renderer.render(source, 9.6, 16.6, ClipOptions.defaults(), 1, dir.resolve("l.mp4"), () -> {});
+    Path loud = dir.resolve("l.mp4");
+
+    List<Double> levels = new ArrayList<>();
+    for (Path clip : List.of(quiet, loud)) {
+      Loudness l = meter.measure(clip);
+      levels.add(l.integratedLufs());
+      assertThat(l.integratedLufs()).as("%s integrated", clip).isCloseTo(-14.0, within(1.0));
+      assertThat(l.truePeakDbtp()).as("%s true peak", clip).isLessThanOrEqualTo(-1.0 + 0.2);
+
+      ClipInspector.Report r = inspector.inspect(clip);
+      assertThat(r.videoCodec()).isEqualTo("h264");
+      assertThat(r.profile()).isEqualTo(100);
+      assertThat(r.level()).isEqualTo(40);
+      assertThat(r.pixelFormat()).isEqualTo("yuv420p");
+      assertThat(List.of(r.primaries(), r.transfer(), r.matrix())).containsOnly("bt709");
+      assertThat(r.frameColour()).isEqualTo("bt709/bt709/bt709");
+      assertThat(r.audioCodec()).isEqualTo("aac");
+      assertThat(r.sampleRate()).isEqualTo(48000);
+      assertThat(r.channels()).isEqualTo(2);
+      assertThat(r.moovFirst()).isTrue();
+      assertThat(r.decodeErrors()).isZero();
+      assertThat(r.videoFrames()).isEqualTo(7 * ClipFixtures.FPS);
+      assertThat(r.durationSec()).isCloseTo(7.0, within(1.0 / ClipFixtures.FPS));
+      assertThat(r.firstVideoSec()).isCloseTo(0.0, within(0.001));
+      assertThat(r.audioSamples()).isCloseTo(7 * 48000L, within(1100L));
+    }
+    assertThat(levels.get(0) - levels.get(1)).isCloseTo(0.0, within(1.5));
+    assertThat(loudResult.loudness().integratedLufs()).isCloseTo(levels.get(1), within(0.05));
+  }
+
+  @Test
+  void sourceHalvesReallyDifferInLoudness() throws Exception {
+    Path pcm = dir.resolve("levels.wav");
+    io.videopipe.audio.MediaFixtures.ffmpeg(pcm, "-i", source.toString(), "-t", "10", "-vn", "-c:a", "pcm_f32le");
+    assertThat(meter.measure(pcm).integratedLufs()).isCloseTo(-32.0, within(2.0));
+    io.videopipe.audio.MediaFixtures.ffmpeg(pcm, "-ss", "10", "-i", source.toString(), "-vn", "-c:a", "pcm_f32le");
+    assertThat(meter.measure(pcm).integratedLufs()).isCloseTo(-12.0, within(2.0));
+  }
+
+  @Test
+  void cutIsFrameAccurate() throws Exception {
+    // 9.6 s lies between keyframes (8 s and 10 s); the picture turns blue at exactly 10.0 s = clip frame 10
+    Path clip = dir.resolve("cut.mp4");
+    renderer.render(source, 9.6, 12.0, ClipOptions.defaults(), 1, clip, () -> {});
+    List<String> colours = new ArrayList<>();
+    try (FFmpegFrameGrabber g = new FFmpegFrameGrabber(clip.toFile())) {
+      g.setPixelFormat(avutil.AV_PIX_FMT_BGR24);
+      g.start();
+      Frame f;
+      while ((f = g.grabImage()) != null) {
+        colours.add(colour(f));
+      }
+    }
+    assertThat(colours).hasSize(60);
+    assertThat(colours.subList(0, 10)).containsOnly("red");
+    assertThat(colours.subList(10, 60)).containsOnly("blue");
+  }
+
+  @Test
+  void verticalCropIsNineBySixteen() throws Exception {
+    Path clip = dir.resolve("vertical.mp4");
+    ClipRenderer.Result r =
+        renderer.render(source, 1.0, 3.0, new ClipOptions(-14, -1, true, false), 1, clip, () -> {});
+    ClipInspector.Report report = inspector.inspect(clip);
+    assertThat(report.height()).isEqualTo(360);
+    assertThat(report.width()).isEqualTo(202);
+    assertThat(r.width()).isEqualTo(202);
+    assertThat(report.decodeErrors()).isZero();
+  }
+
+  @Test
+  void audioOnlySourceGivesAnAudioOnlyClip() throws Exception {
+    Path clip = dir.resolve("audio.mp4");
+    ClipRenderer.Result r =
+        renderer.render(ClipFixtures.audioOnly(dir), 8.0, 14.0, ClipOptions.defaults(), 1, clip, () -> {});
+    assertThat(r.hasVideo()).isFalse();
+    ClipInspector.Report report = inspector.inspect(clip);
+    assertThat(report.hasVideo()).isFalse();
+    assertThat(report.audioCodec()).isEqualTo("aac");
+    assertThat(report.sampleRate()).isEqualTo(48000);
+    assertThat(report.channels()).isEqualTo(2);
+    assertThat(report.durationSec()).isCloseTo(6.0, within(0.05));
+    assertThat(meter.measure(clip).integratedLufs()).isCloseTo(-14.0, within(1.0));
+  }
+
+  @Test
+  void secondAttemptAlsoLandsOnTarget() throws Exception {
+    Path clip = dir.resolve("attempt2.mp4");
+    ClipRenderer.Result r =
+        renderer.render(source, 9.6, 16.6, new ClipOptions(-16, -2, false, false), 2, clip, () -> {});
+    Loudness l = meter.measure(clip);
+    assertThat(l.integratedLufs()).isCloseTo(-16.0, within(0.5));
+    assertThat(l.truePeakDbtp()).isLessThanOrEqualTo(-2.0 + 0.2);
+    assertThat(r.loudness().integratedLufs()).isCloseTo(l.integratedLufs(), within(0.05));
+  }
+
+  /** The middle pixel's colour, BGR. */
+  private static String colour(Frame f) {
+    ByteBuffer b = (ByteBuffer) f.image[0];
+    int at = (f.imageHeight / 2) * f.imageStride + (f.imageWidth / 2) * 3;
+    int blue = b.get(at) & 0xff;
+    int red = b.get(at + 2) & 0xff;
+    return red > 200 && blue < 60 ? "red" : blue > 200 && red < 60 ? "blue" : "other(" + red + "," + blue + ")";
+  }
+}
