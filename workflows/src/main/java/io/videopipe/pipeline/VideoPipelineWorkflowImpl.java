@@ -174,6 +174,11 @@ public class VideoPipelineWorkflowImpl implements VideoPipelineWorkflow {
   }
 
   @Override
+  public List<StepTiming> stepTimings() {
+    return List.copyOf(stepTimings);
+  }
+
+  @Override
   public void cancel(String reason) {
     if (cancelReason != null || status != JobStatus.RUNNING) {
       return;

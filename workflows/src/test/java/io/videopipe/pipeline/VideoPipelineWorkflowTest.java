@@ -349,6 +349,9 @@ class VideoPipelineWorkflowTest {
 
     assertThat(wf.progress())
         .isEqualTo(new Progress(JobStatus.COMPLETED, Step.DONE, 100, "parakeet", 3, "done"));
+    List<StepTiming> timed = wf.stepTimings();
+    assertThat(timed.subList(0, timed.size() - 1)).isEqualTo(costRequest.getValue().steps());
+    assertThat(timed.get(timed.size() - 1).step()).isEqualTo(Step.COST);
   }
 
   @Test
@@ -677,9 +680,11 @@ class VideoPipelineWorkflowTest {
     assertThat(entered.await(10, TimeUnit.SECONDS)).isTrue();
 
     Progress progress = wf.progress();
+    List<StepTiming> soFar = wf.stepTimings();
     WorkflowExecutionDescription running = WorkflowStub.fromTyped(wf).describe();
     release.countDown();
 
+    assertThat(soFar).extracting(StepTiming::step).containsExactly(Step.DOWNLOAD, Step.EXTRACT_AUDIO, Step.ROUTE);
     assertThat(progress.status()).isEqualTo(JobStatus.RUNNING);
     assertThat(progress.step()).isEqualTo(Step.TRANSCRIBE);
     assertThat(progress.percent()).isEqualTo(Step.TRANSCRIBE.startPercent);
