@@ -2,6 +2,7 @@ package io.videopipe.cli;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.videopipe.audio.MediaInfo;
+import io.videopipe.clip.RenderedClip;
 import io.videopipe.cost.CostReport;
 import io.videopipe.pipeline.ErrorInfo;
 import io.videopipe.pipeline.JobResult;
@@ -18,10 +19,12 @@ public record JobSummary(
     Source source,
     TranscriptionSummary transcription,
     List<HighlightLine> highlights,
+    List<RenderedClip> clips,
     QaReport qa,
     CostReport cost,
     Timings timings,
     String artifactsDir,
+    Map<String, String> files,
     ErrorInfo error) {
 
   public record Source(
@@ -41,8 +44,10 @@ public record JobSummary(
   /**
    * @param fullText the whole transcript text (the result carries only a preview)
    * @param artifacts format to local path (after copying to the output directory)
+   * @param files every export by name to its local path (after copying), or null to list the result's URIs
    */
-  static JobSummary of(JobResult r, String fullText, Map<String, String> artifacts, String artifactsDir) {
+  static JobSummary of(
+      JobResult r, String fullText, Map<String, String> artifacts, String artifactsDir, Map<String, String> files) {
     Source source = null;
     if (r.source() != null) {
       MediaInfo m = r.source().media();
@@ -87,10 +92,12 @@ public record JobSummary(
         source,
         transcription,
         highlights,
+        r.clips() == null || r.clips().isEmpty() ? null : r.clips(),
         r.qa(),
         r.cost(),
         timings,
         artifactsDir,
+        files != null ? files : r.artifacts() == null || r.artifacts().isEmpty() ? null : r.artifacts(),
         r.error());
   }
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.temporal.client.WorkflowClient;
 import io.videopipe.VideoPipeApplication;
+import io.videopipe.clip.ClipOptions;
 import io.videopipe.jobs.JobConflictException;
 import io.videopipe.jobs.JobService;
 import io.videopipe.jobs.JobSubmission;
@@ -45,6 +46,7 @@ public final class ProcessCommand {
       Integer priority,
       boolean keepSource,
       Double budgetUsd,
+      ClipOptions clips,
       List<String> springArgs) {
 
     static Options parse(String[] args) {
@@ -55,6 +57,9 @@ public final class ProcessCommand {
       Integer priority = null;
       boolean keepSource = false;
       Double budgetUsd = null;
+      double targetLufs = ClipOptions.DEFAULT_TARGET_LUFS;
+      boolean vertical = false;
+      boolean burnCaptions = false;
       List<String> spring = new ArrayList<>();
       for (int i = 0; i < args.length; i++) {
         String a = args[i];
@@ -65,6 +70,9 @@ public final class ProcessCommand {
           case "--priority" -> priority = Integer.parseInt(value(args, ++i, a));
           case "--keep-source" -> keepSource = true;
           case "--budget" -> budgetUsd = budget(value(args, ++i, a));
+          case "--target-lufs" -> targetLufs = number(value(args, ++i, a), a);
+          case "--vertical" -> vertical = true;
+          case "--burn-captions" -> burnCaptions = true;
           default -> {
             if (a.startsWith("--") && a.contains("=")) {
               spring.add(a);
@@ -81,7 +89,17 @@ public final class ProcessCommand {
       if (source == null) {
         throw new IllegalArgumentException("a source path or URL is required");
       }
-      return new Options(source, engine, out, jobId, priority, keepSource, budgetUsd, spring);
+      ClipOptions clips =
+          new ClipOptions(targetLufs, ClipOptions.DEFAULT_MAX_TRUE_PEAK_DBTP, vertical, burnCaptions);
+      return new Options(source, engine, out, jobId, priority, keepSource, budgetUsd, clips, spring);
+    }
+
+    private static double number(String value, String option) {
+      try {
+        return Double.parseDouble(value.trim());
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException(option + " needs a number, got '" + value + "'");
+      }
     }
 
     private static Double budget(String value) {
@@ -114,7 +132,7 @@ public final class ProcessCommand {
     } catch (IllegalArgumentException e) {
       System.err.println("process: " + e.getMessage());
       System.err.println("usage: videopipe.jar process <path-or-url> [--engine auto|local|parakeet|deepgram|hybrid]"
-          + " [--out DIR] [--priority 1..5] [--budget USD]");
+          + " [--out DIR] [--priority 1..5] [--budget USD] [--target-lufs -14] [--vertical] [--burn-captions]");
       return 2;
     }
     try (ConfigurableApplicationContext ctx =
@@ -140,7 +158,7 @@ public final class ProcessCommand {
                   null,
                   options.keepSource(),
                   options.budgetUsd(),
-                  null,
+                  options.clips(),
                   null),
               "cli:" + System.getProperty("user.name", "unknown"));
     } catch (IllegalArgumentException | JobConflictException e) {
@@ -177,6 +195,7 @@ public final class ProcessCommand {
     bar.finish(result.status().name());
 
     Map<String, String> artifacts = null;
+    Map<String, String> files = null;
     String fullText = null;
     String artifactsDir = null;
     if (result.status() == JobStatus.COMPLETED || result.status() == JobStatus.NEEDS_REVIEW) {
@@ -197,6 +216,11 @@ public final class ProcessCommand {
           Path p = byPath.get(URI.create(e.getValue()).getPath());
           artifacts.put(e.getKey(), p == null ? e.getValue() : p.toString());
         }
+        files = new LinkedHashMap<>();
+        for (var e : result.artifacts().entrySet()) {
+          Path p = byPath.get(URI.create(e.getValue()).getPath());
+          files.put(e.getKey(), p == null ? e.getValue() : p.toString());
+        }
         String txt = result.transcription().artifacts().get("txt");
         if (txt != null) {
           try (InputStream in = storage.openRead(URI.create(txt))) {
@@ -208,7 +232,7 @@ public final class ProcessCommand {
       }
     }
     try {
-      stdout.println(JSON.writeValueAsString(JobSummary.of(result, fullText, artifacts, artifactsDir)));
+      stdout.println(JSON.writeValueAsString(JobSummary.of(result, fullText, artifacts, artifactsDir, files)));
     } catch (IOException e) {
       stderr.println("process: cannot write the summary: " + e.getMessage());
       return 1;

@@ -1,7 +1,9 @@
 package io.videopipe.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.videopipe.clip.ClipOptions;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
@@ -29,5 +31,19 @@ class ProcessOptionsTest {
     assertThat(ProcessCommand.sourceArgument("samples/talk.mp4"))
         .isEqualTo(Path.of("samples/talk.mp4").toAbsolutePath().normalize().toString());
     assertThat(ProcessCommand.sourceArgument("gs://bucket/a.mp4")).isEqualTo("gs://bucket/a.mp4");
+  }
+
+  @Test
+  void clipOptionsComeFromTheCommandLineAndDefaultToTheR128Target() {
+    ProcessCommand.Options plain = ProcessCommand.Options.parse(new String[] {"a.mp4"});
+    ProcessCommand.Options shorts =
+        ProcessCommand.Options.parse(new String[] {"a.mp4", "--vertical", "--target-lufs", "-16", "--burn-captions"});
+
+    assertThat(plain.clips()).isEqualTo(ClipOptions.defaults());
+    assertThat(shorts.clips()).isEqualTo(new ClipOptions(-16, -1, true, true));
+    assertThatThrownBy(() -> ProcessCommand.Options.parse(new String[] {"a.mp4", "--target-lufs", "loud"}))
+        .hasMessage("--target-lufs needs a number, got 'loud'");
+    assertThatThrownBy(() -> ProcessCommand.Options.parse(new String[] {"a.mp4", "--target-lufs", "-2"}))
+        .hasMessageContaining("targetLufs must be between -40 and -5 LUFS");
   }
 }

@@ -15,6 +15,7 @@ package io.videopipe.clip;
  * @param truePeakDbtp measured true peak of the rendered clip
  * @param attempt which render this is (1, or 2 after a failed QA check)
  * @param computeSec seconds the render took
+ * @param sizeBytes the MP4's size
  */
 public record RenderedClip(
     int rank,
@@ -28,4 +29,5 @@ public record RenderedClip(
     double integratedLufs,
     double truePeakDbtp,
     int attempt,
-    double computeSec) {}
+    double computeSec,
+    long sizeBytes) {}

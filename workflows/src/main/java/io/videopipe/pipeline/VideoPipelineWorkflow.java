@@ -4,6 +4,7 @@ import io.temporal.workflow.QueryMethod;
 import io.temporal.workflow.SignalMethod;
 import io.temporal.workflow.WorkflowInterface;
 import io.temporal.workflow.WorkflowMethod;
+import java.util.List;
 
 /**
  * One durable workflow per video: download, extract audio, route, transcribe, highlight, QA, cost. The workflow id is
@@ -25,6 +26,10 @@ public interface VideoPipelineWorkflow {
 
   @QueryMethod
   Progress progress();
+
+  /** Every step attempt so far with its timing: what the cost so far is priced from. */
+  @QueryMethod
+  List<StepTiming> stepTimings();
 
   /** Stops the running step, deletes the job's intermediate artifacts and ends the job as cancelled. */
   @SignalMethod

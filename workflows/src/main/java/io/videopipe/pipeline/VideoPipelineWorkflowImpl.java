@@ -10,24 +10,31 @@ import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.CanceledFailure;
 import io.temporal.failure.TemporalFailure;
 import io.temporal.failure.TimeoutFailure;
+import io.temporal.workflow.Async;
 import io.temporal.workflow.CancellationScope;
 import io.temporal.workflow.Functions;
+import io.temporal.workflow.Promise;
 import io.temporal.workflow.Saga;
 import io.temporal.workflow.Workflow;
 import io.videopipe.audio.AudioActivities;
 import io.videopipe.audio.ExtractAudioRequest;
 import io.videopipe.audio.ExtractedAudio;
 import io.videopipe.cleanup.CleanupActivities;
+import io.videopipe.clip.ClipActivities;
+import io.videopipe.clip.ClipRequest;
+import io.videopipe.clip.RenderedClip;
 import io.videopipe.cost.CostActivities;
 import io.videopipe.cost.CostReport;
 import io.videopipe.cost.CostRequest;
 import io.videopipe.download.DownloadActivities;
 import io.videopipe.download.DownloadRequest;
 import io.videopipe.download.StoredSource;
+import io.videopipe.highlight.Highlight;
 import io.videopipe.highlight.HighlightActivities;
 import io.videopipe.highlight.HighlightRequest;
 import io.videopipe.highlight.HighlightSet;
 import io.videopipe.qa.QaActivities;
+import io.videopipe.qa.QaCheck;
 import io.videopipe.qa.QaReport;
 import io.videopipe.qa.QaRequest;
 import io.videopipe.refine.RefineActivities;
@@ -47,13 +54,20 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.function.ToDoubleFunction;
 import org.slf4j.Logger;
 
 /**
- * The video job: download, extract audio, route, transcribe (with engine fallback), highlight, QA, cost. Every step is
- * an activity on the CPU queue except PARAKEET transcription, which runs on the GPU queue. Compensations are registered
- * before each artifact-producing step, and run on failure and on cancellation.
+ * The video job: download, extract audio, route, transcribe (with engine fallback), highlight, render clips, QA, cost.
+ * Every step is an activity on the CPU queue except PARAKEET transcription, which runs on the GPU queue. Compensations
+ * are registered before each artifact-producing step, and run on failure and on cancellation.
+ *
+ * <p>Clips render in parallel, one RenderClip activity per highlight. A clip that fails a QA check, or could not be
+ * rendered at all, is rendered once more (attempt 2) and QA runs again; a clip that still fails makes the job
+ * NEEDS_REVIEW (completed, with a failed QA verdict), never FAILED: the transcript and the other clips stand.
  */
 public class VideoPipelineWorkflowImpl implements VideoPipelineWorkflow {
 
@@ -86,6 +100,8 @@ public class VideoPipelineWorkflowImpl implements VideoPipelineWorkflow {
   private TranscriptionSummary transcription;
   private Engine transcribedBy;
   private HighlightSet highlights;
+  private final Map<Integer, RenderedClip> clips = new TreeMap<>();
+  private final Map<Integer, String> renderFailures = new TreeMap<>();
   private QaReport qa;
   private CostReport cost;
   private final List<String> fallbacks = new ArrayList<>();
@@ -127,13 +143,13 @@ public class VideoPipelineWorkflowImpl implements VideoPipelineWorkflow {
       timings.put(TOTAL, secondsSince(started));
       if (isCancellation(e)) {
         String reason = cancellationReason();
-        detail = "cancelled: " + reason + "; deleting the job's artifacts";
+        setDetail("cancelled: " + reason + "; deleting the job's artifacts");
         compensate(saga);
         finish(JobStatus.CANCELLED, "cancelled: " + reason);
         throw new CanceledFailure(reason, result(JobStatus.CANCELLED, new ErrorInfo(CANCELLED_TYPE, reason)));
       }
       ErrorInfo error = describe(e);
-      detail = "failed at " + step.name() + ": " + error.message() + "; deleting the job's artifacts";
+      setDetail("failed at " + step.name() + ": " + error.message() + "; deleting the job's artifacts");
       compensate(saga);
       finish(JobStatus.FAILED, "failed at " + step.name() + ": " + error.type() + ": " + error.message());
       throw ApplicationFailure.newNonRetryableFailureWithCause(
@@ -158,12 +174,17 @@ public class VideoPipelineWorkflowImpl implements VideoPipelineWorkflow {
   }
 
   @Override
+  public List<StepTiming> stepTimings() {
+    return List.copyOf(stepTimings);
+  }
+
+  @Override
   public void cancel(String reason) {
     if (cancelReason != null || status != JobStatus.RUNNING) {
       return;
     }
     cancelReason = reason == null || reason.isBlank() ? "cancelled by request" : reason;
-    detail = "cancelling: " + cancelReason;
+    setDetail("cancelling: " + cancelReason);
     if (stepsScope != null) {
       stepsScope.cancel(cancelReason);
     }
@@ -238,27 +259,31 @@ public class VideoPipelineWorkflowImpl implements VideoPipelineWorkflow {
                     new HighlightRequest(jobId, transcript.transcriptUri(), audio.audioUri(), request.highlights())),
             HighlightSet::computeSec);
 
-    saga.addCompensation(() -> deleteArtifacts(JobPaths.QA));
-    qa =
-        runStep(
-            Step.QA,
-            "checking " + highlights.highlights().size() + " highlights",
-            () -> stub(QaActivities.class, options(cpu, timeouts.qa(), true, timeouts.maxAttempts()))
-                .check(
-                    new QaRequest(
-                        jobId,
-                        audio.audioUri(),
-                        transcript.transcriptUri(),
-                        audio.media() == null ? audio.audioDurationSec() : audio.media().expectedAudioSec(),
-                        highlights.highlights(),
-                        request.highlights(),
-                        List.of(),
-                        request.clips())),
-            QaReport::computeSec);
+    saga.addCompensation(() -> deleteArtifacts(JobPaths.CLIPS));
+    renderClips(highlights.highlights(), transcript.transcriptUri(), 1);
 
-    // Bytes the job keeps: the WAV always, the source copy only when asked to keep it; text artifacts are negligible.
+    saga.addCompensation(() -> deleteArtifacts(JobPaths.QA));
+    qa = checkQuality(transcript.transcriptUri());
+    Set<Integer> again = new TreeSet<>(qa.failedClips());
+    again.addAll(renderFailures.keySet());
+    if (!again.isEmpty()) {
+      log.info("job {}: rendering clip(s) {} again after a failed check", jobId, again);
+      List<Highlight> retry = new ArrayList<>();
+      for (Highlight h : highlights.highlights()) {
+        if (again.contains(h.rank())) {
+          retry.add(h);
+        }
+      }
+      renderClips(retry, transcript.transcriptUri(), 2);
+      qa = checkQuality(transcript.transcriptUri());
+    }
+    qa = withRenderFailures(qa);
+
+    // Bytes the job keeps: the WAV and the clips always, the source copy only when asked to keep it; text artifacts are
+    // negligible.
     long storedBytes =
-        Math.round(audio.audioDurationSec() * WAV_BYTES_PER_SEC) + (request.keepSource() ? stored.sizeBytes() : 0);
+        Math.round(audio.audioDurationSec() * WAV_BYTES_PER_SEC) + (request.keepSource() ? stored.sizeBytes() : 0)
+            + clips.values().stream().mapToLong(RenderedClip::sizeBytes).sum();
     saga.addCompensation(() -> deleteArtifacts(JobPaths.COST));
     cost =
         runStep(
@@ -271,7 +296,7 @@ public class VideoPipelineWorkflowImpl implements VideoPipelineWorkflow {
             r -> 0);
 
     if (!request.keepSource()) {
-      detail = "deleting the downloaded source";
+      setDetail("deleting the downloaded source");
       try {
         deleteArtifacts(JobPaths.SOURCE);
       } catch (ActivityFailure e) {
@@ -282,6 +307,84 @@ public class VideoPipelineWorkflowImpl implements VideoPipelineWorkflow {
         log.warn("job {}: could not delete the downloaded source: {}", jobId, describe(e).message());
       }
     }
+  }
+
+  /**
+   * Renders the given highlights' clips in parallel, one activity each. A clip whose render fails after its retries is
+   * recorded in {@link #renderFailures} rather than failing the job; a cancellation still cancels the job.
+   */
+  private void renderClips(List<Highlight> toRender, String transcriptUri, int attempt) {
+    if (toRender.isEmpty()) {
+      return;
+    }
+    enter(
+        Step.RENDER,
+        (attempt == 1 ? "rendering " : "rendering again ") + toRender.size() + " clip" + (toRender.size() == 1 ? "" : "s")
+            + (attempt == 1 ? "" : " (ranks " + toRender.stream().map(h -> String.valueOf(h.rank())).toList() + ")"));
+    long started = Workflow.currentTimeMillis();
+    ClipActivities renderer =
+        stub(ClipActivities.class, options(queues.cpu(), timeouts.render(), true, timeouts.maxAttempts()));
+    List<Promise<Void>> done = new ArrayList<>();
+    for (Highlight h : toRender) {
+      long clipStarted = Workflow.currentTimeMillis();
+      Promise<RenderedClip> rendered =
+          Async.function(
+              renderer::render,
+              new ClipRequest(jobId, stored.storedUri(), transcriptUri, h, request.clips(), attempt));
+      done.add(
+          rendered.handle(
+              (clip, failure) -> {
+                boolean ok = failure == null;
+                stepTimings.add(
+                    new StepTiming(
+                        Step.RENDER, queues.cpu(), secondsSince(clipStarted), ok ? clip.computeSec() : 0, null, ok));
+                if (ok) {
+                  clips.put(h.rank(), clip);
+                  renderFailures.remove(h.rank());
+                } else {
+                  renderFailures.put(h.rank(), describe(failure).message());
+                }
+                return null;
+              }));
+    }
+    try {
+      Promise.allOf(done).get();
+    } finally {
+      timings.merge(key(Step.RENDER), secondsSince(started), Double::sum);
+    }
+    if (stepsScope.isCancelRequested()) {
+      throw new CanceledFailure(cancellationReason());
+    }
+  }
+
+  private QaReport checkQuality(String transcriptUri) {
+    List<Highlight> hs = highlights.highlights();
+    return runStep(
+        Step.QA,
+        "checking " + hs.size() + " highlights and " + clips.size() + " clips",
+        () -> stub(QaActivities.class, options(queues.cpu(), timeouts.qa(), true, timeouts.maxAttempts()))
+            .check(
+                new QaRequest(
+                    jobId,
+                    audio.audioUri(),
+                    transcriptUri,
+                    audio.media() == null ? audio.audioDurationSec() : audio.media().expectedAudioSec(),
+                    hs,
+                    request.highlights(),
+                    List.copyOf(clips.values()),
+                    request.clips())),
+        QaReport::computeSec);
+  }
+
+  /** A clip that could not be rendered twice is a failed check of the job, with the render's error as its value. */
+  private QaReport withRenderFailures(QaReport report) {
+    if (renderFailures.isEmpty()) {
+      return report;
+    }
+    List<QaCheck> checks = new ArrayList<>(report.checks());
+    renderFailures.forEach(
+        (rank, error) -> checks.add(new QaCheck("clip.rendered", false, "render failed twice: " + error, "a clip", rank)));
+    return new QaReport(false, List.copyOf(checks), report.reportUri(), report.computeSec());
   }
 
   /** Tries the plan's engines in order; the first transcript wins, every failure is kept for the summary. */
@@ -300,9 +403,9 @@ public class VideoPipelineWorkflowImpl implements VideoPipelineWorkflow {
           engine = candidate.wireName();
           Workflow.upsertTypedSearchAttributes(SearchAttributes.ENGINE.valueSet(engine));
         }
-        detail =
+        setDetail(
             "transcribing with " + engine + " on " + queue
-                + (fallbacks.isEmpty() ? "" : " after " + String.join("; ", fallbacks));
+                + (fallbacks.isEmpty() ? "" : " after " + String.join("; ", fallbacks)));
         ActivityOptions.Builder options =
             options(queue, timeouts.transcribe(), true, timeouts.transcribeMaxAttempts());
         if (candidate.gpu) {
@@ -420,14 +523,20 @@ public class VideoPipelineWorkflowImpl implements VideoPipelineWorkflow {
 
   private void enter(Step s, String what) {
     step = s;
-    detail = what;
+    setDetail(what);
     Workflow.upsertTypedSearchAttributes(SearchAttributes.STEP.valueSet(s.name()));
   }
 
   private void finish(JobStatus s, String what) {
     status = s;
-    detail = what;
+    setDetail(what);
     Workflow.upsertTypedSearchAttributes(SearchAttributes.STATUS.valueSet(s.name()));
+  }
+
+  /** What the job is doing, for the progress query and the Web UI's current details (and each activity's summary). */
+  private void setDetail(String what) {
+    detail = what;
+    Workflow.setCurrentDetails(step.name() + ": " + what);
   }
 
   private void deleteArtifacts(String prefix) {
@@ -485,6 +594,8 @@ public class VideoPipelineWorkflowImpl implements VideoPipelineWorkflow {
     if (heartbeats) {
       b.setHeartbeatTimeout(timeouts.heartbeat());
     }
+    // what the Web UI shows on the activity, so an operator need not open its payload
+    b.setSummary(detail.length() > 200 ? detail.substring(0, 197) + "..." : detail);
     return b;
   }
 
@@ -509,12 +620,46 @@ public class VideoPipelineWorkflowImpl implements VideoPipelineWorkflow {
         source,
         summary,
         highlights == null ? List.of() : highlights.highlights(),
-        List.of(),
+        List.copyOf(clips.values()),
         qa,
         cost,
-        Map.of(),
+        artifacts(summary),
         new LinkedHashMap<>(timings),
         error);
+  }
+
+  /** Every export the job has written so far, by file name. */
+  private Map<String, String> artifacts(TranscriptionSummary summary) {
+    Map<String, String> out = new LinkedHashMap<>();
+    if (stored != null && request.keepSource()) {
+      out.put("source", stored.storedUri());
+    }
+    if (audio != null) {
+      out.put("audio.wav", audio.audioUri());
+    }
+    if (summary != null && summary.artifacts() != null) {
+      summary.artifacts().forEach((format, uri) -> out.put("transcript." + format, uri));
+    }
+    if (highlights != null) {
+      out.put("highlights.json", highlights.highlightsUri());
+    }
+    for (RenderedClip c : clips.values()) {
+      String name = String.format(Locale.ROOT, "clip-%02d", c.rank());
+      out.put(name + ".mp4", c.clipUri());
+      if (c.srtUri() != null) {
+        out.put(name + ".srt", c.srtUri());
+      }
+      if (c.vttUri() != null) {
+        out.put(name + ".vtt", c.vttUri());
+      }
+    }
+    if (qa != null && qa.reportUri() != null) {
+      out.put("qa.json", qa.reportUri());
+    }
+    if (cost != null && cost.reportUri() != null) {
+      out.put("cost.json", cost.reportUri());
+    }
+    return out;
   }
 
   /** The failure a person should see: the activity's own type and message, not Temporal's wrapper. */

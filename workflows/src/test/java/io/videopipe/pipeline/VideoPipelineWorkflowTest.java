@@ -34,6 +34,10 @@ import io.videopipe.audio.ExtractAudioRequest;
 import io.videopipe.audio.ExtractedAudio;
 import io.videopipe.audio.MediaInfo;
 import io.videopipe.cleanup.CleanupActivities;
+import io.videopipe.clip.ClipActivities;
+import io.videopipe.clip.ClipOptions;
+import io.videopipe.clip.ClipRequest;
+import io.videopipe.clip.RenderedClip;
 import io.videopipe.cost.CostActivities;
 import io.videopipe.cost.CostLine;
 import io.videopipe.cost.CostReport;
@@ -62,6 +66,7 @@ import io.videopipe.transcribe.TranscriptionOutcome;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -102,9 +107,16 @@ class VideoPipelineWorkflowTest {
   private final CostActivities cost = mock(CostActivities.class, withSettings().withoutAnnotations());
   private final CleanupActivities cleanup = mock(CleanupActivities.class, withSettings().withoutAnnotations());
   private final RefineActivities refine = mock(RefineActivities.class, withSettings().withoutAnnotations());
+  private final ClipActivities clip = mock(ClipActivities.class, withSettings().withoutAnnotations());
 
   private volatile RouteFacts facts = facts(false, false, true);
   private volatile boolean qaPasses = true;
+  private volatile int highlightCount = 1;
+  /** Ranks each QualityCheck call fails, in call order; calls past the list's end fail none. */
+  private final List<Set<Integer>> qaFailingClips = new CopyOnWriteArrayList<>();
+  private final AtomicInteger qaCalls = new AtomicInteger();
+  /** Ranks whose every render fails non-retryably. */
+  private volatile Set<Integer> unrenderable = Set.of();
 
   private TestWorkflowEnvironment env;
   private WorkflowClient client;
@@ -142,16 +154,39 @@ class VideoPipelineWorkflowTest {
     doAnswer(inv -> {
           record();
           HighlightRequest r = inv.getArgument(0);
-          return new HighlightSet("file:///store/jobs/" + r.jobId() + "/highlights/highlights.json",
-              List.of(new Highlight(1, 10, 40, 0.9, "the best part", Map.of("density", 0.8), "The best part")), 0.2,
-              "features");
+          List<Highlight> hs = new java.util.ArrayList<>();
+          for (int rank = 1; rank <= highlightCount; rank++) {
+            hs.add(new Highlight(rank, 40.0 * rank - 30, 40.0 * rank, 1.0 / rank, "the best part " + rank,
+                Map.of("density", 0.8), "The best part " + rank));
+          }
+          return new HighlightSet("file:///store/jobs/" + r.jobId() + "/highlights/highlights.json", List.copyOf(hs),
+              0.2, "features");
         })
         .when(highlight).pickHighlights(any());
     doAnswer(inv -> {
           record();
+          ClipRequest r = inv.getArgument(0);
+          int rank = r.highlight().rank();
+          if (unrenderable.contains(rank)) {
+            throw ApplicationFailure.newNonRetryableFailure("highlight ends past the source", "InvalidRequest");
+          }
+          String base = String.format("file:///store/jobs/%s/clips/clip-%02d", r.jobId(), rank);
+          return new RenderedClip(rank, base + ".mp4", base + ".srt", base + ".vtt", r.highlight().startSec(),
+              r.highlight().endSec(), r.highlight().durationSec(), true, -14.1, -1.5, r.attempt(), 2.5, 1_000_000);
+        })
+        .when(clip).render(any());
+    doAnswer(inv -> {
+          record();
           QaRequest r = inv.getArgument(0);
-          return new QaReport(qaPasses,
-              List.of(new QaCheck("highlight.duration", qaPasses, "30 s", "15..60 s")),
+          int call = qaCalls.getAndIncrement();
+          Set<Integer> failing = call < qaFailingClips.size() ? qaFailingClips.get(call) : Set.of();
+          List<QaCheck> checks = new java.util.ArrayList<>();
+          checks.add(new QaCheck("highlight.duration", qaPasses, "30 s", "15..60 s"));
+          for (RenderedClip c : r.clips()) {
+            boolean ok = !failing.contains(c.rank());
+            checks.add(new QaCheck("clip.loudness", ok, ok ? "-14.1 LUFS" : "-19 LUFS", "-14 +/- 1 LUFS", c.rank()));
+          }
+          return new QaReport(checks.stream().allMatch(QaCheck::passed), List.copyOf(checks),
               "file:///store/jobs/" + r.jobId() + "/qa/qa.json", 0.1);
         })
         .when(qa).check(any());
@@ -192,7 +227,7 @@ class VideoPipelineWorkflowTest {
     cpu.registerWorkflowImplementationFactory(
         VideoPipelineWorkflow.class, () -> new VideoPipelineWorkflowImpl(timeouts));
     cpu.registerActivitiesImplementations(
-        download, audio, route, cpuTranscribe, highlight, qa, cost, cleanup, refine);
+        download, audio, route, cpuTranscribe, highlight, clip, qa, cost, cleanup, refine);
     if (gpuWorker) {
       env.newWorker(GPU).registerActivitiesImplementations(gpuTranscribe);
     }
@@ -220,7 +255,7 @@ class VideoPipelineWorkflowTest {
     VideoPipelineWorkflow wf = startJob("job-happy", request);
     JobResult result = result(wf);
 
-    InOrder order = inOrder(download, audio, route, gpuTranscribe, highlight, qa, cost, cleanup);
+    InOrder order = inOrder(download, audio, route, gpuTranscribe, highlight, clip, qa, cost, cleanup);
     order.verify(download).download(new DownloadRequest("job-happy", SOURCE_URI));
     order.verify(audio)
         .extractAudio(new ExtractAudioRequest("job-happy", "file:///store/jobs/job-happy/source/talk.mp4"));
@@ -229,6 +264,7 @@ class VideoPipelineWorkflowTest {
         .transcribe(new TranscribeRequest("job-happy", "file:///store/jobs/job-happy/audio/audio.wav", Engine.PARAKEET,
             "en"));
     order.verify(highlight).pickHighlights(any());
+    order.verify(clip).render(any());
     order.verify(qa).check(any());
     order.verify(cost).computeCost(any());
     order.verify(cleanup).deleteArtifacts("job-happy", List.of(JobPaths.SOURCE));
@@ -242,10 +278,17 @@ class VideoPipelineWorkflowTest {
             tuple("GatherRouteFacts", CPU),
             tuple("Transcribe", GPU),
             tuple("PickHighlights", CPU),
+            tuple("RenderClip", CPU),
             tuple("QualityCheck", CPU),
             tuple("ComputeCost", CPU),
             tuple("DeleteArtifacts", CPU));
     assertThat(calls).allMatch(c -> c.attempt() == 1 && c.priority() == 3);
+    ArgumentCaptor<ClipRequest> clipRequest = ArgumentCaptor.forClass(ClipRequest.class);
+    verify(clip).render(clipRequest.capture());
+    assertThat(clipRequest.getValue().sourceUri()).isEqualTo("file:///store/jobs/job-happy/source/talk.mp4");
+    assertThat(clipRequest.getValue().transcriptUri()).isEqualTo("file:///store/jobs/job-happy/transcript/transcript.json");
+    assertThat(clipRequest.getValue().attempt()).isEqualTo(1);
+    assertThat(clipRequest.getValue().options()).isEqualTo(ClipOptions.defaults());
 
     assertThat(result.jobId()).isEqualTo("job-happy");
     assertThat(result.status()).isEqualTo(JobStatus.COMPLETED);
@@ -262,15 +305,24 @@ class VideoPipelineWorkflowTest {
     assertThat(result.transcription().text()).isEqualTo("hello from parakeet");
     assertThat(result.transcription().artifacts()).containsKeys("json", "srt", "vtt", "txt");
     assertThat(result.highlights()).hasSize(1);
+    assertThat(result.clips()).extracting(RenderedClip::clipUri)
+        .containsExactly("file:///store/jobs/job-happy/clips/clip-01.mp4");
     assertThat(result.qa().passed()).isTrue();
     assertThat(result.cost().totalUsd()).isEqualTo(0.0123);
+    assertThat(result.artifacts())
+        .containsOnlyKeys("audio.wav", "transcript.json", "transcript.srt", "transcript.vtt", "transcript.txt",
+            "highlights.json", "clip-01.mp4", "clip-01.srt", "clip-01.vtt", "qa.json", "cost.json")
+        .containsEntry("clip-01.vtt", "file:///store/jobs/job-happy/clips/clip-01.vtt")
+        .containsEntry("cost.json", "file:///store/jobs/job-happy/cost/cost.json");
     assertThat(result.timings())
-        .containsOnlyKeys("download", "extract_audio", "route", "transcribe", "highlight", "qa", "cost", "total");
+        .containsOnlyKeys(
+            "download", "extract_audio", "route", "transcribe", "highlight", "render", "qa", "cost", "total");
 
     ArgumentCaptor<CostRequest> costRequest = ArgumentCaptor.forClass(CostRequest.class);
     verify(cost).computeCost(costRequest.capture());
     assertThat(costRequest.getValue().audioSec()).isEqualTo(AUDIO_SEC);
-    assertThat(costRequest.getValue().storedBytes()).isEqualTo((long) (AUDIO_SEC * 32_000));
+    assertThat(costRequest.getValue().storedBytes()).isEqualTo((long) (AUDIO_SEC * 32_000) + 1_000_000);
+    assertThat(costRequest.getValue().engines()).isEqualTo(facts.options());
     assertThat(costRequest.getValue().steps())
         .extracting(StepTiming::step, StepTiming::queue, StepTiming::engine, StepTiming::succeeded)
         .containsExactly(
@@ -279,8 +331,10 @@ class VideoPipelineWorkflowTest {
             tuple(Step.ROUTE, CPU, null, true),
             tuple(Step.TRANSCRIBE, GPU, "parakeet", true),
             tuple(Step.HIGHLIGHT, CPU, null, true),
+            tuple(Step.RENDER, CPU, null, true),
             tuple(Step.QA, CPU, null, true));
     assertThat(costRequest.getValue().steps().get(1).computeSec()).isEqualTo(0.5);
+    assertThat(costRequest.getValue().steps().get(5).computeSec()).isEqualTo(2.5);
 
     WorkflowExecutionDescription description = WorkflowStub.fromTyped(wf).describe();
     assertThat(description.getStatus()).isEqualTo(WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_COMPLETED);
@@ -295,6 +349,97 @@ class VideoPipelineWorkflowTest {
 
     assertThat(wf.progress())
         .isEqualTo(new Progress(JobStatus.COMPLETED, Step.DONE, 100, "parakeet", 3, "done"));
+    List<StepTiming> timed = wf.stepTimings();
+    assertThat(timed.subList(0, timed.size() - 1)).isEqualTo(costRequest.getValue().steps());
+    assertThat(timed.get(timed.size() - 1).step()).isEqualTo(Step.COST);
+  }
+
+  @Test
+  void clipsRenderInParallelAndAClipFailingQaIsRenderedOnceMore() throws Exception {
+    highlightCount = 3;
+    qaFailingClips.add(Set.of(2));
+    start(false);
+
+    VideoPipelineWorkflow wf = startJob("job-rerender", JobRequest.of(SOURCE_URI));
+    JobResult result = result(wf);
+
+    assertThat(result.status()).isEqualTo(JobStatus.COMPLETED);
+    ArgumentCaptor<ClipRequest> renders = ArgumentCaptor.forClass(ClipRequest.class);
+    verify(clip, org.mockito.Mockito.times(4)).render(renders.capture());
+    assertThat(renders.getAllValues())
+        .extracting(r -> r.highlight().rank(), ClipRequest::attempt)
+        .containsExactlyInAnyOrder(tuple(1, 1), tuple(2, 1), tuple(3, 1), tuple(2, 2));
+    assertThat(calls).extracting(Call::activity)
+        .containsSubsequence("PickHighlights", "RenderClip", "RenderClip", "RenderClip", "QualityCheck",
+            "RenderClip", "QualityCheck", "ComputeCost");
+    assertThat(result.clips()).extracting(RenderedClip::rank, RenderedClip::attempt)
+        .containsExactly(tuple(1, 1), tuple(2, 2), tuple(3, 1));
+    assertThat(result.qa().checks()).filteredOn(c -> c.clip() != null).allMatch(QaCheck::passed).hasSize(3);
+    ArgumentCaptor<CostRequest> costRequest = ArgumentCaptor.forClass(CostRequest.class);
+    verify(cost).computeCost(costRequest.capture());
+    assertThat(costRequest.getValue().steps()).filteredOn(t -> t.step() == Step.RENDER).hasSize(4);
+    assertThat(costRequest.getValue().steps()).filteredOn(t -> t.step() == Step.QA).hasSize(2);
+
+    WorkflowReplayer.replayWorkflowExecution(client.fetchHistory("job-rerender"), VideoPipelineWorkflowImpl.class);
+  }
+
+  @Test
+  void aClipFailingQaTwiceMakesTheJobNeedReviewNeverFail() {
+    highlightCount = 2;
+    qaFailingClips.add(Set.of(1));
+    qaFailingClips.add(Set.of(1));
+    start(false);
+
+    VideoPipelineWorkflow wf = startJob("job-review", JobRequest.of(SOURCE_URI));
+    JobResult result = result(wf);
+
+    assertThat(result.status()).isEqualTo(JobStatus.NEEDS_REVIEW);
+    assertThat(result.error()).isNull();
+    assertThat(result.qa().passed()).isFalse();
+    assertThat(result.qa().failedClips()).containsExactly(1);
+    assertThat(result.clips()).hasSize(2);
+    verify(clip, org.mockito.Mockito.times(3)).render(any());
+    assertThat(deletedPrefixes).containsExactly(JobPaths.SOURCE);
+    assertThat(WorkflowStub.fromTyped(wf).describe().getStatus())
+        .isEqualTo(WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_COMPLETED);
+  }
+
+  @Test
+  void aClipThatCannotBeRenderedIsTriedOnceMoreThenReportedForReview() {
+    highlightCount = 2;
+    unrenderable = Set.of(2);
+    start(false);
+
+    VideoPipelineWorkflow wf = startJob("job-unrenderable", JobRequest.of(SOURCE_URI));
+    JobResult result = result(wf);
+
+    assertThat(result.status()).isEqualTo(JobStatus.NEEDS_REVIEW);
+    assertThat(result.clips()).extracting(RenderedClip::rank).containsExactly(1);
+    assertThat(result.qa().checks())
+        .filteredOn(c -> c.name().equals("clip.rendered"))
+        .extracting(QaCheck::clip, QaCheck::passed, QaCheck::measured)
+        .containsExactly(tuple(2, false, "render failed twice: highlight ends past the source"));
+    // one attempt each time: InvalidRequest is on the workflow's do-not-retry list
+    assertThat(calls).filteredOn(c -> c.activity().equals("RenderClip")).hasSize(3);
+    assertThat(result.artifacts()).containsKey("clip-01.mp4").doesNotContainKey("clip-02.mp4");
+  }
+
+  @Test
+  void aFailureAfterRenderingDeletesTheClipsToo() {
+    doAnswer(inv -> {
+          record();
+          throw ApplicationFailure.newNonRetryableFailure("ledger broken", ErrorTypes.INVALID_REQUEST);
+        })
+        .when(cost).computeCost(any());
+    start(false);
+
+    VideoPipelineWorkflow wf = startJob("job-cost-fails", JobRequest.of(SOURCE_URI));
+    catchFailure(wf);
+
+    assertThat(deletedPrefixes)
+        .containsExactly(
+            JobPaths.COST, JobPaths.QA, JobPaths.CLIPS, JobPaths.HIGHLIGHTS, JobPaths.TRANSCRIPT, JobPaths.AUDIO,
+            JobPaths.SOURCE);
   }
 
   @Test
@@ -320,7 +465,7 @@ class VideoPipelineWorkflowTest {
     verify(cleanup, never()).deleteArtifacts(anyString(), anyList());
     ArgumentCaptor<CostRequest> costRequest = ArgumentCaptor.forClass(CostRequest.class);
     verify(cost).computeCost(costRequest.capture());
-    assertThat(costRequest.getValue().storedBytes()).isEqualTo((long) (AUDIO_SEC * 32_000) + 5_000_000);
+    assertThat(costRequest.getValue().storedBytes()).isEqualTo((long) (AUDIO_SEC * 32_000) + 5_000_000 + 1_000_000);
     assertThat(WorkflowStub.fromTyped(wf).describe().getTypedSearchAttributes().get(SearchAttributes.STATUS))
         .isEqualTo("NEEDS_REVIEW");
   }
@@ -443,8 +588,8 @@ class VideoPipelineWorkflowTest {
 
     // COST's compensation is registered before its step is attempted, so it runs too (deleting is idempotent).
     assertThat(deletedPrefixes)
-        .containsExactly(JobPaths.COST, JobPaths.QA, JobPaths.HIGHLIGHTS, JobPaths.TRANSCRIPT, JobPaths.AUDIO,
-            JobPaths.SOURCE);
+        .containsExactly(JobPaths.COST, JobPaths.QA, JobPaths.CLIPS, JobPaths.HIGHLIGHTS, JobPaths.TRANSCRIPT,
+            JobPaths.AUDIO, JobPaths.SOURCE);
     verify(cost, never()).computeCost(any());
     assertThat(failed.getCause()).isInstanceOf(CanceledFailure.class);
     JobResult partial = ((CanceledFailure) failed.getCause()).getDetails().get(JobResult.class);
@@ -512,6 +657,7 @@ class VideoPipelineWorkflowTest {
             tuple("GatherRouteFacts", 1),
             tuple("Transcribe", 1),
             tuple("PickHighlights", 1),
+            tuple("RenderClip", 1),
             tuple("QualityCheck", 1),
             tuple("ComputeCost", 1),
             tuple("DeleteArtifacts", 1));
@@ -534,9 +680,11 @@ class VideoPipelineWorkflowTest {
     assertThat(entered.await(10, TimeUnit.SECONDS)).isTrue();
 
     Progress progress = wf.progress();
+    List<StepTiming> soFar = wf.stepTimings();
     WorkflowExecutionDescription running = WorkflowStub.fromTyped(wf).describe();
     release.countDown();
 
+    assertThat(soFar).extracting(StepTiming::step).containsExactly(Step.DOWNLOAD, Step.EXTRACT_AUDIO, Step.ROUTE);
     assertThat(progress.status()).isEqualTo(JobStatus.RUNNING);
     assertThat(progress.step()).isEqualTo(Step.TRANSCRIBE);
     assertThat(progress.percent()).isEqualTo(Step.TRANSCRIBE.startPercent);
