@@ -84,6 +84,7 @@ public final class ClipActivitiesImpl implements ClipActivities {
       URI clipUri = storage.jobUri(request.jobId(), JobPaths.CLIPS + fileName(h.rank(), "mp4"));
       URI srtUri = storage.jobUri(request.jobId(), JobPaths.CLIPS + fileName(h.rank(), "srt"));
       URI vttUri = storage.jobUri(request.jobId(), JobPaths.CLIPS + fileName(h.rank(), "vtt"));
+      long sizeBytes = Files.size(mp4);
       storage.put(srt, srtUri, true);
       storage.put(vtt, vttUri, true);
       storage.put(mp4, clipUri, true);
@@ -99,7 +100,8 @@ public final class ClipActivitiesImpl implements ClipActivities {
           result.loudness().integratedLufs(),
           result.loudness().truePeakDbtp(),
           attempt,
-          (System.nanoTime() - started) / 1e9);
+          (System.nanoTime() - started) / 1e9,
+          sizeBytes);
     } catch (ClipException e) {
       throw ApplicationFailure.newNonRetryableFailure(
           "clip " + h.rank() + ": " + e.getMessage(), e.errorType());

@@ -86,7 +86,7 @@ class ClipActivitiesImplTest {
   }
 
   static Highlight highlight(int rank, double start, double end) {
-    return new Highlight(rank, start, end, 1.0 / rank, "", Map.of());
+    return new Highlight(rank, start, end, 1.0 / rank, "", Map.of(), "clip " + rank);
   }
 
   RenderedClip render(Highlight h, ClipOptions options) {
