@@ -1,9 +1,12 @@
 package io.videopipe.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.offset;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.videopipe.clip.ClipInspector;
+import io.videopipe.loudness.LoudnessMeter;
 import io.videopipe.testing.LocalRole;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -114,13 +117,63 @@ class ProcessCommandTest {
     assertThat(qa.path("checks").size()).isGreaterThanOrEqualTo(5);
     assertThat(qa.toString()).contains("LUFS");
 
+    // Clips: one per highlight, playable files that an independent measurement holds to the loudness target.
+    JsonNode clips = j.path("clips");
+    assertThat(clips.size()).isEqualTo(highlights.size());
+    ClipInspector inspector = new ClipInspector();
+    LoudnessMeter meter = new LoudnessMeter();
+    double loudest = -100;
+    double quietest = 0;
+    for (JsonNode c : clips) {
+      String name = String.format("clip-%02d", c.path("rank").asInt());
+      Path mp4 = Path.of(j.path("files").path(name + ".mp4").asText());
+      assertThat(mp4).startsWith(out).exists();
+      assertThat(Path.of(j.path("files").path(name + ".vtt").asText())).exists();
+      ClipInspector.Report report = inspector.inspect(mp4);
+      assertThat(report.videoCodec()).isEqualTo("h264");
+      assertThat(report.profile()).isEqualTo(100);
+      assertThat(report.level()).isEqualTo(40);
+      assertThat(report.pixelFormat()).isEqualTo("yuv420p");
+      assertThat(report.frameColour()).isEqualTo("bt709/bt709/bt709");
+      assertThat(report.audioCodec()).isEqualTo("aac");
+      assertThat(report.sampleRate()).isEqualTo(48_000);
+      assertThat(report.channels()).isEqualTo(2);
+      assertThat(report.decodeErrors()).isZero();
+      assertThat(report.moovFirst()).isTrue();
+      double highlightSec = highlights.get(c.path("rank").asInt() - 1).path("endSec").asDouble()
+          - highlights.get(c.path("rank").asInt() - 1).path("startSec").asDouble();
+      assertThat(report.durationSec()).isCloseTo(highlightSec, offset(1.0 / report.fps()));
+      double lufs = meter.measure(mp4).integratedLufs();
+      assertThat(lufs).as(name).isBetween(-15.0, -13.0);
+      loudest = Math.max(loudest, lufs);
+      quietest = Math.min(quietest, lufs);
+    }
+    assertThat(loudest - quietest).as("loudness spread").isLessThanOrEqualTo(1.5);
+    assertThat(qa.path("checks").findValuesAsText("name")).contains("clip.loudnessSpread", "clip.decode");
+
+    // The ledger explains every cent: priced, dated, sourced lines that add up to the total; every engine compared.
     JsonNode cost = j.path("cost");
     assertThat(cost.path("totalUsd").asDouble()).isPositive().isLessThan(0.05);
     assertThat(cost.path("lines").size()).isGreaterThanOrEqualTo(5);
+    double sum = 0;
+    for (JsonNode line : cost.path("lines")) {
+      assertThat(line.path("priceDate").asText()).matches("\\d{4}-\\d{2}");
+      assertThat(line.path("priceSource").asText()).isNotBlank();
+      assertThat(line.path("usd").asDouble())
+          .isCloseTo(line.path("quantity").asDouble() * line.path("unitPriceUsd").asDouble(),
+              offset(1e-12));
+      sum += line.path("usd").asDouble();
+    }
+    assertThat(sum).isCloseTo(cost.path("totalUsd").asDouble(), offset(1e-12));
+    assertThat(cost.path("lines").findValuesAsText("step")).contains("RENDER", "TRANSCRIBE/local", "STORAGE");
+    assertThat(cost.path("alternatives").findValuesAsText("engine")).containsExactly("LOCAL", "PARAKEET", "DEEPGRAM");
+    assertThat(cost.path("alternatives").get(0).path("actual").asBoolean()).isTrue();
+    assertThat(j.path("files").path("cost.json").asText()).endsWith("cost.json");
 
     JsonNode timings = j.path("timings");
     assertThat(timings.path("totalSec").asDouble()).isPositive();
-    for (String step : List.of("download", "extract_audio", "route", "transcribe", "highlight", "qa", "cost")) {
+    for (String step :
+        List.of("download", "extract_audio", "route", "transcribe", "highlight", "render", "qa", "cost")) {
       assertThat(timings.path("steps").has(step)).as("timing of " + step + " in " + timings).isTrue();
     }
     assertThat(j.has("error")).isFalse();
