@@ -3,17 +3,23 @@ package io.videopipe.jobs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
+import io.temporal.client.WorkflowClient;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.client.TestRestTemplate;
+import org.springframework.http.HttpEntity;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -32,9 +38,28 @@ class JobsApiTest {
     registry.add("videopipe.storage.root", () -> dir.resolve("data").toString());
     registry.add("videopipe.storage.work-dir", () -> dir.resolve("work").toString());
     registry.add("videopipe.download.local-roots", () -> Path.of(SAMPLE).getParent().toString());
+    registry.add("videopipe.security.bootstrap-key", () -> KEY);
+    registry.add("videopipe.security.rate-limit.submit-burst", () -> "100");
   }
 
+  static final String KEY = "jobs-api-test-key-3f9c";
+
   @Autowired TestRestTemplate http;
+  @Autowired WorkflowClient client;
+
+  @BeforeEach
+  void sendTheKey() {
+    if (http.getRestTemplate().getInterceptors().isEmpty()) {
+      http.getRestTemplate()
+          .getInterceptors()
+          .add((request, body, execution) -> {
+            if (!request.getHeaders().containsKey("X-API-Key")) {
+              request.getHeaders().set("X-API-Key", KEY);
+            }
+            return execution.execute(request, body);
+          });
+    }
+  }
 
   ResponseEntity<JsonNode> submit(Map<String, Object> body) {
     return http.postForEntity("/api/v1/jobs", body, JsonNode.class);
@@ -118,6 +143,78 @@ class JobsApiTest {
     assertThat(openApi.path("paths").path("/api/v1/jobs/{jobId}/priority").path("post").path("summary").asText())
         .contains("priority");
     assertThat(http.getForEntity("/docs", String.class).getStatusCode().isError()).isFalse();
+
+    // The key's name, never the key, is who requested the job; the key is nowhere in the job's history.
+    assertThat(done.path("result").toString()).doesNotContain(KEY);
+    String history =
+        new String(client.fetchHistory("api-happy").getHistory().toByteArray(), StandardCharsets.ISO_8859_1);
+    assertThat(history).contains("bootstrap").doesNotContain(KEY);
+  }
+
+  @Test
+  void clipsAreStreamedWithRangeSupport() throws Exception {
+    // Rendered clips are written by the render step; here one stands in, as storage would hold it.
+    byte[] clip = new byte[10_000];
+    new java.util.Random(7).nextBytes(clip);
+    Path clips = Files.createDirectories(dir.resolve("data/jobs/api-clip/clips"));
+    Files.write(clips.resolve("clip-01.mp4"), clip);
+    Files.writeString(clips.resolve("clip-01.vtt"), "WEBVTT\n\n00:00.000 --> 00:01.000\nhello\n");
+
+    ResponseEntity<byte[]> whole = http.getForEntity("/api/v1/jobs/api-clip/clips/1", byte[].class);
+    assertThat(whole.getStatusCode()).isEqualTo(HttpStatus.OK);
+    assertThat(whole.getHeaders().getContentType().toString()).isEqualTo("video/mp4");
+    assertThat(whole.getHeaders().getFirst("Accept-Ranges")).isEqualTo("bytes");
+    assertThat(whole.getBody()).isEqualTo(clip);
+
+    HttpHeaders range = new HttpHeaders();
+    range.set("Range", "bytes=9000-");
+    ResponseEntity<byte[]> tail =
+        http.exchange("/api/v1/jobs/api-clip/clips/1.mp4", HttpMethod.GET, new HttpEntity<>(range), byte[].class);
+    assertThat(tail.getStatusCode()).isEqualTo(HttpStatus.PARTIAL_CONTENT);
+    assertThat(tail.getHeaders().getFirst("Content-Range")).isEqualTo("bytes 9000-9999/10000");
+    assertThat(tail.getBody()).isEqualTo(java.util.Arrays.copyOfRange(clip, 9000, 10000));
+
+    range.set("Range", "bytes=10000-");
+    ResponseEntity<String> beyond =
+        http.exchange("/api/v1/jobs/api-clip/clips/1", HttpMethod.GET, new HttpEntity<>(range), String.class);
+    assertThat(beyond.getStatusCode()).isEqualTo(HttpStatus.REQUESTED_RANGE_NOT_SATISFIABLE);
+    assertThat(beyond.getHeaders().getFirst("Content-Range")).isEqualTo("bytes */10000");
+
+    ResponseEntity<String> vtt = http.getForEntity("/api/v1/jobs/api-clip/clips/1?format=vtt", String.class);
+    assertThat(vtt.getHeaders().getContentType().toString()).startsWith("text/vtt");
+    assertThat(vtt.getBody()).startsWith("WEBVTT");
+    assertThat(http.getForEntity("/api/v1/jobs/api-clip/clips/2", JsonNode.class).getStatusCode())
+        .isEqualTo(HttpStatus.NOT_FOUND);
+  }
+
+  @Test
+  void anIdempotencyKeyGivesTheSameJobAndSurvivesInTemporalNotInMemory() {
+    // A source that fails fast: the job's outcome does not matter here, only that there is exactly one.
+    Map<String, Object> body = Map.of("sourceUrl", Path.of(SAMPLE).resolveSibling("no-such-video.mp4").toString());
+    HttpHeaders idem = new HttpHeaders();
+    idem.set("Idempotency-Key", "order-1234");
+    ResponseEntity<JsonNode> first =
+        http.exchange("/api/v1/jobs", HttpMethod.POST, new HttpEntity<>(body, idem), JsonNode.class);
+    ResponseEntity<JsonNode> again =
+        http.exchange("/api/v1/jobs", HttpMethod.POST, new HttpEntity<>(body, idem), JsonNode.class);
+
+    assertThat(first.getStatusCode()).isEqualTo(HttpStatus.ACCEPTED);
+    assertThat(again.getStatusCode()).isEqualTo(HttpStatus.ACCEPTED);
+    String jobId = first.getBody().path("jobId").asText();
+    assertThat(again.getBody().path("jobId").asText()).isEqualTo(jobId);
+    assertThat(again.getHeaders().getFirst("Idempotent-Replayed")).isEqualTo("true");
+    // One workflow run under that id: a second start would have been refused, not run.
+    assertThat(client.fetchHistory(jobId).getEvents().stream()
+            .filter(e -> e.hasWorkflowExecutionStartedEventAttributes())
+            .count())
+        .isEqualTo(1);
+
+    ResponseEntity<JsonNode> other =
+        http.exchange(
+            "/api/v1/jobs", HttpMethod.POST, new HttpEntity<>(Map.of("sourceUrl", SAMPLE), idem), JsonNode.class);
+    assertThat(other.getStatusCode()).isEqualTo(HttpStatus.UNPROCESSABLE_ENTITY);
+    assertThat(other.getHeaders().getContentType()).isEqualTo(MediaType.APPLICATION_PROBLEM_JSON);
+    assertThat(other.getBody().path("detail").asText()).contains("order-1234", "different request", jobId);
   }
 
   /** Numbered cues, each with a {@code start --> end} line and text, separated by blank lines. */

@@ -28,6 +28,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 class RolesTest {
   @TempDir static Path dir;
   static final List<ConfigurableApplicationContext> roles = new ArrayList<>();
+  static final String KEY = "roles-test-key";
 
   static ConfigurableApplicationContext start(String role, String... args) {
     List<String> all = new ArrayList<>(List.of(args));
@@ -57,7 +58,8 @@ class RolesTest {
     start("cpu-worker", address, storage, work, "--videopipe.download.allow-local-files=true",
         "--videopipe.download.local-roots=" + Path.of("..").toAbsolutePath().normalize());
     start("gpu-worker", address, storage, work);
-    ConfigurableApplicationContext api = start("api", address, storage);
+    ConfigurableApplicationContext api =
+        start("api", address, storage, "--videopipe.security.bootstrap-key=" + KEY);
     int apiPort = ((WebServerApplicationContext) api).getWebServer().getPort();
 
     HttpClient http = HttpClient.newHttpClient();
@@ -65,6 +67,7 @@ class RolesTest {
     HttpResponse<String> accepted =
         http.send(
             HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + apiPort + "/api/v1/jobs"))
+                .header("X-API-Key", KEY)
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(
                     "{\"sourceUrl\": \"" + sample + "\", \"jobId\": \"roles-1\"}"))
@@ -80,7 +83,9 @@ class RolesTest {
       job =
           json.readTree(
               http.send(
-                      HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + apiPort + "/api/v1/jobs/roles-1")).build(),
+                      HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + apiPort + "/api/v1/jobs/roles-1"))
+                          .header("Authorization", "Bearer " + KEY)
+                          .build(),
                       HttpResponse.BodyHandlers.ofString())
                   .body());
     } while (job.path("status").asText().equals("RUNNING") && System.nanoTime() < deadline);
