@@ -10,7 +10,18 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
+import com.google.protobuf.ByteString;
+import com.google.protobuf.Descriptors;
+import com.google.protobuf.Message;
+import io.temporal.api.common.v1.Payload;
 import io.temporal.client.WorkflowClient;
+import io.temporal.common.WorkflowExecutionHistory;
+import io.videopipe.codec.CodecProperties;
+import io.videopipe.codec.EncryptionCodec;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -40,9 +51,12 @@ class JobsApiTest {
     registry.add("videopipe.download.local-roots", () -> Path.of(SAMPLE).getParent().toString());
     registry.add("videopipe.security.bootstrap-key", () -> KEY);
     registry.add("videopipe.security.rate-limit.submit-burst", () -> "100");
+    // Every job of this class runs with payload encryption on: it must be invisible to the pipeline.
+    registry.add("videopipe.codec.key", () -> CODEC_KEY);
   }
 
   static final String KEY = "jobs-api-test-key-3f9c";
+  static final String CODEC_KEY = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=";
 
   @Autowired TestRestTemplate http;
   @Autowired WorkflowClient client;
@@ -144,11 +158,61 @@ class JobsApiTest {
         .contains("priority");
     assertThat(http.getForEntity("/docs", String.class).getStatusCode().isError()).isFalse();
 
-    // The key's name, never the key, is who requested the job; the key is nowhere in the job's history.
+    // The key's name, never the key, is who requested the job; with the codec on, history holds neither the key nor
+    // the source or transcript text in clear, and decrypting its payloads gives them back.
     assertThat(done.path("result").toString()).doesNotContain(KEY);
-    String history =
-        new String(client.fetchHistory("api-happy").getHistory().toByteArray(), StandardCharsets.ISO_8859_1);
-    assertThat(history).contains("bootstrap").doesNotContain(KEY);
+    WorkflowExecutionHistory history = client.fetchHistory("api-happy");
+    String raw = new String(history.getHistory().toByteArray(), StandardCharsets.ISO_8859_1);
+    String spoken =
+        http.getForObject("/api/v1/jobs/api-happy/highlights", JsonNode.class).findValuesAsText("text").stream()
+            .max(java.util.Comparator.comparingInt(String::length))
+            .orElseThrow();
+    assertThat(spoken.length()).isGreaterThan(20);
+    assertThat(raw).doesNotContain(KEY).doesNotContain("talk.mp4").doesNotContain(spoken);
+    List<Payload> payloads = new ArrayList<>();
+    history.getEvents().forEach(e -> collectPayloads(e, payloads));
+    assertThat(payloads.stream().filter(p -> EncryptionCodec.ENCODING.equals(
+            p.getMetadataOrDefault("encoding", ByteString.EMPTY).toStringUtf8())))
+        .hasSizeGreaterThan(5);
+    EncryptionCodec codec = EncryptionCodec.from(new CodecProperties(CODEC_KEY, ""));
+    String decoded =
+        codec.decode(payloads).stream().map(p -> p.getData().toStringUtf8()).collect(Collectors.joining("\n"));
+    assertThat(decoded).contains("talk.mp4", "\"bootstrap\"", spoken).doesNotContain(KEY);
+
+    // The codec endpoint the Temporal Web UI calls decrypts the same payloads, for an admin key.
+    Payload input =
+        history.getEvents().get(0).getWorkflowExecutionStartedEventAttributes().getInput().getPayloads(0);
+    Map<String, Object> wire =
+        Map.of("payloads", List.of(Map.of(
+            "metadata", input.getMetadataMap().entrySet().stream().collect(Collectors.toMap(
+                Map.Entry::getKey, e -> Base64.getEncoder().encodeToString(e.getValue().toByteArray()))),
+            "data", Base64.getEncoder().encodeToString(input.getData().toByteArray()))));
+    JsonNode plain = http.postForObject("/codec/decode", wire, JsonNode.class);
+    assertThat(plain.path("payloads").get(0).path("metadata").path("encoding").asText())
+        .isEqualTo(Base64.getEncoder().encodeToString("json/plain".getBytes(StandardCharsets.UTF_8)));
+    assertThat(new String(Base64.getDecoder().decode(plain.path("payloads").get(0).path("data").asText()),
+            StandardCharsets.UTF_8))
+        .contains("talk.mp4");
+  }
+
+  /** Every Payload anywhere in a history event (inputs, results, memo, details). */
+  static void collectPayloads(Message m, List<Payload> out) {
+    if (m instanceof Payload p) {
+      out.add(p);
+      return;
+    }
+    for (Map.Entry<Descriptors.FieldDescriptor, Object> f : m.getAllFields().entrySet()) {
+      if (f.getKey().getJavaType() != Descriptors.FieldDescriptor.JavaType.MESSAGE) {
+        continue;
+      }
+      if (f.getKey().isRepeated()) {
+        for (Object o : (List<?>) f.getValue()) {
+          collectPayloads((Message) o, out);
+        }
+      } else {
+        collectPayloads((Message) f.getValue(), out);
+      }
+    }
   }
 
   @Test

@@ -5,11 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.videopipe.VideoPipeApplication;
+import io.temporal.client.WorkflowClient;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -93,5 +95,12 @@ class RolesTest {
     assertThat(job.path("status").asText()).as(job.toPrettyString()).isEqualTo("COMPLETED");
     assertThat(job.path("result").path("transcription").path("engine").asText()).isEqualTo("local");
     assertThat(job.path("result").path("transcription").path("words").asInt()).isGreaterThan(100);
+
+    // Without payload encryption the history is plain JSON: it names the key ("bootstrap") but never holds the key.
+    String history =
+        new String(
+            api.getBean(WorkflowClient.class).fetchHistory("roles-1").getHistory().toByteArray(),
+            StandardCharsets.ISO_8859_1);
+    assertThat(history).contains("talk.mp4", "\"bootstrap\"").doesNotContain(KEY);
   }
 }
