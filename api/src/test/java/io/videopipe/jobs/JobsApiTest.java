@@ -17,6 +17,7 @@ import io.temporal.api.common.v1.Payload;
 import io.temporal.client.WorkflowClient;
 import io.temporal.common.WorkflowExecutionHistory;
 import io.videopipe.codec.CodecProperties;
+import io.videopipe.config.VideoPipeProperties;
 import io.videopipe.codec.EncryptionCodec;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -60,6 +61,7 @@ class JobsApiTest {
 
   @Autowired TestRestTemplate http;
   @Autowired WorkflowClient client;
+  @Autowired VideoPipeProperties props;
 
   @BeforeEach
   void sendTheKey() {
@@ -272,6 +274,12 @@ class JobsApiTest {
             .filter(e -> e.hasWorkflowExecutionStartedEventAttributes())
             .count())
         .isEqualTo(1);
+
+    // A restarted API (a new service over the same Temporal) still finds it: nothing was kept in memory.
+    JobService restarted = new JobService(client, props, new JobListing(client));
+    assertThat(restarted.submit(new JobSubmission(body.get("sourceUrl").toString(), null, null, null, null, null, null),
+            "bootstrap", "order-1234"))
+        .isEqualTo(new JobService.Started(jobId, true));
 
     ResponseEntity<JsonNode> other =
         http.exchange(
