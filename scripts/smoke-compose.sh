@@ -41,9 +41,15 @@ for i in $(seq 1 60); do
   sleep 2
 done
 
+if [ -z "${API_KEY:-}" ] && [ -f .env ]; then
+  API_KEY="$(sed -n 's/^VIDEOPIPE_BOOTSTRAP_KEY=//p' .env | tail -n 1)"
+fi
+API_KEY="${API_KEY:-${VIDEOPIPE_BOOTSTRAP_KEY:-}}"
+[ -n "$API_KEY" ] || fail "no API key: set VIDEOPIPE_BOOTSTRAP_KEY in .env (then docker compose up -d api) or API_KEY"
+
 say "submitting $SOURCE as job $JOB_ID (engine $ENGINE)"
 body="{\"sourceUrl\": \"$SOURCE\", \"jobId\": \"$JOB_ID\", \"engine\": \"$ENGINE\"}"
-response="$(curl -sS -w '\n%{http_code}' -X POST "$API_URL/api/v1/jobs" -H 'Content-Type: application/json' -d "$body")" \
+response="$(curl -sS -w '\n%{http_code}' -X POST "$API_URL/api/v1/jobs" -H "X-API-Key: $API_KEY" -H 'Content-Type: application/json' -d "$body")" \
   || fail "could not reach $API_URL/api/v1/jobs"
 code="$(printf '%s' "$response" | tail -n 1)"
 payload="$(printf '%s' "$response" | sed '$d')"
@@ -55,7 +61,7 @@ esac
 deadline=$(( $(date +%s) + TIMEOUT_S ))
 last=""
 while :; do
-  view="$(curl -sS "$API_URL/api/v1/jobs/$JOB_ID")" || fail "could not read job $JOB_ID"
+  view="$(curl -sS -H "X-API-Key: $API_KEY" "$API_URL/api/v1/jobs/$JOB_ID")" || fail "could not read job $JOB_ID"
   status="$(printf '%s' "$view" | json_field status)"
   step="$(printf '%s' "$view" | json_field step)"
   percent="$(printf '%s' "$view" | json_field percent)"

@@ -40,6 +40,18 @@ public class JobArtifacts {
   /** An open artifact: the caller streams and closes {@code body}. */
   public record Artifact(InputStream body, MediaType mediaType, String filename) {}
 
+  /** A stored file of known size that can be read from any offset (for HTTP range requests). */
+  public record StoredFile(long size, MediaType mediaType, String filename, Opener opener) {
+    public InputStream open(long offset) throws IOException {
+      return opener.open(offset);
+    }
+  }
+
+  /** Opens a stored file at a byte offset. */
+  public interface Opener {
+    InputStream open(long offset) throws IOException;
+  }
+
   private final JobService jobs;
   private final Storage storage;
 
@@ -89,6 +101,32 @@ public class JobArtifacts {
     }
     String name = report.path.substring(report.path.indexOf('/') + 1);
     return open(jobId, uri, report.label, MediaType.APPLICATION_JSON, jobId + "-" + name);
+  }
+
+  /**
+   * A rendered clip or one of its caption files, straight from storage: clips are written whole (all-or-nothing), so
+   * a clip that exists is complete even while the job still runs.
+   *
+   * @throws ClipNotFoundException when the job has no such file
+   */
+  public StoredFile clip(String jobId, ClipFile file) {
+    if (!JobService.JOB_ID.matcher(jobId).matches()) {
+      throw new ClipNotFoundException("no job with id '" + jobId + "'");
+    }
+    URI uri = storage.jobUri(jobId, JobPaths.CLIPS + file.fileName());
+    try {
+      long size =
+          storage
+              .size(uri)
+              .orElseThrow(
+                  () ->
+                      new ClipNotFoundException(
+                          "job '" + jobId + "' has no clip " + file.rank() + " (" + file.extension()
+                              + "): no such job, the job rendered fewer clips, or it has not rendered it yet"));
+      return new StoredFile(size, file.mediaType(), jobId + "-" + file.fileName(), offset -> storage.openRead(uri, offset));
+    } catch (IOException e) {
+      throw new UncheckedIOException("could not read clip " + file.rank() + " of job '" + jobId + "' from " + uri, e);
+    }
   }
 
   private JobView endedJob(String jobId, String what) {

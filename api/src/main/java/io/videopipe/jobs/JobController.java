@@ -3,15 +3,20 @@ package io.videopipe.jobs;
 import io.swagger.v3.oas.annotations.Operation;
 import io.videopipe.jobs.JobArtifacts.Artifact;
 import io.videopipe.jobs.JobArtifacts.Report;
+import io.videopipe.security.ApiKeyFilter;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
 import java.net.URI;
 import java.util.Map;
 import org.springframework.context.annotation.Profile;
 import org.springframework.core.io.InputStreamResource;
 import org.springframework.http.ContentDisposition;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestAttribute;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
@@ -36,17 +41,25 @@ public class JobController {
   /** Body of {@code POST /api/v1/jobs/{id}/priority}: 1 (highest) to 5. */
   public record PriorityChange(Integer priority) {}
 
-  /** Starts a job; 202 with its id and links. */
-  @Operation(summary = "Start a job")
+  /**
+   * Starts a job; 202 with its id and links. With an {@code Idempotency-Key}, a retry of the same request answers the
+   * same job (header {@code Idempotent-Replayed: true}); the key sent with a different request is a 422.
+   */
+  @Operation(summary = "Start a job (optionally idempotent with an Idempotency-Key header)")
   @PostMapping
   public ResponseEntity<Map<String, Object>> submit(
       @RequestBody JobSubmission submission,
-      @RequestHeader(value = "X-Requested-By", required = false) String requestedBy) {
-    String jobId = jobs.start(submission, requestedBy == null ? "api" : requestedBy);
+      @RequestAttribute(name = ApiKeyFilter.KEY_NAME, required = false) String keyName,
+      @RequestHeader(value = "Idempotency-Key", required = false) String idempotencyKey) {
+    JobService.Started started = jobs.submit(submission, keyName == null ? "api" : keyName, idempotencyKey);
+    String jobId = started.jobId();
     URI self = URI.create("/api/v1/jobs/" + jobId);
-    return ResponseEntity.accepted()
-        .location(self)
-        .body(Map.of("jobId", jobId, "links", Map.of("self", self.toString(), "cancel", self + "/cancel")));
+    ResponseEntity.BodyBuilder accepted = ResponseEntity.accepted().location(self);
+    if (started.replayed()) {
+      accepted.header("Idempotent-Replayed", "true");
+    }
+    return accepted.body(
+        Map.of("jobId", jobId, "links", Map.of("self", self.toString(), "cancel", self + "/cancel")));
   }
 
   /** Lists jobs through Temporal visibility; degraded (see {@link JobPage#degraded()}) on the embedded server. */
@@ -112,6 +125,24 @@ public class JobController {
   @GetMapping("/{jobId}/cost")
   public ResponseEntity<InputStreamResource> cost(@PathVariable String jobId) {
     return stream(artifacts.report(jobId, Report.COST));
+  }
+
+  /**
+   * A rendered clip ({@code /clips/3}, {@code /clips/3.mp4}) or its captions ({@code /clips/3.srt},
+   * {@code /clips/3.vtt}, or {@code ?format=srt|vtt}), with single-range {@code Range} support for players.
+   */
+  @Operation(summary = "A rendered clip (MP4, Range requests supported) or its captions (.srt/.vtt or ?format=)")
+  @GetMapping("/{jobId}/clips/{clip}")
+  public void clip(
+      @PathVariable String jobId,
+      @PathVariable String clip,
+      @RequestParam(required = false) String format,
+      @RequestHeader(value = HttpHeaders.RANGE, required = false) String range,
+      HttpServletResponse response)
+      throws IOException {
+    ClipFile file = ClipFile.parse(clip, format);
+    JobArtifacts.StoredFile stored = artifacts.clip(jobId, file);
+    ByteRanges.serve(stored, range, response);
   }
 
   private static ResponseEntity<InputStreamResource> stream(Artifact a) {

@@ -22,9 +22,15 @@ import io.videopipe.pipeline.Progress;
 import io.videopipe.pipeline.VideoPipelineOptions;
 import io.videopipe.pipeline.VideoPipelineWorkflow;
 import io.videopipe.route.EngineMode;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.HexFormat;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
@@ -35,8 +41,12 @@ import org.springframework.stereotype.Service;
 @Service
 @Profile({"local", "api"})
 public class JobService {
-  private static final Pattern JOB_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
+  static final Pattern JOB_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
   private static final DateTimeFormatter ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
+  private static final Pattern IDEMPOTENCY_KEY = Pattern.compile("[\\x21-\\x7e]{1,255}");
+  private static final ObjectMapper CANONICAL = new ObjectMapper();
+  /** Memo key: SHA-256 of the request that started a job under an Idempotency-Key. */
+  static final String MEMO_REQUEST_HASH = "requestHash";
 
   private final WorkflowClient client;
   private final VideoPipeProperties props;
@@ -50,10 +60,41 @@ public class JobService {
 
   /** Validates a submission and starts its workflow; returns the job id. */
   public String start(JobSubmission submission, String requestedBy) {
+    return submit(submission, requestedBy, null).jobId();
+  }
+
+  /**
+   * The job a submission started, and whether this answer repeats an earlier submission with the same
+   * {@code Idempotency-Key}.
+   */
+  public record Started(String jobId, boolean replayed) {}
+
+  /**
+   * Validates a submission and starts its workflow. With an {@code idempotencyKey}, the job id is derived from the
+   * requester and the key (unless the submission names one), so a retried request finds the job the first one
+   * started, even after an API restart: Temporal refuses a second workflow with that id, and the job's memo holds a
+   * hash of the first request to tell a retry from a different request reusing the key.
+   *
+   * @throws IdempotencyKeyReusedException when the key was first used with a different request
+   */
+  public Started submit(JobSubmission submission, String requestedBy, String idempotencyKey) {
     if (submission == null || submission.sourceUrl() == null || submission.sourceUrl().isBlank()) {
       throw new IllegalArgumentException("sourceUrl is required");
     }
-    String jobId = submission.jobId() == null || submission.jobId().isBlank() ? newJobId() : submission.jobId();
+    String requestHash = null;
+    String jobId = submission.jobId() == null || submission.jobId().isBlank() ? null : submission.jobId();
+    if (idempotencyKey != null) {
+      if (!IDEMPOTENCY_KEY.matcher(idempotencyKey).matches()) {
+        throw new IllegalArgumentException("Idempotency-Key must be 1-255 visible ASCII characters");
+      }
+      requestHash = requestHash(submission, requestedBy);
+      if (jobId == null) {
+        jobId = idempotentJobId(requestedBy, idempotencyKey);
+      }
+    }
+    if (jobId == null) {
+      jobId = newJobId();
+    }
     if (!JOB_ID.matcher(jobId).matches()) {
       throw new IllegalArgumentException(
           "jobId '" + jobId + "' must be 1-128 characters of letters, digits, '.', '_' or '-'");
@@ -75,16 +116,60 @@ public class JobService {
             .clips(submission.clips())
             .webhookUrl(submission.webhookUrl())
             .build();
+    Map<String, Object> memo = requestHash == null ? null : Map.of(MEMO_REQUEST_HASH, requestHash);
     VideoPipelineWorkflow workflow =
-        client.newWorkflowStub(VideoPipelineWorkflow.class, VideoPipelineOptions.forJob(jobId, request, null));
+        client.newWorkflowStub(VideoPipelineWorkflow.class, VideoPipelineOptions.forJob(jobId, request, memo));
     try {
       WorkflowClient.start(workflow::run, request);
     } catch (WorkflowExecutionAlreadyStarted e) {
+      if (requestHash != null) {
+        String first = firstRequestHash(jobId);
+        if (requestHash.equals(first)) {
+          return new Started(jobId, true);
+        }
+        if (first != null) {
+          throw new IdempotencyKeyReusedException(
+              "Idempotency-Key '" + idempotencyKey + "' was first used for job '" + jobId
+                  + "' with a different request; send a new key for a new job");
+        }
+      }
       throw new JobConflictException(
           "Job already exists", "a job with id '" + jobId + "' already exists; job ids are never reused");
     }
     listing.started(jobId);
-    return jobId;
+    return new Started(jobId, false);
+  }
+
+  private String firstRequestHash(String jobId) {
+    try {
+      Object hash = client.newUntypedWorkflowStub(jobId).describe().getMemo(MEMO_REQUEST_HASH, String.class);
+      return hash instanceof String h ? h : null;
+    } catch (RuntimeException e) {
+      return null;
+    }
+  }
+
+  /** Same requester and Idempotency-Key, same id; the requester is part of it so keys of different clients never meet. */
+  static String idempotentJobId(String requestedBy, String idempotencyKey) {
+    return "idem-" + sha256Hex(requestedBy + "\n" + idempotencyKey).substring(0, 32);
+  }
+
+  /** The submission as canonical JSON (fields in declaration order), with who sent it. */
+  static String requestHash(JobSubmission submission, String requestedBy) {
+    try {
+      return sha256Hex(requestedBy + "\n" + CANONICAL.writeValueAsString(submission));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static String sha256Hex(String s) {
+    try {
+      return HexFormat.of()
+          .formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   /** Where the job is now; its result once it ended. */

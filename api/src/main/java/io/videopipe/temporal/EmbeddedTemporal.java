@@ -1,6 +1,9 @@
 package io.videopipe.temporal;
 
 import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowClientOptions;
+import io.temporal.common.converter.DataConverter;
+import io.temporal.common.converter.DefaultDataConverter;
 import io.temporal.testing.TestEnvironmentOptions;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.videopipe.pipeline.SearchAttributes;
@@ -16,7 +19,17 @@ public final class EmbeddedTemporal implements AutoCloseable {
   private final TestWorkflowEnvironment env;
 
   public EmbeddedTemporal() {
-    env = TestWorkflowEnvironment.newInstance(TestEnvironmentOptions.newBuilder().setUseTimeskipping(false).build());
+    this(DefaultDataConverter.STANDARD_INSTANCE);
+  }
+
+  /** With the data converter (and so the payload codec) of the client and of the workers it creates. */
+  public EmbeddedTemporal(DataConverter dataConverter) {
+    env =
+        TestWorkflowEnvironment.newInstance(
+            TestEnvironmentOptions.newBuilder()
+                .setUseTimeskipping(false)
+                .setWorkflowClientOptions(WorkflowClientOptions.newBuilder().setDataConverter(dataConverter).build())
+                .build());
     SearchAttributes.definitions().forEach(env::registerSearchAttribute);
     log.info("embedded Temporal test server started in-process (namespace {})", env.getNamespace());
   }

@@ -2,10 +2,13 @@ package io.videopipe.temporal;
 
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowClientOptions;
+import io.temporal.common.converter.DataConverter;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.serviceclient.SimpleSslContextBuilder;
 import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import io.temporal.worker.WorkerFactory;
+import io.videopipe.codec.CodecProperties;
+import io.videopipe.codec.EncryptionCodec;
 import io.videopipe.config.VideoPipeProperties;
 import java.io.IOException;
 import java.io.InputStream;
@@ -19,10 +22,16 @@ import org.springframework.context.annotation.Profile;
 @Configuration(proxyBeanMethods = false)
 public class TemporalConfiguration {
 
+  /** Payloads through AES-GCM when {@code VIDEOPIPE_CODEC_KEY} is set; the client's workers inherit it. */
+  @Bean
+  DataConverter dataConverter(CodecProperties codec) {
+    return EncryptionCodec.dataConverter(codec);
+  }
+
   @Bean(destroyMethod = "close")
   @Profile("local")
-  EmbeddedTemporal embeddedTemporal() {
-    return new EmbeddedTemporal();
+  EmbeddedTemporal embeddedTemporal(DataConverter dataConverter) {
+    return new EmbeddedTemporal(dataConverter);
   }
 
   @Bean
@@ -64,9 +73,13 @@ public class TemporalConfiguration {
 
   @Bean
   @Profile({"api", "cpu-worker", "gpu-worker"})
-  WorkflowClient workflowClient(WorkflowServiceStubs stubs, VideoPipeProperties props) {
+  WorkflowClient workflowClient(WorkflowServiceStubs stubs, VideoPipeProperties props, DataConverter dataConverter) {
     return WorkflowClient.newInstance(
-        stubs, WorkflowClientOptions.newBuilder().setNamespace(props.temporal().namespace()).build());
+        stubs,
+        WorkflowClientOptions.newBuilder()
+            .setNamespace(props.temporal().namespace())
+            .setDataConverter(dataConverter)
+            .build());
   }
 
   @Bean(destroyMethod = "shutdown")

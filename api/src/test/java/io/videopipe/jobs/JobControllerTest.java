@@ -6,6 +6,7 @@ import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.anyInt;
 import static org.mockito.ArgumentMatchers.anyString;
 import static org.mockito.ArgumentMatchers.eq;
+import static org.mockito.ArgumentMatchers.isNull;
 import static org.mockito.Mockito.doThrow;
 import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.verify;
@@ -179,5 +180,157 @@ class JobControllerTest {
         .andExpect(status().isBadRequest())
         .andExpect(content().contentType(MediaType.APPLICATION_PROBLEM_JSON));
     verify(listing, never()).list(any());
+  }
+
+  @Test
+  void submitAnswers202WithLinksAndTellsAnIdempotentReplay() throws Exception {
+    when(jobs.submit(any(), eq("api"), isNull())).thenReturn(new JobService.Started("job-1", false));
+    when(jobs.submit(any(), eq("api"), eq("order-7"))).thenReturn(new JobService.Started("idem-abc", true));
+
+    mvc.perform(post("/api/v1/jobs").contentType(MediaType.APPLICATION_JSON).content("{\"sourceUrl\": \"https://x/v.mp4\"}"))
+        .andExpect(status().isAccepted())
+        .andExpect(header().string("Location", "/api/v1/jobs/job-1"))
+        .andExpect(header().doesNotExist("Idempotent-Replayed"))
+        .andExpect(jsonPath("$.jobId").value("job-1"))
+        .andExpect(jsonPath("$.links.cancel").value("/api/v1/jobs/job-1/cancel"));
+    mvc.perform(
+            post("/api/v1/jobs")
+                .header("Idempotency-Key", "order-7")
+                .contentType(MediaType.APPLICATION_JSON)
+                .content("{\"sourceUrl\": \"https://x/v.mp4\"}"))
+        .andExpect(status().isAccepted())
+        .andExpect(header().string("Idempotent-Replayed", "true"))
+        .andExpect(jsonPath("$.jobId").value("idem-abc"));
+    ArgumentCaptor<JobSubmission> sent = ArgumentCaptor.forClass(JobSubmission.class);
+    verify(jobs).submit(sent.capture(), eq("api"), eq("order-7"));
+    assertThat(sent.getValue().sourceUrl()).isEqualTo("https://x/v.mp4");
+  }
+
+  @Test
+  void submissionErrorsAreProblems() throws Exception {
+    when(jobs.submit(any(), anyString(), eq("order-8")))
+        .thenThrow(new IdempotencyKeyReusedException("Idempotency-Key 'order-8' was first used for job 'idem-x' with a different request"));
+    when(jobs.submit(any(), anyString(), isNull())).thenThrow(new IllegalArgumentException("sourceUrl is required"));
+
+    mvc.perform(post("/api/v1/jobs").header("Idempotency-Key", "order-8").contentType(MediaType.APPLICATION_JSON).content("{\"sourceUrl\": \"b\"}"))
+        .andExpect(status().isUnprocessableEntity())
+        .andExpect(content().contentType(MediaType.APPLICATION_PROBLEM_JSON))
+        .andExpect(jsonPath("$.title").value("Idempotency key reused"))
+        .andExpect(jsonPath("$.detail").value(containsString("different request")));
+    mvc.perform(post("/api/v1/jobs").contentType(MediaType.APPLICATION_JSON).content("{}"))
+        .andExpect(status().isBadRequest())
+        .andExpect(content().contentType(MediaType.APPLICATION_PROBLEM_JSON))
+        .andExpect(jsonPath("$.detail").value("sourceUrl is required"));
+    mvc.perform(post("/api/v1/jobs").contentType(MediaType.APPLICATION_JSON).content("{not json"))
+        .andExpect(status().isBadRequest())
+        .andExpect(content().contentType(MediaType.APPLICATION_PROBLEM_JSON))
+        .andExpect(jsonPath("$.detail").value("request body is not valid JSON for a job"));
+  }
+
+  @Test
+  void jobViewAndCancelAreMappedWithProblemsForUnknownAndEndedJobs() throws Exception {
+    when(jobs.view("nope")).thenThrow(new JobNotFoundException("nope"));
+    doThrow(new JobConflictException("Job has ended", "job 'done' has already ended; only a running job can be cancelled"))
+        .when(jobs)
+        .cancel(eq("done"), anyString());
+
+    mvc.perform(get("/api/v1/jobs/nope"))
+        .andExpect(status().isNotFound())
+        .andExpect(content().contentType(MediaType.APPLICATION_PROBLEM_JSON))
+        .andExpect(jsonPath("$.title").value("Job not found"));
+    mvc.perform(post("/api/v1/jobs/run-1/cancel").contentType(MediaType.APPLICATION_JSON).content("{\"reason\": \"oops\"}"))
+        .andExpect(status().isAccepted());
+    verify(jobs).cancel("run-1", "oops");
+    mvc.perform(post("/api/v1/jobs/run-2/cancel"))
+        .andExpect(status().isAccepted());
+    verify(jobs).cancel("run-2", "cancelled through the API");
+    mvc.perform(post("/api/v1/jobs/done/cancel"))
+        .andExpect(status().isConflict())
+        .andExpect(jsonPath("$.title").value("Job has ended"));
+  }
+
+  static final byte[] CLIP = "0123456789abcdefghij".getBytes(StandardCharsets.US_ASCII);
+
+  static JobArtifacts.StoredFile clipFile() {
+    return new JobArtifacts.StoredFile(
+        CLIP.length, MediaType.parseMediaType("video/mp4"), "talk-42-clip-01.mp4",
+        offset -> new ByteArrayInputStream(CLIP, (int) offset, CLIP.length - (int) offset));
+  }
+
+  @Test
+  void clipsAnswerRangesWith206AndTheWholeFileWithout() throws Exception {
+    when(artifacts.clip("talk-42", new ClipFile(1, "mp4"))).thenAnswer(i -> clipFile());
+
+    mvc.perform(get("/api/v1/jobs/talk-42/clips/1"))
+        .andExpect(status().isOk())
+        .andExpect(content().contentType("video/mp4"))
+        .andExpect(header().string("Accept-Ranges", "bytes"))
+        .andExpect(header().longValue("Content-Length", 20))
+        .andExpect(content().bytes(CLIP));
+    mvc.perform(get("/api/v1/jobs/talk-42/clips/1.mp4").header("Range", "bytes=2-5"))
+        .andExpect(status().isPartialContent())
+        .andExpect(header().string("Content-Range", "bytes 2-5/20"))
+        .andExpect(header().longValue("Content-Length", 4))
+        .andExpect(content().string("2345"));
+    mvc.perform(get("/api/v1/jobs/talk-42/clips/1").header("Range", "bytes=15-"))
+        .andExpect(status().isPartialContent())
+        .andExpect(header().string("Content-Range", "bytes 15-19/20"))
+        .andExpect(content().string("fghij"));
+    mvc.perform(get("/api/v1/jobs/talk-42/clips/1").header("Range", "bytes=-3"))
+        .andExpect(status().isPartialContent())
+        .andExpect(header().string("Content-Range", "bytes 17-19/20"))
+        .andExpect(content().string("hij"));
+    // Past the end is clipped to the end.
+    mvc.perform(get("/api/v1/jobs/talk-42/clips/1").header("Range", "bytes=18-99"))
+        .andExpect(status().isPartialContent())
+        .andExpect(content().string("ij"));
+    // Several ranges are not supported: the whole file, as RFC 9110 allows.
+    mvc.perform(get("/api/v1/jobs/talk-42/clips/1").header("Range", "bytes=0-1,4-5"))
+        .andExpect(status().isOk())
+        .andExpect(content().bytes(CLIP));
+  }
+
+  @Test
+  void unsatisfiableRangeIs416AndAMissingClipIs404() throws Exception {
+    when(artifacts.clip("talk-42", new ClipFile(1, "mp4"))).thenAnswer(i -> clipFile());
+    when(artifacts.clip("talk-42", new ClipFile(4, "mp4")))
+        .thenThrow(new ClipNotFoundException("job 'talk-42' has no clip 4 (mp4)"));
+
+    for (String range : List.of("bytes=20-", "bytes=-0")) {
+      mvc.perform(get("/api/v1/jobs/talk-42/clips/1").header("Range", range))
+          .andExpect(status().isRequestedRangeNotSatisfiable())
+          .andExpect(header().string("Content-Range", "bytes */20"))
+          .andExpect(content().contentType(MediaType.APPLICATION_PROBLEM_JSON))
+          .andExpect(jsonPath("$.status").value(416));
+    }
+    mvc.perform(get("/api/v1/jobs/talk-42/clips/4"))
+        .andExpect(status().isNotFound())
+        .andExpect(content().contentType(MediaType.APPLICATION_PROBLEM_JSON))
+        .andExpect(jsonPath("$.title").value("Clip not found"))
+        .andExpect(jsonPath("$.detail").value("job 'talk-42' has no clip 4 (mp4)"));
+  }
+
+  @Test
+  void clipCaptionsByExtensionOrFormatAndBadNamesAre400() throws Exception {
+    byte[] vtt = "WEBVTT\n".getBytes(StandardCharsets.UTF_8);
+    when(artifacts.clip("talk-42", new ClipFile(2, "vtt")))
+        .thenAnswer(i -> new JobArtifacts.StoredFile(vtt.length, TranscriptFormat.VTT.mediaType(), "c.vtt",
+            offset -> new ByteArrayInputStream(vtt)));
+
+    mvc.perform(get("/api/v1/jobs/talk-42/clips/2.vtt"))
+        .andExpect(status().isOk())
+        .andExpect(content().contentType("text/vtt;charset=UTF-8"))
+        .andExpect(content().string("WEBVTT\n"));
+    mvc.perform(get("/api/v1/jobs/talk-42/clips/02").param("format", "VTT"))
+        .andExpect(status().isOk())
+        .andExpect(content().string("WEBVTT\n"));
+    for (String bad : List.of("0", "abc", "100", "1.gif")) {
+      mvc.perform(get("/api/v1/jobs/talk-42/clips/" + bad))
+          .andExpect(status().isBadRequest())
+          .andExpect(content().contentType(MediaType.APPLICATION_PROBLEM_JSON));
+    }
+    mvc.perform(get("/api/v1/jobs/talk-42/clips/1.srt").param("format", "vtt"))
+        .andExpect(status().isBadRequest())
+        .andExpect(jsonPath("$.detail").value(containsString("ask for different files")));
   }
 }

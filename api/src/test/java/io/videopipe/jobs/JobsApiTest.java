@@ -3,17 +3,35 @@ package io.videopipe.jobs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
+import com.google.protobuf.ByteString;
+import com.google.protobuf.Descriptors;
+import com.google.protobuf.Message;
+import io.temporal.api.common.v1.Payload;
+import io.temporal.client.WorkflowClient;
+import io.temporal.common.WorkflowExecutionHistory;
+import io.videopipe.codec.CodecProperties;
+import io.videopipe.config.VideoPipeProperties;
+import io.videopipe.codec.EncryptionCodec;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.client.TestRestTemplate;
+import org.springframework.http.HttpEntity;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -32,9 +50,32 @@ class JobsApiTest {
     registry.add("videopipe.storage.root", () -> dir.resolve("data").toString());
     registry.add("videopipe.storage.work-dir", () -> dir.resolve("work").toString());
     registry.add("videopipe.download.local-roots", () -> Path.of(SAMPLE).getParent().toString());
+    registry.add("videopipe.security.bootstrap-key", () -> KEY);
+    registry.add("videopipe.security.rate-limit.submit-burst", () -> "100");
+    // Every job of this class runs with payload encryption on: it must be invisible to the pipeline.
+    registry.add("videopipe.codec.key", () -> CODEC_KEY);
   }
 
+  static final String KEY = "jobs-api-test-key-3f9c";
+  static final String CODEC_KEY = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=";
+
   @Autowired TestRestTemplate http;
+  @Autowired WorkflowClient client;
+  @Autowired VideoPipeProperties props;
+
+  @BeforeEach
+  void sendTheKey() {
+    if (http.getRestTemplate().getInterceptors().isEmpty()) {
+      http.getRestTemplate()
+          .getInterceptors()
+          .add((request, body, execution) -> {
+            if (!request.getHeaders().containsKey("X-API-Key")) {
+              request.getHeaders().set("X-API-Key", KEY);
+            }
+            return execution.execute(request, body);
+          });
+    }
+  }
 
   ResponseEntity<JsonNode> submit(Map<String, Object> body) {
     return http.postForEntity("/api/v1/jobs", body, JsonNode.class);
@@ -118,6 +159,134 @@ class JobsApiTest {
     assertThat(openApi.path("paths").path("/api/v1/jobs/{jobId}/priority").path("post").path("summary").asText())
         .contains("priority");
     assertThat(http.getForEntity("/docs", String.class).getStatusCode().isError()).isFalse();
+
+    // The key's name, never the key, is who requested the job; with the codec on, history holds neither the key nor
+    // the source or transcript text in clear, and decrypting its payloads gives them back.
+    assertThat(done.path("result").toString()).doesNotContain(KEY);
+    WorkflowExecutionHistory history = client.fetchHistory("api-happy");
+    String raw = new String(history.getHistory().toByteArray(), StandardCharsets.ISO_8859_1);
+    String spoken =
+        http.getForObject("/api/v1/jobs/api-happy/highlights", JsonNode.class).findValuesAsText("text").stream()
+            .max(java.util.Comparator.comparingInt(String::length))
+            .orElseThrow();
+    assertThat(spoken.length()).isGreaterThan(20);
+    assertThat(raw).doesNotContain(KEY).doesNotContain("talk.mp4").doesNotContain(spoken);
+    List<Payload> payloads = new ArrayList<>();
+    history.getEvents().forEach(e -> collectPayloads(e, payloads));
+    assertThat(payloads.stream().filter(p -> EncryptionCodec.ENCODING.equals(
+            p.getMetadataOrDefault("encoding", ByteString.EMPTY).toStringUtf8())))
+        .hasSizeGreaterThan(5);
+    EncryptionCodec codec = EncryptionCodec.from(new CodecProperties(CODEC_KEY, ""));
+    String decoded =
+        codec.decode(payloads).stream().map(p -> p.getData().toStringUtf8()).collect(Collectors.joining("\n"));
+    assertThat(decoded).contains("talk.mp4", "\"bootstrap\"", spoken).doesNotContain(KEY);
+
+    // The codec endpoint the Temporal Web UI calls decrypts the same payloads, for an admin key.
+    Payload input =
+        history.getEvents().get(0).getWorkflowExecutionStartedEventAttributes().getInput().getPayloads(0);
+    Map<String, Object> wire =
+        Map.of("payloads", List.of(Map.of(
+            "metadata", input.getMetadataMap().entrySet().stream().collect(Collectors.toMap(
+                Map.Entry::getKey, e -> Base64.getEncoder().encodeToString(e.getValue().toByteArray()))),
+            "data", Base64.getEncoder().encodeToString(input.getData().toByteArray()))));
+    JsonNode plain = http.postForObject("/codec/decode", wire, JsonNode.class);
+    assertThat(plain.path("payloads").get(0).path("metadata").path("encoding").asText())
+        .isEqualTo(Base64.getEncoder().encodeToString("json/plain".getBytes(StandardCharsets.UTF_8)));
+    assertThat(new String(Base64.getDecoder().decode(plain.path("payloads").get(0).path("data").asText()),
+            StandardCharsets.UTF_8))
+        .contains("talk.mp4");
+  }
+
+  /** Every Payload anywhere in a history event (inputs, results, memo, details). */
+  static void collectPayloads(Message m, List<Payload> out) {
+    if (m instanceof Payload p) {
+      out.add(p);
+      return;
+    }
+    for (Map.Entry<Descriptors.FieldDescriptor, Object> f : m.getAllFields().entrySet()) {
+      if (f.getKey().getJavaType() != Descriptors.FieldDescriptor.JavaType.MESSAGE) {
+        continue;
+      }
+      if (f.getKey().isRepeated()) {
+        for (Object o : (List<?>) f.getValue()) {
+          collectPayloads((Message) o, out);
+        }
+      } else {
+        collectPayloads((Message) f.getValue(), out);
+      }
+    }
+  }
+
+  @Test
+  void clipsAreStreamedWithRangeSupport() throws Exception {
+    // Rendered clips are written by the render step; here one stands in, as storage would hold it.
+    byte[] clip = new byte[10_000];
+    new java.util.Random(7).nextBytes(clip);
+    Path clips = Files.createDirectories(dir.resolve("data/jobs/api-clip/clips"));
+    Files.write(clips.resolve("clip-01.mp4"), clip);
+    Files.writeString(clips.resolve("clip-01.vtt"), "WEBVTT\n\n00:00.000 --> 00:01.000\nhello\n");
+
+    ResponseEntity<byte[]> whole = http.getForEntity("/api/v1/jobs/api-clip/clips/1", byte[].class);
+    assertThat(whole.getStatusCode()).isEqualTo(HttpStatus.OK);
+    assertThat(whole.getHeaders().getContentType().toString()).isEqualTo("video/mp4");
+    assertThat(whole.getHeaders().getFirst("Accept-Ranges")).isEqualTo("bytes");
+    assertThat(whole.getBody()).isEqualTo(clip);
+
+    HttpHeaders range = new HttpHeaders();
+    range.set("Range", "bytes=9000-");
+    ResponseEntity<byte[]> tail =
+        http.exchange("/api/v1/jobs/api-clip/clips/1.mp4", HttpMethod.GET, new HttpEntity<>(range), byte[].class);
+    assertThat(tail.getStatusCode()).isEqualTo(HttpStatus.PARTIAL_CONTENT);
+    assertThat(tail.getHeaders().getFirst("Content-Range")).isEqualTo("bytes 9000-9999/10000");
+    assertThat(tail.getBody()).isEqualTo(java.util.Arrays.copyOfRange(clip, 9000, 10000));
+
+    range.set("Range", "bytes=10000-");
+    ResponseEntity<String> beyond =
+        http.exchange("/api/v1/jobs/api-clip/clips/1", HttpMethod.GET, new HttpEntity<>(range), String.class);
+    assertThat(beyond.getStatusCode()).isEqualTo(HttpStatus.REQUESTED_RANGE_NOT_SATISFIABLE);
+    assertThat(beyond.getHeaders().getFirst("Content-Range")).isEqualTo("bytes */10000");
+
+    ResponseEntity<String> vtt = http.getForEntity("/api/v1/jobs/api-clip/clips/1?format=vtt", String.class);
+    assertThat(vtt.getHeaders().getContentType().toString()).startsWith("text/vtt");
+    assertThat(vtt.getBody()).startsWith("WEBVTT");
+    assertThat(http.getForEntity("/api/v1/jobs/api-clip/clips/2", JsonNode.class).getStatusCode())
+        .isEqualTo(HttpStatus.NOT_FOUND);
+  }
+
+  @Test
+  void anIdempotencyKeyGivesTheSameJobAndSurvivesInTemporalNotInMemory() {
+    // A source that fails fast: the job's outcome does not matter here, only that there is exactly one.
+    Map<String, Object> body = Map.of("sourceUrl", Path.of(SAMPLE).resolveSibling("no-such-video.mp4").toString());
+    HttpHeaders idem = new HttpHeaders();
+    idem.set("Idempotency-Key", "order-1234");
+    ResponseEntity<JsonNode> first =
+        http.exchange("/api/v1/jobs", HttpMethod.POST, new HttpEntity<>(body, idem), JsonNode.class);
+    ResponseEntity<JsonNode> again =
+        http.exchange("/api/v1/jobs", HttpMethod.POST, new HttpEntity<>(body, idem), JsonNode.class);
+
+    assertThat(first.getStatusCode()).isEqualTo(HttpStatus.ACCEPTED);
+    assertThat(again.getStatusCode()).isEqualTo(HttpStatus.ACCEPTED);
+    String jobId = first.getBody().path("jobId").asText();
+    assertThat(again.getBody().path("jobId").asText()).isEqualTo(jobId);
+    assertThat(again.getHeaders().getFirst("Idempotent-Replayed")).isEqualTo("true");
+    // One workflow run under that id: a second start would have been refused, not run.
+    assertThat(client.fetchHistory(jobId).getEvents().stream()
+            .filter(e -> e.hasWorkflowExecutionStartedEventAttributes())
+            .count())
+        .isEqualTo(1);
+
+    // A restarted API (a new service over the same Temporal) still finds it: nothing was kept in memory.
+    JobService restarted = new JobService(client, props, new JobListing(client));
+    assertThat(restarted.submit(new JobSubmission(body.get("sourceUrl").toString(), null, null, null, null, null, null),
+            "bootstrap", "order-1234"))
+        .isEqualTo(new JobService.Started(jobId, true));
+
+    ResponseEntity<JsonNode> other =
+        http.exchange(
+            "/api/v1/jobs", HttpMethod.POST, new HttpEntity<>(Map.of("sourceUrl", SAMPLE), idem), JsonNode.class);
+    assertThat(other.getStatusCode()).isEqualTo(HttpStatus.UNPROCESSABLE_ENTITY);
+    assertThat(other.getHeaders().getContentType()).isEqualTo(MediaType.APPLICATION_PROBLEM_JSON);
+    assertThat(other.getBody().path("detail").asText()).contains("order-1234", "different request", jobId);
   }
 
   /** Numbered cues, each with a {@code start --> end} line and text, separated by blank lines. */

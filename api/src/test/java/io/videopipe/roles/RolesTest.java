@@ -5,11 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.videopipe.VideoPipeApplication;
+import io.temporal.client.WorkflowClient;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -28,6 +30,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 class RolesTest {
   @TempDir static Path dir;
   static final List<ConfigurableApplicationContext> roles = new ArrayList<>();
+  static final String KEY = "roles-test-key";
 
   static ConfigurableApplicationContext start(String role, String... args) {
     List<String> all = new ArrayList<>(List.of(args));
@@ -57,7 +60,8 @@ class RolesTest {
     start("cpu-worker", address, storage, work, "--videopipe.download.allow-local-files=true",
         "--videopipe.download.local-roots=" + Path.of("..").toAbsolutePath().normalize());
     start("gpu-worker", address, storage, work);
-    ConfigurableApplicationContext api = start("api", address, storage);
+    ConfigurableApplicationContext api =
+        start("api", address, storage, "--videopipe.security.bootstrap-key=" + KEY);
     int apiPort = ((WebServerApplicationContext) api).getWebServer().getPort();
 
     HttpClient http = HttpClient.newHttpClient();
@@ -65,6 +69,7 @@ class RolesTest {
     HttpResponse<String> accepted =
         http.send(
             HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + apiPort + "/api/v1/jobs"))
+                .header("X-API-Key", KEY)
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(
                     "{\"sourceUrl\": \"" + sample + "\", \"jobId\": \"roles-1\"}"))
@@ -80,7 +85,9 @@ class RolesTest {
       job =
           json.readTree(
               http.send(
-                      HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + apiPort + "/api/v1/jobs/roles-1")).build(),
+                      HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + apiPort + "/api/v1/jobs/roles-1"))
+                          .header("Authorization", "Bearer " + KEY)
+                          .build(),
                       HttpResponse.BodyHandlers.ofString())
                   .body());
     } while (job.path("status").asText().equals("RUNNING") && System.nanoTime() < deadline);
@@ -88,5 +95,12 @@ class RolesTest {
     assertThat(job.path("status").asText()).as(job.toPrettyString()).isEqualTo("COMPLETED");
     assertThat(job.path("result").path("transcription").path("engine").asText()).isEqualTo("local");
     assertThat(job.path("result").path("transcription").path("words").asInt()).isGreaterThan(100);
+
+    // Without payload encryption the history is plain JSON: it names the key ("bootstrap") but never holds the key.
+    String history =
+        new String(
+            api.getBean(WorkflowClient.class).fetchHistory("roles-1").getHistory().toByteArray(),
+            StandardCharsets.ISO_8859_1);
+    assertThat(history).contains("talk.mp4", "\"bootstrap\"").doesNotContain(KEY);
   }
 }

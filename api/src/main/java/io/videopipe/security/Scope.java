@@ -1,0 +1,35 @@
+package io.videopipe.security;
+
+import java.util.List;
+import java.util.Locale;
+import org.springframework.util.AntPathMatcher;
+
+/**
+ * What an API key may do. {@code read} is every GET; {@code submit} starts, cancels and reprioritises jobs;
+ * {@code admin} is everything else (reprocessing, schedules, the codec endpoints, ...) and implies the other two.
+ */
+public enum Scope {
+  READ,
+  SUBMIT,
+  ADMIN;
+
+  private static final AntPathMatcher PATHS = new AntPathMatcher();
+  private static final List<String> SUBMIT_PATHS =
+      List.of("/api/v1/jobs", "/api/v1/jobs/*/cancel", "/api/v1/jobs/*/priority");
+
+  /** The scope a request needs; anything not named here needs admin, so new endpoints are safe by default. */
+  public static Scope required(String method, String path) {
+    String m = method.toUpperCase(Locale.ROOT);
+    if (m.equals("GET") || m.equals("HEAD")) {
+      return READ;
+    }
+    if (m.equals("POST") && SUBMIT_PATHS.stream().anyMatch(p -> PATHS.match(p, path))) {
+      return SUBMIT;
+    }
+    return ADMIN;
+  }
+
+  public String label() {
+    return name().toLowerCase(Locale.ROOT);
+  }
+}
