@@ -13,7 +13,10 @@ import io.temporal.client.WorkflowStub;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.CanceledFailure;
 import io.temporal.failure.TemporalFailure;
+import io.videopipe.config.PriceProperties;
 import io.videopipe.config.VideoPipeProperties;
+import io.videopipe.cost.CostModel;
+import io.videopipe.cost.CostRequest;
 import io.videopipe.pipeline.ErrorInfo;
 import io.videopipe.pipeline.JobRequest;
 import io.videopipe.pipeline.JobResult;
@@ -31,6 +34,7 @@ import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
@@ -51,11 +55,13 @@ public class JobService {
   private final WorkflowClient client;
   private final VideoPipeProperties props;
   private final JobListing listing;
+  private final CostModel costModel;
 
-  public JobService(WorkflowClient client, VideoPipeProperties props, JobListing listing) {
+  public JobService(WorkflowClient client, VideoPipeProperties props, JobListing listing, PriceProperties prices) {
     this.client = client;
     this.props = props;
     this.listing = listing;
+    this.costModel = new CostModel(prices.toPrices(), CostModel.Assumptions.defaults());
   }
 
   /** Validates a submission and starts its workflow; returns the job id. */
@@ -176,17 +182,21 @@ public class JobService {
   public JobView view(String jobId) {
     WorkflowExecutionStatus status = executionStatus(jobId);
     if (status == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING) {
-      Progress p = client.newWorkflowStub(VideoPipelineWorkflow.class, jobId).progress();
+      VideoPipelineWorkflow workflow = client.newWorkflowStub(VideoPipelineWorkflow.class, jobId);
+      Progress p = workflow.progress();
       // The workflow reports its end a moment before the execution closes: then the result is about to exist.
       if (p.status() == JobStatus.RUNNING) {
+        double soFar =
+            CostModel.total(costModel.lines(new CostRequest(jobId, workflow.stepTimings(), 0, 0, List.of())));
         return new JobView(
-            jobId, p.status(), p.step().name(), p.percent(), p.engine(), p.priority(), p.detail(), null, null);
+            jobId, p.status(), p.step().name(), p.percent(), p.engine(), p.priority(), p.detail(), soFar, null, null);
       }
     }
     JobResult result = awaitResult(jobId);
     String engine = result.transcription() == null ? null : result.transcription().engine();
     int percent = result.status() == JobStatus.COMPLETED || result.status() == JobStatus.NEEDS_REVIEW ? 100 : 0;
-    return new JobView(jobId, result.status(), null, percent, engine, 0, null, result, result.error());
+    Double cost = result.cost() == null ? null : result.cost().totalUsd();
+    return new JobView(jobId, result.status(), null, percent, engine, 0, null, cost, result, result.error());
   }
 
   /** Blocks until the job ends and returns its result, partial for failed and cancelled jobs. */

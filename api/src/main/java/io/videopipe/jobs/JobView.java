@@ -9,6 +9,8 @@ import io.videopipe.pipeline.JobStatus;
  *
  * @param step the step running now (or the last one, once ended)
  * @param percent overall percent complete
+ * @param costUsd the cost so far while running (every step attempt priced with the configured prices), the ledger's
+ *     total once ended; null when the job ended before it was priced
  * @param result the result (partial for failed and cancelled jobs), null while running
  */
 public record JobView(
@@ -19,5 +21,6 @@ public record JobView(
     String engine,
     int priority,
     String detail,
+    Double costUsd,
     JobResult result,
     ErrorInfo error) {}

@@ -17,6 +17,7 @@ import io.temporal.api.common.v1.Payload;
 import io.temporal.client.WorkflowClient;
 import io.temporal.common.WorkflowExecutionHistory;
 import io.videopipe.codec.CodecProperties;
+import io.videopipe.config.PriceProperties;
 import io.videopipe.config.VideoPipeProperties;
 import io.videopipe.codec.EncryptionCodec;
 import java.util.ArrayList;
@@ -62,6 +63,7 @@ class JobsApiTest {
   @Autowired TestRestTemplate http;
   @Autowired WorkflowClient client;
   @Autowired VideoPipeProperties props;
+  @Autowired PriceProperties prices;
 
   @BeforeEach
   void sendTheKey() {
@@ -105,6 +107,9 @@ class JobsApiTest {
     JsonNode done = awaitJob("api-happy", j -> !j.path("status").asText().equals("RUNNING"));
     assertThat(done.path("status").asText()).as(done.toPrettyString()).isEqualTo("COMPLETED");
     assertThat(done.path("percent").asInt()).isEqualTo(100);
+    assertThat(done.path("costUsd").asDouble())
+        .isPositive()
+        .isEqualTo(done.path("result").path("cost").path("totalUsd").asDouble());
     assertThat(done.path("engine").asText()).isEqualTo("local");
     assertThat(done.path("result").path("transcription").path("words").asInt()).isGreaterThan(100);
     assertThat(done.path("result").path("qa").path("passed").asBoolean()).isTrue();
@@ -276,7 +281,8 @@ class JobsApiTest {
         .isEqualTo(1);
 
     // A restarted API (a new service over the same Temporal) still finds it: nothing was kept in memory.
-    JobService restarted = new JobService(client, props, new JobListing(client));
+    JobService restarted =
+        new JobService(client, props, new JobListing(client), prices);
     assertThat(restarted.submit(new JobSubmission(body.get("sourceUrl").toString(), null, null, null, null, null, null),
             "bootstrap", "order-1234"))
         .isEqualTo(new JobService.Started(jobId, true));
@@ -306,6 +312,8 @@ class JobsApiTest {
     submit(Map.of("sourceUrl", SAMPLE, "jobId", "api-cancel"));
     JsonNode running = awaitJob("api-cancel", j -> "TRANSCRIBE".equals(j.path("step").asText()));
     assertThat(running.path("status").asText()).isEqualTo("RUNNING");
+    // Cost so far: download, extraction and routing are done and priced; transcription is not yet.
+    assertThat(running.path("costUsd").asDouble()).isPositive().isLessThan(0.001);
 
     // No transcript while it runs.
     ResponseEntity<JsonNode> early = http.getForEntity("/api/v1/jobs/api-cancel/transcript?format=srt", JsonNode.class);

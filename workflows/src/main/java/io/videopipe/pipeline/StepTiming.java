@@ -9,8 +9,8 @@ package io.videopipe.pipeline;
  * @param computeSec time the activity itself reported working, if it reports it, else 0
  * @param engine transcription engine for TRANSCRIBE attempts, else null
  * @param succeeded false for a failed attempt chain that fell back or failed the job
- * @param audioSec seconds of audio the engine was sent (billed per audio minute), when it was not the job's whole audio
- *     (REFINE sends only the low-confidence stretches); null means the whole audio
+ * @param audioSec seconds of audio the engine was sent (billed per audio minute): the whole audio for TRANSCRIBE, the
+ *     low-confidence stretches for REFINE; null for steps that send none, or when it is the job's whole audio
  */
 public record StepTiming(
     Step step, String queue, double wallSec, double computeSec, String engine, boolean succeeded, Double audioSec) {

@@ -419,12 +419,15 @@ public class VideoPipelineWorkflowImpl implements VideoPipelineWorkflow {
                   .transcribe(new TranscribeRequest(jobId, audio.audioUri(), candidate, request.language()));
           stepTimings.add(
               new StepTiming(
-                  Step.TRANSCRIBE, queue, secondsSince(attemptStarted), outcome.computeSec(), engine, true));
+                  Step.TRANSCRIBE, queue, secondsSince(attemptStarted), outcome.computeSec(), engine, true,
+                  audio.audioDurationSec()));
           transcribedBy = candidate;
           transcription = summary(outcome, (outcome.engine() == null ? candidate : outcome.engine()).wireName());
           return outcome;
         } catch (ActivityFailure e) {
-          stepTimings.add(new StepTiming(Step.TRANSCRIBE, queue, secondsSince(attemptStarted), 0, engine, false));
+          stepTimings.add(
+              new StepTiming(
+                  Step.TRANSCRIBE, queue, secondsSince(attemptStarted), 0, engine, false, audio.audioDurationSec()));
           if (isCancellation(e)) {
             throw e;
           }
