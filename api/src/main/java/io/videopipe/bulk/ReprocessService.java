@@ -11,6 +11,7 @@ import io.temporal.client.WorkflowStub;
 import io.videopipe.config.VideoPipeProperties;
 import io.videopipe.pipeline.TaskQueues;
 import java.util.UUID;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.context.annotation.Profile;
 import org.springframework.stereotype.Service;
 
@@ -21,15 +22,20 @@ public class ReprocessService {
   static final String ID_PREFIX = "bulk-";
 
   private final WorkflowClient client;
-  private final VideoPipeProperties props;
+  private final TaskQueues queues;
 
+  @Autowired
   public ReprocessService(WorkflowClient client, VideoPipeProperties props) {
+    this(client, new TaskQueues(props.queues().cpu(), props.queues().gpu()));
+  }
+
+  public ReprocessService(WorkflowClient client, TaskQueues queues) {
     this.client = client;
-    this.props = props;
+    this.queues = queues;
   }
 
   public TaskQueues queues() {
-    return new TaskQueues(props.queues().cpu(), props.queues().gpu());
+    return queues;
   }
 
   /** Options of a bulk workflow; {@code cron} may be null. */
@@ -37,7 +43,7 @@ public class ReprocessService {
     WorkflowOptions.Builder b =
         WorkflowOptions.newBuilder()
             .setWorkflowId(id)
-            .setTaskQueue(props.queues().cpu())
+            .setTaskQueue(queues.cpu())
             .setWorkflowIdReusePolicy(WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE);
     if (cron != null) {
       b.setCronSchedule(cron);

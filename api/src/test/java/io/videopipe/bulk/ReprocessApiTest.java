@@ -141,4 +141,44 @@ class ReprocessApiTest {
         http.postForEntity("/api/v1/reprocess", Map.of("prefix", "incoming/", "concurrency", 1000), JsonNode.class);
     assertThat(tooWide.getStatusCode()).isEqualTo(HttpStatus.BAD_REQUEST);
   }
+
+  @Test
+  void schedulesBecomeCronWorkflowsOnTheEmbeddedServer() {
+    Map<String, Object> reprocess = Map.of("prefix", "incoming/", "concurrency", 1);
+    ResponseEntity<JsonNode> created =
+        http.postForEntity(
+            "/api/v1/schedules", Map.of("id", "hourly", "interval", "PT1H", "reprocess", reprocess), JsonNode.class);
+    assertThat(created.getStatusCode()).as(String.valueOf(created.getBody())).isEqualTo(HttpStatus.CREATED);
+    assertThat(created.getBody().path("mode").asText()).isEqualTo("cron-workflow (embedded server has no schedules)");
+    assertThat(created.getBody().path("cron").asText()).isEqualTo("0 * * * *");
+    // the cron workflow exists and waits for its first slot
+    JsonNode view = http.getForObject("/api/v1/reprocess/hourly", JsonNode.class);
+    assertThat(view.path("execution").asText()).isEqualTo("RUNNING");
+
+    ResponseEntity<JsonNode> again =
+        http.postForEntity(
+            "/api/v1/schedules", Map.of("id", "hourly", "cron", "0 3 * * *", "reprocess", reprocess), JsonNode.class);
+    assertThat(again.getStatusCode()).isEqualTo(HttpStatus.CONFLICT);
+
+    ResponseEntity<JsonNode> odd =
+        http.postForEntity(
+            "/api/v1/schedules", Map.of("id", "odd", "interval", "PT7M", "reprocess", reprocess), JsonNode.class);
+    assertThat(odd.getStatusCode()).isEqualTo(HttpStatus.BAD_REQUEST);
+    assertThat(odd.getBody().path("detail").asText()).contains("no cron equivalent");
+
+    JsonNode listed = http.getForObject("/api/v1/schedules", JsonNode.class);
+    assertThat(listed.path("degraded").asText()).contains("no schedules");
+    assertThat(listed.path("schedules").findValuesAsText("scheduleId")).contains("hourly");
+
+    for (String op : List.of("pause", "unpause", "trigger")) {
+      ResponseEntity<JsonNode> refused = http.postForEntity("/api/v1/schedules/hourly/" + op, null, JsonNode.class);
+      assertThat(refused.getStatusCode()).as(op).isEqualTo(HttpStatus.NOT_IMPLEMENTED);
+      assertThat(refused.getHeaders().getContentType()).isEqualTo(MediaType.APPLICATION_PROBLEM_JSON);
+      assertThat(refused.getBody().path("detail").asText()).contains("cron workflow");
+    }
+
+    http.delete("/api/v1/schedules/hourly");
+    JsonNode deleted = http.getForObject("/api/v1/reprocess/hourly", JsonNode.class);
+    assertThat(deleted.path("execution").asText()).isEqualTo("TERMINATED");
+  }
 }

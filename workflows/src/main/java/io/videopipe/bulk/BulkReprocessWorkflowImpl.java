@@ -34,6 +34,7 @@ import org.slf4j.Logger;
 public class BulkReprocessWorkflowImpl implements BulkReprocessWorkflow {
   private static final Logger log = Workflow.getLogger(BulkReprocessWorkflowImpl.class);
   private static final int RECENT_FAILURES = 10;
+  private static final Duration CHILD_CANCEL_WAIT = Duration.ofMinutes(5);
 
   private final Map<Promise<JobResult>, String> running = new LinkedHashMap<>();
   private final Deque<String> pending = new ArrayDeque<>();
@@ -108,8 +109,18 @@ public class BulkReprocessWorkflowImpl implements BulkReprocessWorkflow {
         collectFinished();
       }
     } catch (CanceledFailure e) {
+      status = "CANCELLING";
+      log.info("bulk {} cancelled; cancelling its {} running children", bulkId, running.size());
+      // The children's cancellation was requested with the scope; wait (bounded) until they have closed, so a child
+      // whose start was still in flight is cancelled too and the counts say how each ended.
+      Workflow.newDetachedCancellationScope(
+              () -> {
+                Workflow.await(
+                    CHILD_CANCEL_WAIT, () -> running.keySet().stream().allMatch(Promise::isCompleted));
+                collectFinished();
+              })
+          .run();
       status = "CANCELLED";
-      log.info("bulk {} cancelled; {} running children are cancelled with it", bulkId, running.size());
       throw e;
     }
     if (!pending.isEmpty() || !selectionDone) {

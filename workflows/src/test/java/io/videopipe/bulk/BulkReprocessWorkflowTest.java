@@ -212,5 +212,10 @@ class BulkReprocessWorkflowTest {
       assertThat(child.describe().getStatus()).isEqualTo(WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_CANCELED);
     }
     assertThat(begun).hasSize(2);
+    // the bulk run waited for its children: its last progress counts them as cancelled
+    BulkProgress last = wf.progress();
+    assertThat(last.status()).isEqualTo("CANCELLED");
+    assertThat(last.counts().cancelled()).isEqualTo(2);
+    assertThat(last.running()).isZero();
   }
 }
