@@ -1,5 +1,7 @@
 package io.videopipe.temporal;
 
+import com.uber.m3.tally.NoopScope;
+import com.uber.m3.tally.Scope;
 import io.temporal.client.WorkflowClient;
 import io.temporal.testing.TestEnvironmentOptions;
 import io.temporal.testing.TestWorkflowEnvironment;
@@ -16,7 +18,14 @@ public final class EmbeddedTemporal implements AutoCloseable {
   private final TestWorkflowEnvironment env;
 
   public EmbeddedTemporal() {
-    env = TestWorkflowEnvironment.newInstance(TestEnvironmentOptions.newBuilder().setUseTimeskipping(false).build());
+    this(new NoopScope());
+  }
+
+  /** @param metrics where the SDK's client and worker metrics go */
+  public EmbeddedTemporal(Scope metrics) {
+    env =
+        TestWorkflowEnvironment.newInstance(
+            TestEnvironmentOptions.newBuilder().setUseTimeskipping(false).setMetricsScope(metrics).build());
     SearchAttributes.definitions().forEach(env::registerSearchAttribute);
     log.info("embedded Temporal test server started in-process (namespace {})", env.getNamespace());
   }

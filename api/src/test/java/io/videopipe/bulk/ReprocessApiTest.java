@@ -14,6 +14,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.client.TestRestTemplate;
 import org.springframework.http.HttpStatus;
@@ -24,6 +25,7 @@ import org.springframework.test.context.DynamicPropertySource;
 
 /** Bulk reprocessing over HTTP on a real local role: embedded Temporal, both workers, FFmpeg and Vosk. */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@AutoConfigureObservability(tracing = false) // Spring Boot tests export no metrics unless asked to
 class ReprocessApiTest {
   static final Path SAMPLE = Path.of("..", "samples", "talk.mp4").toAbsolutePath().normalize();
 
@@ -89,6 +91,23 @@ class ReprocessApiTest {
     JsonNode child = http.getForObject("/api/v1/jobs/" + childId, JsonNode.class);
     assertThat(child.path("status").asText()).isIn("COMPLETED", "NEEDS_REVIEW");
     assertThat(child.path("engine").asText()).isEqualTo("local");
+
+    // Operations: health shows both components, Prometheus the SDK's metrics, step durations and job outcomes.
+    JsonNode health = http.getForObject("/actuator/health", JsonNode.class);
+    assertThat(health.path("components").path("temporal").path("status").asText()).isEqualTo("UP");
+    assertThat(health.path("components").path("storage").path("status").asText()).isEqualTo("UP");
+    String metrics = "";
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (System.nanoTime() < deadline && !metrics.contains("videopipe_jobs_total{")) {
+      Thread.sleep(200); // the SDK's scope reports every second
+      metrics = http.getForObject("/actuator/prometheus", String.class);
+    }
+    assertThat(metrics).contains("temporal_workflow_completed_total", "temporal_activity_execution_latency");
+    assertThat(metrics).containsPattern(
+        "videopipe_step_duration_seconds_count\\{activity=\"ExtractAudio\",outcome=\"completed\"[^}]*} [1-9]");
+    assertThat(metrics).containsPattern(
+        "videopipe_jobs_total\\{[^}]*engine=\"local\"[^}]*status=\"(COMPLETED|NEEDS_REVIEW)\"[^}]*} [1-9]");
+    assertThat(metrics).contains("videopipe_job_cost_microusd_total{");
   }
 
   @Test
