@@ -1,5 +1,7 @@
 package io.videopipe.temporal;
 
+import com.uber.m3.tally.NoopScope;
+import com.uber.m3.tally.Scope;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowClientOptions;
 import io.temporal.common.converter.DataConverter;
@@ -19,15 +21,19 @@ public final class EmbeddedTemporal implements AutoCloseable {
   private final TestWorkflowEnvironment env;
 
   public EmbeddedTemporal() {
-    this(DefaultDataConverter.STANDARD_INSTANCE);
+    this(DefaultDataConverter.STANDARD_INSTANCE, new NoopScope());
   }
 
-  /** With the data converter (and so the payload codec) of the client and of the workers it creates. */
-  public EmbeddedTemporal(DataConverter dataConverter) {
+  /**
+   * @param dataConverter the data converter (and so the payload codec) of the client and of the workers it creates
+   * @param metrics where the SDK's client and worker metrics go
+   */
+  public EmbeddedTemporal(DataConverter dataConverter, Scope metrics) {
     env =
         TestWorkflowEnvironment.newInstance(
             TestEnvironmentOptions.newBuilder()
                 .setUseTimeskipping(false)
+                .setMetricsScope(metrics)
                 .setWorkflowClientOptions(WorkflowClientOptions.newBuilder().setDataConverter(dataConverter).build())
                 .build());
     SearchAttributes.definitions().forEach(env::registerSearchAttribute);

@@ -1,6 +1,10 @@
 package io.videopipe.temporal;
 
+import com.uber.m3.tally.NoopScope;
+import com.uber.m3.tally.Scope;
 import io.temporal.client.WorkflowClient;
+import io.temporal.common.interceptors.WorkerInterceptor;
+import io.temporal.worker.WorkerFactoryOptions;
 import io.temporal.client.WorkflowClientOptions;
 import io.temporal.common.converter.DataConverter;
 import io.temporal.serviceclient.WorkflowServiceStubs;
@@ -14,6 +18,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Profile;
@@ -30,8 +35,8 @@ public class TemporalConfiguration {
 
   @Bean(destroyMethod = "close")
   @Profile("local")
-  EmbeddedTemporal embeddedTemporal(DataConverter dataConverter) {
-    return new EmbeddedTemporal(dataConverter);
+  EmbeddedTemporal embeddedTemporal(DataConverter dataConverter, ObjectProvider<Scope> metrics) {
+    return new EmbeddedTemporal(dataConverter, metrics.getIfAvailable(NoopScope::new));
   }
 
   @Bean
@@ -42,8 +47,13 @@ public class TemporalConfiguration {
 
   @Bean(destroyMethod = "shutdown")
   @Profile({"api", "cpu-worker", "gpu-worker"})
-  WorkflowServiceStubs workflowServiceStubs(VideoPipeProperties props) {
-    return WorkflowServiceStubs.newServiceStubs(serviceStubsOptions(props.temporal()));
+  WorkflowServiceStubs workflowServiceStubs(VideoPipeProperties props, ObjectProvider<Scope> metrics) {
+    WorkflowServiceStubsOptions options = serviceStubsOptions(props.temporal());
+    Scope scope = metrics.getIfAvailable();
+    if (scope != null) {
+      options = WorkflowServiceStubsOptions.newBuilder(options).setMetricsScope(scope).build();
+    }
+    return WorkflowServiceStubs.newServiceStubs(options);
   }
 
   /** Plain gRPC for a local server; TLS, mutual TLS or an API key for Temporal Cloud and TLS frontends. */
@@ -84,7 +94,11 @@ public class TemporalConfiguration {
 
   @Bean(destroyMethod = "shutdown")
   @Profile({"local", "cpu-worker", "gpu-worker"})
-  WorkerFactory workerFactory(WorkflowClient client) {
-    return WorkerFactory.newInstance(client);
+  WorkerFactory workerFactory(WorkflowClient client, ObjectProvider<WorkerInterceptor> interceptors) {
+    return WorkerFactory.newInstance(
+        client,
+        WorkerFactoryOptions.newBuilder()
+            .setWorkerInterceptors(interceptors.orderedStream().toArray(WorkerInterceptor[]::new))
+            .build());
   }
 }

@@ -33,6 +33,9 @@ import io.videopipe.highlight.Highlight;
 import io.videopipe.highlight.HighlightActivities;
 import io.videopipe.highlight.HighlightRequest;
 import io.videopipe.highlight.HighlightSet;
+import io.videopipe.notify.WebhookActivities;
+import io.videopipe.notify.WebhookCalls;
+import io.videopipe.notify.WebhookPayload;
 import io.videopipe.qa.QaActivities;
 import io.videopipe.qa.QaCheck;
 import io.videopipe.qa.QaReport;
@@ -146,14 +149,17 @@ public class VideoPipelineWorkflowImpl implements VideoPipelineWorkflow {
         setDetail("cancelled: " + reason + "; deleting the job's artifacts");
         compensate(saga);
         finish(JobStatus.CANCELLED, "cancelled: " + reason);
-        throw new CanceledFailure(reason, result(JobStatus.CANCELLED, new ErrorInfo(CANCELLED_TYPE, reason)));
+        JobResult cancelled = result(JobStatus.CANCELLED, new ErrorInfo(CANCELLED_TYPE, reason));
+        notifyWebhook(cancelled);
+        throw new CanceledFailure(reason, cancelled);
       }
       ErrorInfo error = describe(e);
       setDetail("failed at " + step.name() + ": " + error.message() + "; deleting the job's artifacts");
       compensate(saga);
       finish(JobStatus.FAILED, "failed at " + step.name() + ": " + error.type() + ": " + error.message());
-      throw ApplicationFailure.newNonRetryableFailureWithCause(
-          error.message(), error.type(), e, result(JobStatus.FAILED, error));
+      JobResult failed = result(JobStatus.FAILED, error);
+      notifyWebhook(failed);
+      throw ApplicationFailure.newNonRetryableFailureWithCause(error.message(), error.type(), e, failed);
     }
 
     timings.put(TOTAL, secondsSince(started));
@@ -163,7 +169,9 @@ public class VideoPipelineWorkflowImpl implements VideoPipelineWorkflow {
         SearchAttributes.STEP.valueSet(Step.DONE.name()),
         SearchAttributes.COST_USD.valueSet(cost.totalUsd()));
     finish(outcome, outcome == JobStatus.COMPLETED ? "done" : "done; a QA check failed, a person should review it");
-    return result(outcome, null);
+    JobResult done = result(outcome, null);
+    notifyWebhook(done);
+    return done;
   }
 
   @Override
@@ -545,6 +553,26 @@ public class VideoPipelineWorkflowImpl implements VideoPipelineWorkflow {
   private void deleteArtifacts(String prefix) {
     stub(CleanupActivities.class, options(queues.cpu(), timeouts.cleanup(), false, timeouts.maxAttempts()))
         .deleteArtifacts(jobId, List.of(prefix));
+  }
+
+  /**
+   * Best effort, in a detached scope so it also runs after a cancellation: an undelivered webhook is logged and never
+   * changes the job's outcome.
+   */
+  private void notifyWebhook(JobResult result) {
+    if (request.webhookUrl() == null) {
+      return;
+    }
+    Workflow.newDetachedCancellationScope(
+            () -> {
+              try {
+                Workflow.newActivityStub(WebhookActivities.class, WebhookCalls.options(queues.cpu()))
+                    .notifyWebhook(request.webhookUrl(), WebhookPayload.of(result));
+              } catch (ActivityFailure e) {
+                log.warn("job {}: webhook not delivered: {}", jobId, describe(e).message());
+              }
+            })
+        .run();
   }
 
   /** Runs the compensations in a detached scope, so they also run when the workflow itself was cancelled. */

@@ -1,0 +1,55 @@
+package io.videopipe.bulk;
+
+import java.net.URI;
+import java.util.Map;
+import org.springframework.context.annotation.Profile;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
+
+/** Bulk reprocessing: start one, follow its progress, cancel it (and its running jobs). */
+@RestController
+@RequestMapping("/api/v1/reprocess")
+@Profile({"local", "api"})
+public class ReprocessController {
+  private final ReprocessService service;
+
+  public ReprocessController(ReprocessService service) {
+    this.service = service;
+  }
+
+  @PostMapping
+  ResponseEntity<Map<String, Object>> start(@RequestBody ReprocessSpec spec) {
+    String id = service.start(spec.toRequest("api"));
+    URI self = ServletUriComponentsBuilder.fromCurrentRequest().path("/{id}").buildAndExpand(id).toUri();
+    return ResponseEntity.accepted()
+        .location(self)
+        .body(Map.of("bulkId", id, "links", Map.of("self", self.toString(), "cancel", self + "/cancel")));
+  }
+
+  @GetMapping("/{id}")
+  ReprocessService.BulkView progress(@PathVariable String id) {
+    return service.view(id);
+  }
+
+  @PostMapping("/{id}/cancel")
+  ResponseEntity<Map<String, Object>> cancel(@PathVariable String id) {
+    service.cancel(id);
+    return ResponseEntity.accepted().body(Map.of("bulkId", id, "cancelRequested", true));
+  }
+
+  @ExceptionHandler(BulkNotFoundException.class)
+  ProblemDetail notFound(BulkNotFoundException e) {
+    ProblemDetail p = ProblemDetail.forStatusAndDetail(HttpStatus.NOT_FOUND, e.getMessage());
+    p.setTitle("Bulk reprocessing run not found");
+    return p;
+  }
+}

@@ -1,0 +1,8 @@
+package io.videopipe.bulk;
+
+/** The operation needs Temporal schedules, which the embedded test server does not have. */
+public class ScheduleUnsupportedException extends RuntimeException {
+  public ScheduleUnsupportedException(String message) {
+    super(message);
+  }
+}

@@ -1,0 +1,222 @@
+package io.videopipe.bulk;
+
+import io.temporal.activity.ActivityOptions;
+import io.temporal.api.enums.v1.ParentClosePolicy;
+import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
+import io.temporal.common.Priority;
+import io.temporal.common.RetryOptions;
+import io.temporal.failure.CanceledFailure;
+import io.temporal.workflow.Async;
+import io.temporal.workflow.ChildWorkflowOptions;
+import io.temporal.workflow.Promise;
+import io.temporal.workflow.Workflow;
+import io.videopipe.pipeline.JobRequest;
+import io.videopipe.pipeline.JobResult;
+import io.videopipe.pipeline.JobStatus;
+import io.videopipe.pipeline.SearchAttributes;
+import io.videopipe.pipeline.Step;
+import io.videopipe.pipeline.VideoPipelineOptions;
+import io.videopipe.pipeline.VideoPipelineWorkflow;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+
+/** Sliding window of child jobs over a paged selection; continues as new every {@code childrenPerRun} children. */
+public class BulkReprocessWorkflowImpl implements BulkReprocessWorkflow {
+  private static final Logger log = Workflow.getLogger(BulkReprocessWorkflowImpl.class);
+  private static final int RECENT_FAILURES = 10;
+  private static final Duration CHILD_CANCEL_WAIT = Duration.ofMinutes(5);
+
+  private final Map<Promise<JobResult>, String> running = new LinkedHashMap<>();
+  private final Deque<String> pending = new ArrayDeque<>();
+  private final List<String> recentFailures = new ArrayList<>();
+  private String status = "RUNNING";
+  private String cursor;
+  private boolean selectionDone;
+  private int runs;
+  private int started;
+  private int completed;
+  private int needsReview;
+  private int failed;
+  private int cancelled;
+  private int duplicates;
+
+  @Override
+  public BulkProgress run(BulkRequest request) {
+    BulkState state = request.state();
+    cursor = state.cursor();
+    selectionDone = state.selectionDone();
+    pending.addAll(state.pending());
+    runs = state.runs();
+    recentFailures.addAll(state.recentFailures());
+    BulkCounts c = state.counts();
+    started = c.started();
+    completed = c.completed();
+    needsReview = c.needsReview();
+    failed = c.failed();
+    cancelled = c.cancelled();
+    duplicates = c.duplicates();
+    String bulkId = Workflow.getInfo().getWorkflowId();
+    // A cron run starts afresh under the same workflow id: its children need ids of their own.
+    String generation = state.generation();
+    if (generation == null) {
+      String cron = Workflow.getInfo().getCronSchedule();
+      generation = cron == null || cron.isEmpty() ? "" : Workflow.getInfo().getFirstExecutionRunId();
+    }
+
+    BulkReprocessActivities selector =
+        Workflow.newActivityStub(
+            BulkReprocessActivities.class,
+            ActivityOptions.newBuilder()
+                .setTaskQueue(request.queues().cpu())
+                .setStartToCloseTimeout(Duration.ofMinutes(2))
+                .setRetryOptions(
+                    RetryOptions.newBuilder()
+                        .setMaximumAttempts(5)
+                        .setDoNotRetry(BulkReprocessActivities.UNSUPPORTED_TYPE, IllegalArgumentException.class.getName())
+                        .build())
+                .build());
+
+    int startedThisRun = 0;
+    try {
+      while (true) {
+        while (running.size() < request.concurrency() && startedThisRun < request.childrenPerRun()) {
+          if (pending.isEmpty() && !selectionDone) {
+            SourcePage page = selector.selectSources(request.selection(), cursor, request.pageSize());
+            pending.addAll(page.sources());
+            cursor = page.nextCursor();
+            selectionDone = cursor == null;
+          }
+          if (pending.isEmpty()) {
+            break;
+          }
+          startChild(bulkId, generation, pending.poll(), request);
+          startedThisRun++;
+        }
+        if (running.isEmpty()) {
+          break;
+        }
+        Workflow.await(() -> running.keySet().stream().anyMatch(Promise::isCompleted));
+        collectFinished();
+      }
+    } catch (CanceledFailure e) {
+      status = "CANCELLING";
+      log.info("bulk {} cancelled; cancelling its {} running children", bulkId, running.size());
+      // The children's cancellation was requested with the scope; wait (bounded) until they have closed, so a child
+      // whose start was still in flight is cancelled too and the counts say how each ended.
+      Workflow.newDetachedCancellationScope(
+              () -> {
+                Workflow.await(
+                    CHILD_CANCEL_WAIT, () -> running.keySet().stream().allMatch(Promise::isCompleted));
+                collectFinished();
+              })
+          .run();
+      status = "CANCELLED";
+      throw e;
+    }
+    if (!pending.isEmpty() || !selectionDone) {
+      runs++;
+      Workflow.continueAsNew(
+          request.withState(
+              new BulkState(
+                  cursor, selectionDone, List.copyOf(pending), generation, runs, counts(), List.copyOf(recentFailures))));
+    }
+    status = "COMPLETED";
+    return progress();
+  }
+
+  @Override
+  public BulkProgress progress() {
+    return new BulkProgress(status, selectionDone, running.size(), counts(), runs, List.copyOf(recentFailures));
+  }
+
+  private BulkCounts counts() {
+    return new BulkCounts(started, completed, needsReview, failed, cancelled, duplicates);
+  }
+
+  private void startChild(String bulkId, String generation, String source, BulkRequest request) {
+    JobRequest job = request.jobFor(source);
+    String childId = childId(bulkId, generation, source);
+    ChildWorkflowOptions options =
+        ChildWorkflowOptions.newBuilder()
+            .setWorkflowId(childId)
+            .setTaskQueue(job.queues().cpu())
+            .setWorkflowIdReusePolicy(WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE)
+            .setParentClosePolicy(ParentClosePolicy.PARENT_CLOSE_POLICY_REQUEST_CANCEL)
+            .setMemo(Map.of(VideoPipelineOptions.MEMO_SOURCE, source, "bulk", bulkId))
+            .setTypedSearchAttributes(
+                io.temporal.common.SearchAttributes.newBuilder()
+                    .set(SearchAttributes.STATUS, JobStatus.RUNNING.name())
+                    .set(SearchAttributes.STEP, Step.QUEUED.name())
+                    .set(SearchAttributes.PRIORITY, (long) job.priority())
+                    .build())
+            .setPriority(Priority.newBuilder().setPriorityKey(job.priority()).build())
+            .build();
+    VideoPipelineWorkflow child = Workflow.newChildWorkflowStub(VideoPipelineWorkflow.class, options);
+    running.put(Async.function(child::run, job), source);
+    started++;
+  }
+
+  private void collectFinished() {
+    var it = running.entrySet().iterator();
+    while (it.hasNext()) {
+      var entry = it.next();
+      Promise<JobResult> p = entry.getKey();
+      if (!p.isCompleted()) {
+        continue;
+      }
+      it.remove();
+      RuntimeException failure = p.getFailure();
+      if (failure == null) {
+        if (p.get().status() == JobStatus.NEEDS_REVIEW) {
+          needsReview++;
+        } else {
+          completed++;
+        }
+      } else if (hasCause(failure, "AlreadyStarted")) {
+        duplicates++;
+      } else if (hasCause(failure, CanceledFailure.class.getSimpleName())) {
+        cancelled++;
+      } else {
+        failed++;
+        Throwable root = failure;
+        while (root.getCause() != null) {
+          root = root.getCause();
+        }
+        if (recentFailures.size() == RECENT_FAILURES) {
+          recentFailures.remove(0);
+        }
+        recentFailures.add(entry.getValue() + ": " + root.getMessage());
+      }
+    }
+  }
+
+  private static boolean hasCause(Throwable t, String simpleNamePart) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c.getClass().getSimpleName().contains(simpleNamePart)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The bulk id plus a hash of the source: stable across replays, retries and continue-as-new. */
+  static String childId(String bulkId, String generation, String source) {
+    try {
+      byte[] digest =
+          MessageDigest.getInstance("SHA-256").digest((generation + "|" + source).getBytes(StandardCharsets.UTF_8));
+      return bulkId + "-" + HexFormat.of().formatHex(digest, 0, 8);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
