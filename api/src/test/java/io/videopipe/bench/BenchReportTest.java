@@ -105,4 +105,14 @@ class BenchReportTest {
     String stat = "4242 (java main) S 1 4242 4242 0 -1 4194304 100 0 0 0 500 60 123 77 20 0 40 0 100 0";
     assertThat(FfmpegCli.parseChildrenCpuSec(stat)).isEqualTo(2.0);
   }
+
+  @Test
+  void memoryProbeChildRunsTheSameJavaAndClasspath() {
+    List<String> cmd = MemoryBench.javaCommand("-Xmx1g");
+    assertThat(Path.of(cmd.get(0)).getFileName().toString()).startsWith("java");
+    assertThat(cmd.get(1)).isEqualTo("-Xmx1g");
+    // tests load classes from the plain classpath: -cp with the main class, not -jar
+    assertThat(cmd.subList(2, cmd.size()))
+        .containsExactly("-cp", System.getProperty("java.class.path"), "io.videopipe.VideoPipeApplication");
+  }
 }
