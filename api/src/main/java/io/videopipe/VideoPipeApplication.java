@@ -1,5 +1,6 @@
 package io.videopipe;
 
+import io.videopipe.bench.BenchCommand;
 import io.videopipe.cli.ProcessCommand;
 import io.videopipe.parakeet.ParakeetBenchmark;
 import java.util.Arrays;
@@ -22,6 +23,7 @@ public class VideoPipeApplication {
     switch (command) {
       case "serve" -> SpringApplication.run(VideoPipeApplication.class, rest);
       case "process" -> System.exit(ProcessCommand.run(rest));
+      case "bench" -> System.exit(BenchCommand.run(rest));
       case "bench-parakeet" -> System.exit(ParakeetBenchmark.run(rest, System.out, System.err));
       case "help", "--help", "-h" -> System.out.println(usage());
       default -> {
@@ -46,6 +48,8 @@ public class VideoPipeApplication {
           videopipe.jar serve [--spring.profiles.active=local|api|cpu-worker|gpu-worker|dev-server] [--server.port=8080]
           videopipe.jar process <path-or-url> [--engine auto|local|parakeet|deepgram] [--out DIR] [--job-id ID]
                                 [--priority 1..5] [--keep-source]
+          videopipe.jar bench [--only=extract,vosk,parakeet,pipeline,memory] [--parakeet-model=DIR]
+                              [--out=bench-results.json] [--quick]   performance figures, table + JSON
           videopipe.jar bench-parakeet <model-dir> <audio>   real-time factor of each Parakeet stage
         """;
   }
