@@ -25,19 +25,7 @@ public record WebhookPayload(
     ErrorInfo error) {
 
   public static WebhookPayload of(JobResult r) {
-    Map<String, String> artifacts = new LinkedHashMap<>();
-    if (r.transcription() != null && r.transcription().artifacts() != null) {
-      artifacts.putAll(r.transcription().artifacts());
-    }
-    if (r.qa() != null && r.qa().reportUri() != null) {
-      artifacts.put("qa.json", r.qa().reportUri());
-    }
-    if (r.cost() != null && r.cost().reportUri() != null) {
-      artifacts.put("cost.json", r.cost().reportUri());
-    }
-    if (r.artifacts() != null) {
-      artifacts.putAll(r.artifacts());
-    }
+    Map<String, String> artifacts = r.artifacts() == null ? Map.of() : new LinkedHashMap<>(r.artifacts());
     String status = r.status() == null ? "UNKNOWN" : r.status().name();
     return new WebhookPayload(
         "job." + status.toLowerCase(java.util.Locale.ROOT),
