@@ -877,7 +877,7 @@ class VideoPipelineWorkflowTest {
         .extracting(StepTiming::step, StepTiming::queue, StepTiming::engine, StepTiming::succeeded,
             StepTiming::audioSec)
         .containsExactly(
-            tuple(Step.TRANSCRIBE, GPU, "parakeet", true, null), tuple(Step.REFINE, CPU, "deepgram", true, 4.5));
+            tuple(Step.TRANSCRIBE, GPU, "parakeet", true, AUDIO_SEC), tuple(Step.REFINE, CPU, "deepgram", true, 4.5));
     assertThat(result.timings()).containsKeys("transcribe", "refine");
     assertThat(WorkflowStub.fromTyped(wf).describe().getTypedSearchAttributes().get(SearchAttributes.ENGINE))
         .isEqualTo("parakeet+deepgram");
