@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.videopipe.audio.MediaFixtures;
+import io.videopipe.testing.ApiKeys;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -11,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -36,7 +38,10 @@ class ReprocessApiTest {
     registry.add("videopipe.storage.root", () -> dir.resolve("data").toString());
     registry.add("videopipe.storage.work-dir", () -> dir.resolve("work").toString());
     registry.add("videopipe.download.local-roots", () -> dir.toString());
+    registry.add("videopipe.security.bootstrap-key", () -> KEY);
   }
+
+  static final String KEY = "reprocess-api-test-key-81d2";
 
   /** Three short talks under two prefixes: incoming/ for the run to completion, cancel/ for the cancellation. */
   @BeforeAll
@@ -51,6 +56,11 @@ class ReprocessApiTest {
   }
 
   @Autowired TestRestTemplate http;
+
+  @BeforeEach
+  void sendTheKey() {
+    ApiKeys.sendWith(http, KEY);
+  }
 
   JsonNode await(String id, Predicate<JsonNode> until) throws InterruptedException {
     long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();

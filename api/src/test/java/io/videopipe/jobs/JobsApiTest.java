@@ -20,6 +20,7 @@ import io.videopipe.codec.CodecProperties;
 import io.videopipe.config.PriceProperties;
 import io.videopipe.config.VideoPipeProperties;
 import io.videopipe.codec.EncryptionCodec;
+import io.videopipe.testing.ApiKeys;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -67,16 +68,7 @@ class JobsApiTest {
 
   @BeforeEach
   void sendTheKey() {
-    if (http.getRestTemplate().getInterceptors().isEmpty()) {
-      http.getRestTemplate()
-          .getInterceptors()
-          .add((request, body, execution) -> {
-            if (!request.getHeaders().containsKey("X-API-Key")) {
-              request.getHeaders().set("X-API-Key", KEY);
-            }
-            return execution.execute(request, body);
-          });
-    }
+    ApiKeys.sendWith(http, KEY);
   }
 
   ResponseEntity<JsonNode> submit(Map<String, Object> body) {
