@@ -362,7 +362,11 @@ public final class ClipRenderer {
       if (facts.hasVideo) {
         FFmpegFrameFilter crop = null;
         try (FFmpegFrameGrabber g = new FFmpegFrameGrabber(source.toFile())) {
-          g.setPixelFormat(AV_PIX_FMT_BGR24);
+          // yuv420p straight through when the frame is kept whole: no RGB round trip (two conversions per frame).
+          // Only at widths whose chroma rows need no padding: the recorder assumes tightly packed planes.
+          int pixelFormat =
+              !options.vertical() && facts.width % 64 == 0 ? AV_PIX_FMT_YUV420P : AV_PIX_FMT_BGR24;
+          g.setPixelFormat(pixelFormat);
           g.start();
           if (options.vertical()) {
             int cw = facts.cropWidth(options);
@@ -395,7 +399,7 @@ public final class ClipRenderer {
               }
             }
             rec.setFrameNumber(k);
-            rec.record(picture, AV_PIX_FMT_BGR24);
+            rec.record(picture, pixelFormat);
             lastK = k;
             long audioUpTo = Math.min(audioTotal, Math.round((k + 1) / fps * SAMPLE_RATE));
             audioWritten = writeAudio(rec, audio, audioWritten, audioUpTo);

@@ -131,6 +131,45 @@ class ClipRendererTest {
     assertThat(r.loudness().integratedLufs()).isCloseTo(l.integratedLufs(), within(0.05));
   }
 
+  @Test
+  void pictureSurvivesAtAlignedAndOddWidths() throws Exception {
+    // 1280 goes straight through as yuv420p; 854 (no multiple of 64) through the RGB path
+    for (int[] size : new int[][] {{1280, 720}, {854, 480}}) {
+      Path src = io.videopipe.audio.MediaFixtures.mp4H264Aac(dir, 3, size[0], size[1]);
+      Path clip = dir.resolve("picture-" + size[0] + ".mp4");
+      renderer.render(src, 1.0, 2.0, ClipOptions.defaults(), 1, clip, () -> {});
+      assertThat(meanDifference(firstFrameAt(src, 1.0), firstFrameAt(clip, 0))).as("%dx%d", size[0], size[1])
+          .isLessThan(6.0);
+    }
+  }
+
+  private static byte[] firstFrameAt(Path file, double sec) throws Exception {
+    try (FFmpegFrameGrabber g = new FFmpegFrameGrabber(file.toFile())) {
+      g.setPixelFormat(avutil.AV_PIX_FMT_BGR24);
+      g.start();
+      if (sec > 0) {
+        g.setVideoTimestamp(Math.round(sec * 1e6));
+      }
+      Frame f = g.grabImage();
+      ByteBuffer b = (ByteBuffer) f.image[0];
+      byte[] rows = new byte[f.imageWidth * 3 * f.imageHeight];
+      for (int y = 0; y < f.imageHeight; y++) {
+        b.position(y * f.imageStride);
+        b.get(rows, y * f.imageWidth * 3, f.imageWidth * 3);
+      }
+      return rows;
+    }
+  }
+
+  private static double meanDifference(byte[] a, byte[] b) {
+    assertThat(a).hasSameSizeAs(b);
+    long sum = 0;
+    for (int i = 0; i < a.length; i++) {
+      sum += Math.abs((a[i] & 0xff) - (b[i] & 0xff));
+    }
+    return (double) sum / a.length;
+  }
+
   /** The middle pixel's colour, BGR. */
   private static String colour(Frame f) {
     ByteBuffer b = (ByteBuffer) f.image[0];
