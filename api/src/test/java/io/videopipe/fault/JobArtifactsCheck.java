@@ -17,13 +17,13 @@ import java.util.TreeMap;
 import java.util.stream.Stream;
 
 /**
- * What must be identical between two runs of the same source. Measured here: undisturbed runs of the same audio give
- * the same audio, highlights and QA verdicts, but Vosk's confidences, a few word times (up to 30 ms) and, at a
- * low-confidence word, the word itself ("build" / "bill" at confidence 0.42 in the sample) vary from run to run. So:
- * audio.wav byte for byte; highlights (rank, text) and QA (check, verdict) exactly; transcript.json word by word, the
- * same count, the same text wherever both runs are confident ({@link #CONFIDENT}), times within
- * {@link #TIME_TOLERANCE_SEC}. The .txt/.srt/.vtt are renderings of the same words. cost.json records measured
- * durations: presence only.
+ * What must match between two runs of the same source. The pipeline up to the audio is deterministic: audio.wav is
+ * compared byte for byte, and the QA verdicts (check, passed) exactly. Vosk is not: on this machine undisturbed runs
+ * of the same audio.wav gave 179 or 180 words, differed at low-confidence words ("build" / "bill") and moved word
+ * times by up to 0.54 s; one such difference was enough to make the highlight picker choose another second highlight
+ * (33.7-53.1 s instead of 40.9-59.0 s) in an undisturbed run. The transcript is therefore compared by word error rate
+ * against the reference (at most {@link #MAX_WORD_ERROR_RATE}) and the highlights by count; how far their edges moved
+ * is reported, not asserted. cost.json records measured durations: presence only.
  */
 final class JobArtifactsCheck {
   /** Exactly these files per completed job with keepSource=false; anything else is a duplicate or a leftover. */
@@ -38,10 +38,8 @@ final class JobArtifactsCheck {
           "qa/qa.json",
           "cost/cost.json");
 
-  static final double TIME_TOLERANCE_SEC = 0.05;
-  static final double CONFIDENT = 0.6;
-  static final List<String> COMPARED =
-      List.of("audio/audio.wav", "highlights/highlights.json", "qa/qa.json");
+  static final double MAX_WORD_ERROR_RATE = 0.03;
+  static final List<String> COMPARED = List.of("audio/audio.wav", "qa/qa.json");
 
   private static final JsonMapper CANONICAL =
       JsonMapper.builder().enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS).build();
@@ -59,60 +57,64 @@ final class JobArtifactsCheck {
   }
 
   /** Digest of the content that must not differ between runs, per artifact. */
-  static Map<String, String> digests(Path jobDir, String jobId) throws IOException {
+  static Map<String, String> digests(Path jobDir) throws IOException {
     Map<String, String> out = new TreeMap<>();
-    for (String f : COMPARED) {
-      Path p = jobDir.resolve(f);
-      if (!Files.exists(p)) {
-        continue;
-      }
-      String content;
-      if (f.endsWith(".wav")) {
-        out.put(f, sha256(Files.readAllBytes(p)));
-        continue;
-      } else {
-        JsonNode tree = CANONICAL.readTree(p.toFile());
-        StringBuilder b = new StringBuilder();
-        if (f.endsWith("highlights.json")) {
-          tree.path("highlights").forEach(h -> b.append(h.path("rank").asInt()).append(':').append(h.path("text").asText()).append('\n'));
-        } else {
-          b.append(tree.path("passed").asBoolean()).append('\n');
-          tree.path("checks").forEach(c -> b.append(c.path("name").asText()).append('=').append(c.path("passed").asBoolean()).append('\n'));
-        }
-        content = b.toString();
-      }
-      out.put(f, sha256(content.getBytes(StandardCharsets.UTF_8)));
+    Path audio = jobDir.resolve("audio/audio.wav");
+    if (Files.exists(audio)) {
+      out.put("audio/audio.wav", sha256(Files.readAllBytes(audio)));
+    }
+    Path qa = jobDir.resolve("qa/qa.json");
+    if (Files.exists(qa)) {
+      JsonNode tree = CANONICAL.readTree(qa.toFile());
+      StringBuilder b = new StringBuilder().append(tree.path("passed").asBoolean()).append('\n');
+      tree.path("checks").forEach(c -> b.append(c.path("name").asText()).append('=').append(c.path("passed").asBoolean()).append('\n'));
+      out.put("qa/qa.json", sha256(b.toString().getBytes(StandardCharsets.UTF_8)));
     }
     return out;
   }
 
-  /** How a run's words compare with the reference's. */
-  record WordComparison(int words, int referenceWords, int confidentMismatches, int unsureMismatches, double maxTimeDelta) {
+  /** How a run's transcript and highlights compare with the reference's. */
+  record Comparison(int words, int referenceWords, double wordErrorRate, int highlights, int referenceHighlights,
+      double maxHighlightEdgeDeltaSec) {
     boolean matches() {
-      return words == referenceWords && confidentMismatches == 0 && maxTimeDelta <= TIME_TOLERANCE_SEC;
+      return wordErrorRate <= MAX_WORD_ERROR_RATE && highlights == referenceHighlights;
     }
   }
 
-  static WordComparison compareWords(Path referenceDir, Path jobDir) throws IOException {
-    JsonNode a = CANONICAL.readTree(referenceDir.resolve("transcript/transcript.json").toFile()).path("words");
-    JsonNode b = CANONICAL.readTree(jobDir.resolve("transcript/transcript.json").toFile()).path("words");
-    int confident = 0;
-    int unsure = 0;
-    double max = 0;
-    for (int i = 0; i < Math.min(a.size(), b.size()); i++) {
-      JsonNode x = a.get(i);
-      JsonNode y = b.get(i);
-      if (!x.path("text").asText().equals(y.path("text").asText())) {
-        if (Math.min(x.path("confidence").asDouble(), y.path("confidence").asDouble()) < CONFIDENT) {
-          unsure++;
-        } else {
-          confident++;
-        }
-      }
-      max = Math.max(max, Math.abs(x.path("start").asDouble() - y.path("start").asDouble()));
-      max = Math.max(max, Math.abs(x.path("end").asDouble() - y.path("end").asDouble()));
+  static Comparison compare(Path referenceDir, Path jobDir) throws IOException {
+    List<String> a = words(referenceDir);
+    List<String> b = words(jobDir);
+    int[] prev = new int[b.size() + 1];
+    int[] cur = new int[b.size() + 1];
+    for (int j = 0; j <= b.size(); j++) {
+      prev[j] = j;
     }
-    return new WordComparison(b.size(), a.size(), confident, unsure, max);
+    for (int i = 1; i <= a.size(); i++) {
+      cur[0] = i;
+      for (int j = 1; j <= b.size(); j++) {
+        int sub = prev[j - 1] + (a.get(i - 1).equals(b.get(j - 1)) ? 0 : 1);
+        cur[j] = Math.min(sub, Math.min(prev[j] + 1, cur[j - 1] + 1));
+      }
+      int[] t = prev;
+      prev = cur;
+      cur = t;
+    }
+    double wer = a.isEmpty() ? (b.isEmpty() ? 0 : 1) : (double) prev[b.size()] / a.size();
+    JsonNode ha = CANONICAL.readTree(referenceDir.resolve("highlights/highlights.json").toFile()).path("highlights");
+    JsonNode hb = CANONICAL.readTree(jobDir.resolve("highlights/highlights.json").toFile()).path("highlights");
+    double edge = 0;
+    for (int i = 0; i < Math.min(ha.size(), hb.size()); i++) {
+      edge = Math.max(edge, Math.abs(ha.get(i).path("startSec").asDouble() - hb.get(i).path("startSec").asDouble()));
+      edge = Math.max(edge, Math.abs(ha.get(i).path("endSec").asDouble() - hb.get(i).path("endSec").asDouble()));
+    }
+    return new Comparison(b.size(), a.size(), wer, hb.size(), ha.size(), edge);
+  }
+
+  private static List<String> words(Path jobDir) throws IOException {
+    List<String> out = new java.util.ArrayList<>();
+    CANONICAL.readTree(jobDir.resolve("transcript/transcript.json").toFile()).path("words")
+        .forEach(w -> out.add(w.path("text").asText()));
+    return out;
   }
 
   static String sha256(byte[] bytes) {
