@@ -1,0 +1,218 @@
+package io.videopipe.fault;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * The deployed shape as separate JVMs from the packaged jar: dev-server, cpu-worker and api on 127.0.0.1. The CPU
+ * worker is killed with SIGKILL at seeded random points of running jobs and restarted; storage writes are made to fail
+ * for a few seconds. Every job must complete, with artifacts identical to an undisturbed reference run and no extra
+ * files. The figures go to target/fault-report/worker-kill.json.
+ */
+@Tag("fault")
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class WorkerKillTest {
+  static final long SEED = Long.getLong("fault.seed", 20261123L);
+  static final int KILLS = Integer.getInteger("fault.kills", 2);
+  static final int JOBS = Integer.getInteger("fault.jobs", 3);
+  static final Path SAMPLE = Path.of("..", "samples", "talk.mp4").toAbsolutePath().normalize();
+  static final Path DIR = Path.of("target", "fault-work", "worker-kill").toAbsolutePath();
+  static final Path STORAGE = DIR.resolve("data");
+  static final Path WORK = DIR.resolve("work");
+
+  static RoleProcess devServer;
+  static RoleProcess cpuWorker;
+  static RoleProcess api;
+  static JobsClient client;
+  static Map<String, String> reference;
+  static final ObjectNode report = JobsClient.JSON.createObjectNode();
+
+  @BeforeAll
+  static void startRoles() throws Exception {
+    if (Files.exists(DIR)) {
+      try (Stream<Path> s = Files.walk(DIR)) {
+        s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
+    }
+    Files.createDirectories(DIR);
+    int temporalPort = RoleProcess.freePort();
+    int apiPort = RoleProcess.freePort();
+    String address = "--videopipe.temporal.address=127.0.0.1:" + temporalPort;
+    String storage = "--videopipe.storage.root=" + STORAGE;
+    String work = "--videopipe.storage.work-dir=" + WORK;
+    Path logs = DIR.resolve("logs");
+    devServer = new RoleProcess("dev-server", logs, Map.of(), "384m",
+        "--videopipe.temporal.dev-server-port=" + temporalPort).start();
+    devServer.awaitStarted(Duration.ofMinutes(3));
+    cpuWorker = new RoleProcess("cpu-worker", logs, Map.of(), "768m", address, storage, work, "--server.port=0",
+        "--videopipe.download.allow-local-files=true", "--videopipe.download.local-roots=" + SAMPLE.getParent()).start();
+    api = new RoleProcess("api", logs, Map.of(), "384m", address, storage, "--server.port=" + apiPort).start();
+    cpuWorker.awaitStarted(Duration.ofMinutes(3));
+    api.awaitStarted(Duration.ofMinutes(3));
+    client = new JobsClient(apiPort);
+    report.put("seed", SEED).put("sample", SAMPLE.getFileName().toString());
+  }
+
+  @AfterAll
+  static void stopRoles() throws Exception {
+    for (RoleProcess r : new RoleProcess[] {api, cpuWorker, devServer}) {
+      if (r != null) {
+        r.close();
+      }
+    }
+    Path out = Path.of("target", "fault-report", "worker-kill.json");
+    Files.createDirectories(out.getParent());
+    JobsClient.JSON.copy().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out.toFile(), report);
+    System.out.println("fault report " + out.toAbsolutePath() + "\n" + report.toPrettyString());
+  }
+
+  static void submitAccepted(String jobId) throws Exception {
+    var r = client.submit(jobId, SAMPLE.toString(), "local");
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
+  }
+
+  @Test
+  @Order(1)
+  void referenceRunWithoutFaults() throws Exception {
+    submitAccepted("ref");
+    JsonNode ref = client.awaitTerminal(List.of("ref"), Duration.ofMinutes(4)).get("ref");
+    assertThat(JobsClient.status(ref)).as(String.valueOf(ref)).isEqualTo("COMPLETED");
+    Path dir = STORAGE.resolve("jobs").resolve("ref");
+    assertThat(JobArtifactsCheck.files(dir)).containsExactlyInAnyOrderElementsOf(JobArtifactsCheck.EXPECTED);
+    reference = JobArtifactsCheck.digests(dir);
+    assertThat(reference).hasSize(JobArtifactsCheck.COMPARED.size());
+    report.putPOJO("reference", reference);
+  }
+
+  @Test
+  @Order(2)
+  void jobsSurviveCpuWorkerKills() throws Exception {
+    assertThat(reference).as("needs the reference run").isNotNull();
+    List<String> ids = new ArrayList<>();
+    for (int i = 1; i <= JOBS; i++) {
+      ids.add("kill-" + i);
+      submitAccepted("kill-" + i);
+    }
+    Random random = new Random(SEED);
+    ArrayNode kills = report.putArray("kills");
+    long start = System.nanoTime();
+    for (int k = 0; k < KILLS; k++) {
+      // a random point of the running jobs: 2 to 10 s after the worker (re)started
+      Thread.sleep(2000 + random.nextInt(8000));
+      ObjectNode kill = kills.addObject();
+      ArrayNode running = kill.put("at", Instant.now().toString()).put("pid", cpuWorker.pid()).putArray("running");
+      for (String id : ids) {
+        JsonNode j = client.job(id);
+        if (j != null && "RUNNING".equals(j.path("status").asText())) {
+          running.add(id + ":" + j.path("step").asText());
+        }
+      }
+      if (running.isEmpty()) {
+        kills.remove(kills.size() - 1);
+        break;
+      }
+      cpuWorker.kill9();
+      cpuWorker.start();
+      cpuWorker.awaitStarted(Duration.ofMinutes(3));
+    }
+    Map<String, JsonNode> done = client.awaitTerminal(ids, Duration.ofMinutes(8));
+    report.put("killSeconds", (System.nanoTime() - start) / 1_000_000_000L);
+    verify("killJobs", ids, done);
+    assertThat(kills.size()).as("kills made while jobs ran").isGreaterThanOrEqualTo(1);
+  }
+
+  @Test
+  @Order(3)
+  void storageWriteFailuresAreRetried() throws Exception {
+    assertThat(reference).as("needs the reference run").isNotNull();
+    // The job's storage directory is blocked by a plain file: every write under it fails (ENOTDIR) until it goes.
+    // As root, a read-only directory would not stop writes; an occupied path does.
+    Path blocker = STORAGE.resolve("jobs").resolve("storage-1");
+    Files.createDirectories(blocker.getParent());
+    Files.writeString(blocker, "not a directory");
+    submitAccepted("storage-1");
+    // Meanwhile, a job for the GPU engine with no gpu-worker running: it waits gpuScheduleToStart (2 min), then the
+    // CPU engine takes it.
+    var gpu = client.submit("gpu-1", SAMPLE.toString(), "parakeet");
+    assertThat(gpu.statusCode()).as(gpu.body()).isEqualTo(202);
+    Thread.sleep(6000);
+    JsonNode during = client.job("storage-1");
+    Files.delete(blocker);
+    report.put("storageFaultStatusWhileBlocked", JobsClient.status(during) + ":" + (during == null ? "" : during.path("step").asText()));
+    Map<String, JsonNode> done = client.awaitTerminal(List.of("storage-1", "gpu-1"), Duration.ofMinutes(6));
+    verify("storageFault", List.of("storage-1"), Map.of("storage-1", done.get("storage-1")));
+
+    JsonNode g = done.get("gpu-1");
+    ObjectNode gpuReport = report.putObject("gpuWithoutWorker").put("status", JobsClient.status(g));
+    assertThat(JobsClient.status(g)).as(String.valueOf(g)).isEqualTo("COMPLETED");
+    JsonNode t = g.path("result").path("transcription");
+    gpuReport.put("engine", t.path("engine").asText()).set("fallbacks", t.path("fallbacks"));
+    assertThat(t.path("engine").asText()).isEqualTo("local");
+    assertThat(t.path("fallbacks").toString()).contains("parakeet");
+    Path dir = STORAGE.resolve("jobs").resolve("gpu-1");
+    assertThat(JobArtifactsCheck.files(dir)).containsExactlyInAnyOrderElementsOf(JobArtifactsCheck.EXPECTED);
+    Map<String, String> digests = JobArtifactsCheck.digests(dir);
+    assertThat(digests.get("audio/audio.wav")).as("audio same as the reference").isEqualTo(reference.get("audio/audio.wav"));
+    assertThat(JobArtifactsCheck.compare(STORAGE.resolve("jobs").resolve("ref"), dir).matches()).isTrue();
+  }
+
+  static void verify(String name, List<String> ids, Map<String, JsonNode> done) throws Exception {
+    ObjectNode section = report.putObject(name);
+    int completed = 0;
+    int verified = 0;
+    List<String> problems = new ArrayList<>();
+    for (String id : ids) {
+      JsonNode j = done.get(id);
+      String status = JobsClient.status(j);
+      section.put(id, status);
+      if (!"COMPLETED".equals(status)) {
+        problems.add(id + " ended " + status + ": " + (j == null ? "no answer" : j.path("error").toString()));
+        continue;
+      }
+      completed++;
+      Path dir = STORAGE.resolve("jobs").resolve(id);
+      List<String> files = JobArtifactsCheck.files(dir);
+      if (!files.equals(JobArtifactsCheck.EXPECTED.stream().sorted().toList())) {
+        problems.add(id + " files " + files);
+      }
+      Map<String, String> digests = JobArtifactsCheck.digests(dir);
+      JobArtifactsCheck.Comparison content = JobArtifactsCheck.compare(STORAGE.resolve("jobs").resolve("ref"), dir);
+      section.putPOJO(id + ".content", content);
+      if (digests.equals(reference) && content.matches()) {
+        verified++;
+      } else {
+        problems.add(id + " artifacts differ from the reference: " + content + " " + digests + " vs " + reference);
+      }
+    }
+    List<String> workLeftovers = new ArrayList<>();
+    if (Files.isDirectory(WORK)) {
+      try (Stream<Path> s = Files.walk(WORK)) {
+        s.filter(Files::isRegularFile).forEach(p -> workLeftovers.add(WORK.relativize(p).toString()));
+      }
+    }
+    section.put("jobs", ids.size()).put("completed", completed).put("artifactsVerified", verified);
+    section.putPOJO("workDirLeftovers", workLeftovers);
+    section.putPOJO("problems", problems);
+    assertThat(problems).isEmpty();
+  }
+}
