@@ -72,10 +72,6 @@ public final class ClipActivitiesImpl implements ClipActivities {
       List<ClipCaptions.Cue> cues = ClipCaptions.cues(words, h.startSec(), h.endSec());
       Files.writeString(srt, ClipCaptions.srt(cues), StandardCharsets.UTF_8);
       Files.writeString(vtt, ClipCaptions.vtt(cues), StandardCharsets.UTF_8);
-      if (options.burnCaptions()) {
-        log.warn("job {} clip {}: caption burn-in is not supported yet; captions are written as SRT/VTT only",
-            request.jobId(), h.rank());
-      }
 
       ClipRenderer.Result result =
           renderer.render(source.path(), h.startSec(), h.endSec(), options, attempt, mp4,

@@ -59,7 +59,6 @@ public final class ProcessCommand {
       Double budgetUsd = null;
       double targetLufs = ClipOptions.DEFAULT_TARGET_LUFS;
       boolean vertical = false;
-      boolean burnCaptions = false;
       List<String> spring = new ArrayList<>();
       for (int i = 0; i < args.length; i++) {
         String a = args[i];
@@ -72,7 +71,6 @@ public final class ProcessCommand {
           case "--budget" -> budgetUsd = budget(value(args, ++i, a));
           case "--target-lufs" -> targetLufs = number(value(args, ++i, a), a);
           case "--vertical" -> vertical = true;
-          case "--burn-captions" -> burnCaptions = true;
           default -> {
             if (a.startsWith("--") && a.contains("=")) {
               spring.add(a);
@@ -90,7 +88,7 @@ public final class ProcessCommand {
         throw new IllegalArgumentException("a source path or URL is required");
       }
       ClipOptions clips =
-          new ClipOptions(targetLufs, ClipOptions.DEFAULT_MAX_TRUE_PEAK_DBTP, vertical, burnCaptions);
+          new ClipOptions(targetLufs, ClipOptions.DEFAULT_MAX_TRUE_PEAK_DBTP, vertical, false);
       return new Options(source, engine, out, jobId, priority, keepSource, budgetUsd, clips, spring);
     }
 
@@ -132,7 +130,7 @@ public final class ProcessCommand {
     } catch (IllegalArgumentException e) {
       System.err.println("process: " + e.getMessage());
       System.err.println("usage: videopipe.jar process <path-or-url> [--engine auto|local|parakeet|deepgram|hybrid]"
-          + " [--out DIR] [--priority 1..5] [--budget USD] [--target-lufs -14] [--vertical] [--burn-captions]");
+          + " [--out DIR] [--priority 1..5] [--budget USD] [--target-lufs -14] [--vertical]");
       return 2;
     }
     try (ConfigurableApplicationContext ctx =

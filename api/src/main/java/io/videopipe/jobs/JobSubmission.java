@@ -16,7 +16,7 @@ import io.videopipe.highlight.HighlightOptions;
  * @param budgetUsd optional: the most the job may spend on transcription, in US dollars, &gt; 0; the route policy
  *     leaves out engines estimated above it
  * @param clips optional clip rendering: targetLufs (default -14), maxTruePeakDbtp (default -1), vertical (9:16 centre
- *     crop), burnCaptions
+ *     crop); burnCaptions is refused for now (no caption burn-in yet)
  * @param webhookUrl optional https URL that receives the result summary when the job ends, signed (HMAC-SHA256)
  */
 public record JobSubmission(

@@ -37,10 +37,12 @@ class ProcessOptionsTest {
   void clipOptionsComeFromTheCommandLineAndDefaultToTheR128Target() {
     ProcessCommand.Options plain = ProcessCommand.Options.parse(new String[] {"a.mp4"});
     ProcessCommand.Options shorts =
-        ProcessCommand.Options.parse(new String[] {"a.mp4", "--vertical", "--target-lufs", "-16", "--burn-captions"});
+        ProcessCommand.Options.parse(new String[] {"a.mp4", "--vertical", "--target-lufs", "-16"});
 
     assertThat(plain.clips()).isEqualTo(ClipOptions.defaults());
-    assertThat(shorts.clips()).isEqualTo(new ClipOptions(-16, -1, true, true));
+    assertThat(shorts.clips()).isEqualTo(new ClipOptions(-16, -1, true, false));
+    assertThatThrownBy(() -> ProcessCommand.Options.parse(new String[] {"a.mp4", "--burn-captions"}))
+        .hasMessage("unknown option --burn-captions");
     assertThatThrownBy(() -> ProcessCommand.Options.parse(new String[] {"a.mp4", "--target-lufs", "loud"}))
         .hasMessage("--target-lufs needs a number, got 'loud'");
     assertThatThrownBy(() -> ProcessCommand.Options.parse(new String[] {"a.mp4", "--target-lufs", "-2"}))

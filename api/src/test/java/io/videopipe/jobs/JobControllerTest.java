@@ -225,6 +225,15 @@ class JobControllerTest {
         .andExpect(status().isBadRequest())
         .andExpect(content().contentType(MediaType.APPLICATION_PROBLEM_JSON))
         .andExpect(jsonPath("$.detail").value("request body is not valid JSON for a job"));
+    mvc.perform(post("/api/v1/jobs").contentType(MediaType.APPLICATION_JSON)
+            .content("{\"sourceUrl\": \"b\", \"clips\": {\"targetLufs\": -14, \"maxTruePeakDbtp\": -1,"
+                + " \"burnCaptions\": true}}"))
+        .andExpect(status().isBadRequest())
+        .andExpect(jsonPath("$.detail").value(containsString("burnCaptions is not available yet")));
+    mvc.perform(post("/api/v1/jobs").contentType(MediaType.APPLICATION_JSON)
+            .content("{\"sourceUrl\": \"b\", \"clips\": {\"targetLufs\": -3, \"maxTruePeakDbtp\": -1}}"))
+        .andExpect(status().isBadRequest())
+        .andExpect(jsonPath("$.detail").value(containsString("targetLufs must be between -40 and -5 LUFS")));
   }
 
   @Test

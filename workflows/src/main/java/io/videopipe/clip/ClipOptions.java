@@ -6,7 +6,8 @@ package io.videopipe.clip;
  * @param targetLufs integrated loudness every clip is normalised to (EBU R128), e.g. -14
  * @param maxTruePeakDbtp the highest true peak a clip may have, e.g. -1
  * @param vertical render a 9:16 centre crop (for short-form platforms) instead of the source's frame
- * @param burnCaptions draw the captions into the picture as well as writing SRT/VTT files
+ * @param burnCaptions draw the captions into the picture as well as writing SRT/VTT files: not available yet (the
+ *     FFmpeg build has no libass and a fresh machine may have no font), so it is refused with a clear error
  */
 public record ClipOptions(double targetLufs, double maxTruePeakDbtp, boolean vertical, boolean burnCaptions) {
 
@@ -14,6 +15,11 @@ public record ClipOptions(double targetLufs, double maxTruePeakDbtp, boolean ver
   public static final double DEFAULT_MAX_TRUE_PEAK_DBTP = -1;
 
   public ClipOptions {
+    if (burnCaptions) {
+      throw new IllegalArgumentException(
+          "burnCaptions is not available yet: the FFmpeg build has no libass; publish the clip's SRT or VTT captions"
+              + " alongside it instead");
+    }
     if (!(targetLufs >= -40 && targetLufs <= -5)) {
       throw new IllegalArgumentException("targetLufs must be between -40 and -5 LUFS, was " + targetLufs);
     }
