@@ -83,6 +83,13 @@ public class VideoPipelineWorkflowImpl implements VideoPipelineWorkflow {
   static final String CANCELLED_TYPE = "Cancelled";
   static final String TIMEOUT_TYPE = "Timeout";
 
+  /**
+   * How many times a transcription whose attempts all ended in heartbeat timeouts (its workers died: killed, evicted,
+   * out of memory) is scheduled again on the same engine before it counts as that engine failing. Each schedule has
+   * {@link PipelineTimeouts#transcribeMaxAttempts()} attempts of its own.
+   */
+  static final int MAX_WORKER_LOSSES = 3;
+
   private final PipelineTimeouts timeouts;
 
   private String jobId;
@@ -405,7 +412,9 @@ public class VideoPipelineWorkflowImpl implements VideoPipelineWorkflow {
     ErrorInfo lastError = null;
     ActivityFailure lastFailure = null;
     try {
-      for (Engine candidate : order) {
+      int workerLosses = 0;
+      for (int next = 0; next < order.size(); next++) {
+        Engine candidate = order.get(next);
         String queue = candidate.gpu ? queues.gpu() : queues.cpu();
         if (!candidate.wireName().equals(engine)) {
           engine = candidate.wireName();
@@ -439,11 +448,19 @@ public class VideoPipelineWorkflowImpl implements VideoPipelineWorkflow {
           if (isCancellation(e)) {
             throw e;
           }
+          if (isWorkerLoss(e) && workerLosses < MAX_WORKER_LOSSES) {
+            // Workers that died mid-attempt say nothing about the engine: run it again rather than fall back or fail.
+            workerLosses++;
+            next--;
+            log.warn("job {}: the worker running {} stopped heartbeating ({} of {}); scheduling it again", jobId, engine,
+                workerLosses, MAX_WORKER_LOSSES);
+            continue;
+          }
           lastFailure = e;
           lastError = describe(e);
           fallbacks.add(engine + ": " + lastError.message());
           log.warn("job {}: {} failed ({}), {} engine(s) left", jobId, engine, lastError.message(),
-              order.size() - order.indexOf(candidate) - 1);
+              order.size() - next - 1);
         }
       }
     } finally {
@@ -593,6 +610,16 @@ public class VideoPipelineWorkflowImpl implements VideoPipelineWorkflow {
     return (stepsScope != null && stepsScope.isCancelRequested())
         || e instanceof CanceledFailure
         || e.getCause() instanceof CanceledFailure;
+  }
+
+  /** The last attempt ended because its worker stopped heartbeating, not because the engine reported a failure. */
+  private static boolean isWorkerLoss(ActivityFailure e) {
+    for (Throwable t = e.getCause(); t != null; t = t.getCause()) {
+      if (t instanceof TimeoutFailure timeout) {
+        return timeout.getTimeoutType() == TimeoutType.TIMEOUT_TYPE_HEARTBEAT;
+      }
+    }
+    return false;
   }
 
   private String cancellationReason() {

@@ -697,6 +697,59 @@ class VideoPipelineWorkflowTest {
     assertThat(result(wf).status()).isEqualTo(JobStatus.COMPLETED);
   }
 
+  /** One attempt per schedule, so every worker loss reaches the workflow at once; 1 s heartbeats. */
+  private static PipelineTimeouts oneAttemptPerSchedule() {
+    PipelineTimeouts t = TIMEOUTS;
+    return new PipelineTimeouts(t.download(), t.extractAudio(), t.route(), t.transcribe(), t.highlights(), t.render(),
+        t.qa(), t.cost(), t.cleanup(), t.heartbeat(), t.gpuScheduleToStart(), t.initialRetryInterval(),
+        t.maxRetryInterval(), t.maxAttempts(), 1);
+  }
+
+  /** Transcribe stalls without heartbeats (as a killed worker does) for the first {@code losses} calls. */
+  private AtomicInteger workerDiesDuringTranscription(int losses) {
+    AtomicInteger transcribeCalls = new AtomicInteger();
+    doAnswer(inv -> {
+          record();
+          if (transcribeCalls.incrementAndGet() <= losses) {
+            Thread.sleep(2_500);
+          }
+          return outcome(inv.getArgument(0));
+        })
+        .when(cpuTranscribe).transcribe(any());
+    return transcribeCalls;
+  }
+
+  @Test
+  void workersDyingMidTranscriptionRunTheSameEngineAgainInsteadOfLosingTheJob() {
+    AtomicInteger transcribeCalls = workerDiesDuringTranscription(VideoPipelineWorkflowImpl.MAX_WORKER_LOSSES);
+    start(false, oneAttemptPerSchedule());
+
+    JobResult result = result(startJob("job-worker-died", JobRequest.of(SOURCE_URI).withEngine(EngineMode.LOCAL)));
+
+    assertThat(result.status()).isEqualTo(JobStatus.COMPLETED);
+    assertThat(result.transcription().engine()).isEqualTo("local");
+    assertThat(result.transcription().fallbacks()).isEmpty();
+    assertThat(transcribeCalls).hasValue(VideoPipelineWorkflowImpl.MAX_WORKER_LOSSES + 1);
+    ArgumentCaptor<CostRequest> costRequest = ArgumentCaptor.forClass(CostRequest.class);
+    verify(cost).computeCost(costRequest.capture());
+    // the lost attempts used the machine all the same: they are priced
+    assertThat(costRequest.getValue().steps()).filteredOn(t -> t.step() == Step.TRANSCRIBE)
+        .extracting(StepTiming::succeeded)
+        .containsExactly(false, false, false, true);
+  }
+
+  @Test
+  void workerLossesBeyondTheBoundCountAsTheEngineFailing() {
+    workerDiesDuringTranscription(VideoPipelineWorkflowImpl.MAX_WORKER_LOSSES + 1);
+    start(false, oneAttemptPerSchedule());
+
+    WorkflowFailedException failed =
+        catchFailure(startJob("job-worker-keeps-dying", JobRequest.of(SOURCE_URI).withEngine(EngineMode.LOCAL)));
+
+    JobResult partial = ((ApplicationFailure) failed.getCause()).getDetails().get(JobResult.class);
+    assertThat(partial.error().message()).isEqualTo("no transcription engine succeeded: local: Transcribe timed out (heartbeat)");
+  }
+
   @Test
   void gpuQueueWithoutWorkerFallsBackToLocalAfterScheduleToStartTimeout() {
     // The test server does not skip time while an activity is outstanding, so the timeout is shortened.
