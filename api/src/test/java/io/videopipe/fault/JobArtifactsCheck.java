@@ -26,8 +26,8 @@ import java.util.stream.Stream;
  * is reported, not asserted. cost.json records measured durations: presence only.
  */
 final class JobArtifactsCheck {
-  /** Exactly these files per completed job with keepSource=false; anything else is a duplicate or a leftover. */
-  static final Set<String> EXPECTED =
+  /** Every completed job with keepSource=false has these files, plus its clips; anything else is a leftover. */
+  static final Set<String> ALWAYS =
       Set.of(
           "audio/audio.wav",
           "transcript/transcript.json",
@@ -37,6 +37,19 @@ final class JobArtifactsCheck {
           "highlights/highlights.json",
           "qa/qa.json",
           "cost/cost.json");
+
+  /** Exactly the files a completed job must have, sorted: {@link #ALWAYS} and an MP4, SRT and VTT per highlight. */
+  static List<String> expected(Path jobDir) throws IOException {
+    List<String> out = new java.util.ArrayList<>(ALWAYS);
+    Path highlights = jobDir.resolve("highlights/highlights.json");
+    int count = Files.exists(highlights) ? CANONICAL.readTree(highlights.toFile()).path("highlights").size() : 0;
+    for (int rank = 1; rank <= count; rank++) {
+      for (String ext : List.of("mp4", "srt", "vtt")) {
+        out.add(String.format("clips/clip-%02d.%s", rank, ext));
+      }
+    }
+    return out.stream().sorted().toList();
+  }
 
   static final double MAX_WORD_ERROR_RATE = 0.03;
   static final List<String> COMPARED = List.of("audio/audio.wav", "qa/qa.json");
