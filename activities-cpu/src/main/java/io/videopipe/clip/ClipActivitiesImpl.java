@@ -8,6 +8,7 @@ import io.videopipe.pipeline.ErrorTypes;
 import io.videopipe.pipeline.JobPaths;
 import io.videopipe.storage.LocalFile;
 import io.videopipe.storage.Storage;
+import io.videopipe.transcribe.Captions;
 import io.videopipe.transcribe.Transcript;
 import io.videopipe.transcribe.TranscriptStore;
 import io.videopipe.transcribe.Word;
@@ -69,9 +70,9 @@ public final class ClipActivitiesImpl implements ClipActivities {
       Path vtt = temp(temps, prefix, ".vtt");
 
       List<Word> words = words(request.transcriptUri());
-      List<ClipCaptions.Cue> cues = ClipCaptions.cues(words, h.startSec(), h.endSec());
-      Files.writeString(srt, ClipCaptions.srt(cues), StandardCharsets.UTF_8);
-      Files.writeString(vtt, ClipCaptions.vtt(cues), StandardCharsets.UTF_8);
+      List<Captions.Cue> cues = ClipCaptions.cues(words, h.startSec(), h.endSec());
+      Files.writeString(srt, Captions.srt(cues), StandardCharsets.UTF_8);
+      Files.writeString(vtt, Captions.vtt(cues), StandardCharsets.UTF_8);
 
       ClipRenderer.Result result =
           renderer.render(source.path(), h.startSec(), h.endSec(), options, attempt, mp4,

@@ -1,5 +1,6 @@
 package io.videopipe.clip;
 
+import io.videopipe.transcribe.Captions;
 import io.videopipe.transcribe.Word;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,12 +19,11 @@ public final class ClipCaptions {
   static final double PAUSE_SEC = 1.0;
 
   /** A cue, in seconds from the clip's start; {@code text} holds one or two lines. */
-  public record Cue(double start, double end, String text) {}
 
   private ClipCaptions() {}
 
   /** Cues for the words that lie (mostly) inside {@code [startSec, endSec]} of the source. */
-  public static List<Cue> cues(List<Word> words, double startSec, double endSec) {
+  public static List<Captions.Cue> cues(List<Word> words, double startSec, double endSec) {
     double duration = endSec - startSec;
     List<Word> inside = new ArrayList<>();
     for (Word w : words) {
@@ -32,7 +32,7 @@ public final class ClipCaptions {
         inside.add(w);
       }
     }
-    List<Cue> cues = new ArrayList<>();
+    List<Captions.Cue> cues = new ArrayList<>();
     List<Word> current = new ArrayList<>();
     for (Word w : inside) {
       if (!current.isEmpty()) {
@@ -55,7 +55,7 @@ public final class ClipCaptions {
     return cues;
   }
 
-  private static Cue cue(List<Word> words, double clipStart, double duration) {
+  private static Captions.Cue cue(List<Word> words, double clipStart, double duration) {
     double start = clamp(words.get(0).start() - clipStart, duration);
     double end = clamp(words.get(words.size() - 1).end() - clipStart, duration);
     String text = wrap(words);
@@ -63,7 +63,7 @@ public final class ClipCaptions {
       // one word longer than a line: show it anyway rather than drop it
       text = String.join(" ", words.stream().map(w -> w.text().strip()).toList());
     }
-    return new Cue(start, end, text);
+    return new Captions.Cue(start, end, text);
   }
 
   /** The words on at most two lines of {@link #LINE_CHARS}, or null when they do not fit. */
@@ -92,32 +92,6 @@ public final class ClipCaptions {
     return Math.max(0, Math.min(duration, t));
   }
 
-  public static String srt(List<Cue> cues) {
-    StringBuilder sb = new StringBuilder();
-    for (int i = 0; i < cues.size(); i++) {
-      Cue c = cues.get(i);
-      sb.append(i + 1).append('\n')
-          .append(timestamp(c.start(), ',')).append(" --> ").append(timestamp(c.end(), ',')).append('\n')
-          .append(c.text()).append("\n\n");
-    }
-    return sb.toString();
-  }
-
-  public static String vtt(List<Cue> cues) {
-    StringBuilder sb = new StringBuilder("WEBVTT\n\n");
-    for (Cue c : cues) {
-      sb.append(timestamp(c.start(), '.')).append(" --> ").append(timestamp(c.end(), '.')).append('\n')
-          .append(c.text()).append("\n\n");
-    }
-    return sb.toString();
-  }
-
-  /** Floors rather than rounds the end so a cue never reads past the clip by half a millisecond. */
-  static String timestamp(double seconds, char millisSeparator) {
-    long ms = Math.max(0, (long) Math.floor(seconds * 1000 + 1e-6));
-    return String.format(
-        Locale.ROOT, "%02d:%02d:%02d%c%03d", ms / 3_600_000, ms / 60_000 % 60, ms / 1000 % 60, millisSeparator, ms % 1000);
-  }
 
   private static final Pattern TIMING =
       Pattern.compile("^(\\d{2,}):(\\d{2}):(\\d{2})[,.](\\d{3}) --> (\\d{2,}):(\\d{2}):(\\d{2})[,.](\\d{3})");
@@ -126,7 +100,7 @@ public final class ClipCaptions {
    * Parses SRT or WebVTT cue timings (and the text under each). Throws {@link IllegalArgumentException} on a malformed
    * file: a VTT without its header, a timing line that does not parse, a cue with no text.
    */
-  public static List<Cue> parse(String body, boolean vtt) {
+  public static List<Captions.Cue> parse(String body, boolean vtt) {
     String[] lines = body.replace("\r\n", "\n").split("\n", -1);
     int i = 0;
     if (vtt) {
@@ -135,7 +109,7 @@ public final class ClipCaptions {
       }
       i = 1;
     }
-    List<Cue> cues = new ArrayList<>();
+    List<Captions.Cue> cues = new ArrayList<>();
     for (; i < lines.length; i++) {
       String line = lines[i];
       if (!line.contains("-->")) {
@@ -154,7 +128,7 @@ public final class ClipCaptions {
       if (text.length() == 0) {
         throw new IllegalArgumentException("cue without text at " + line);
       }
-      cues.add(new Cue(start, end, text.toString()));
+      cues.add(new Captions.Cue(start, end, text.toString()));
     }
     return cues;
   }

@@ -2,24 +2,20 @@ package io.videopipe.download;
 
 import io.temporal.failure.ApplicationFailure;
 import io.videopipe.net.AddressGuard;
+import io.videopipe.net.GuardedHttpClient;
 import io.videopipe.net.AddressRefusedException;
 import io.videopipe.pipeline.ErrorTypes;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.InetSocketAddress;
-import java.net.Proxy;
 import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.time.Duration;
-import java.util.List;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import okhttp3.Connection;
 import okhttp3.Headers;
 import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
-import okhttp3.Protocol;
 import okhttp3.Request;
 import okhttp3.Response;
 import okhttp3.ResponseBody;
@@ -57,21 +53,7 @@ final class HttpSource implements Source {
    * HTTP/2 flow-control windows would throttle it), redirects followed by {@link HttpSource} itself.
    */
   static OkHttpClient client(AddressGuard guard, Duration connectTimeout, Duration readTimeout) {
-    return new OkHttpClient.Builder()
-        .proxy(Proxy.NO_PROXY)
-        .protocols(List.of(Protocol.HTTP_1_1))
-        .followRedirects(false)
-        .followSslRedirects(false)
-        .dns(guard::resolve)
-        .addNetworkInterceptor(
-            chain -> {
-              Connection connection = chain.connection();
-              if (connection != null) {
-                InetSocketAddress peer = connection.route().socketAddress();
-                guard.checkAddress(chain.request().url().host(), peer.getAddress());
-              }
-              return chain.proceed(chain.request());
-            })
+    return GuardedHttpClient.builder(guard)
         .connectTimeout(connectTimeout)
         .readTimeout(readTimeout)
         .build();

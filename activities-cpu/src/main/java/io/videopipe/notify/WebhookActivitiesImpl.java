@@ -4,18 +4,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.temporal.failure.ApplicationFailure;
 import io.videopipe.net.AddressGuard;
+import io.videopipe.net.GuardedHttpClient;
 import io.videopipe.net.AddressRefusedException;
 import io.videopipe.pipeline.ErrorTypes;
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.Proxy;
 import java.time.Clock;
-import java.util.List;
-import okhttp3.Connection;
 import okhttp3.HttpUrl;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
-import okhttp3.Protocol;
 import okhttp3.Request;
 import okhttp3.RequestBody;
 import okhttp3.Response;
@@ -49,21 +45,7 @@ public class WebhookActivitiesImpl implements WebhookActivities {
     this.clock = clock;
     this.signer = settings.secret().isBlank() ? null : new WebhookSigner(settings.secret());
     this.client =
-        new OkHttpClient.Builder()
-            .proxy(Proxy.NO_PROXY)
-            .protocols(List.of(Protocol.HTTP_1_1))
-            .followRedirects(false)
-            .followSslRedirects(false)
-            .dns(guard::resolve)
-            .addNetworkInterceptor(
-                chain -> {
-                  Connection connection = chain.connection();
-                  if (connection != null) {
-                    InetSocketAddress peer = connection.route().socketAddress();
-                    guard.checkAddress(chain.request().url().host(), peer.getAddress());
-                  }
-                  return chain.proceed(chain.request());
-                })
+        GuardedHttpClient.builder(guard)
             .connectTimeout(settings.connectTimeout())
             .readTimeout(settings.readTimeout())
             .callTimeout(settings.connectTimeout().plus(settings.readTimeout()).multipliedBy(2))

@@ -14,9 +14,10 @@ import io.videopipe.loudness.Loudness;
 import io.videopipe.loudness.LoudnessMeter;
 import io.videopipe.pipeline.ErrorTypes;
 import io.videopipe.pipeline.JobPaths;
-import io.videopipe.storage.LocalFile;
 import io.videopipe.storage.JsonArtifacts;
+import io.videopipe.storage.LocalFile;
 import io.videopipe.storage.Storage;
+import io.videopipe.transcribe.Captions;
 import io.videopipe.transcribe.Transcript;
 import io.videopipe.transcribe.TranscriptStore;
 import io.videopipe.transcribe.Word;
@@ -396,8 +397,8 @@ public final class QaActivitiesImpl implements QaActivities {
    * when its captions could not be read.
    */
   record ClipMeasurement(
-      ClipInspector.Report report, Loudness loudness, String problem, List<ClipCaptions.Cue> srt,
-      List<ClipCaptions.Cue> vtt, String captionProblem) {}
+      ClipInspector.Report report, Loudness loudness, String problem, List<Captions.Cue> srt,
+      List<Captions.Cue> vtt, String captionProblem) {}
 
   private ClipMeasurement measure(RenderedClip clip) throws IOException {
     ActivityExecutionContext context = Activity.getExecutionContext();
@@ -417,8 +418,8 @@ public final class QaActivitiesImpl implements QaActivities {
         problem = "clip unreadable: " + e.getMessage();
       }
     }
-    List<ClipCaptions.Cue> srt = null;
-    List<ClipCaptions.Cue> vtt = null;
+    List<Captions.Cue> srt = null;
+    List<Captions.Cue> vtt = null;
     String captionProblem = null;
     try {
       srt = ClipCaptions.parse(readText(clip.srtUri()), false);
@@ -515,8 +516,8 @@ public final class QaActivitiesImpl implements QaActivities {
       return new QaCheck("clip.captions", false, m.captionProblem(), expected, clip.rank());
     }
     List<String> outside = new ArrayList<>();
-    for (List<ClipCaptions.Cue> cues : List.of(m.srt(), m.vtt())) {
-      for (ClipCaptions.Cue c : cues) {
+    for (List<Captions.Cue> cues : List.of(m.srt(), m.vtt())) {
+      for (Captions.Cue c : cues) {
         if (c.start() < 0 || c.end() < c.start() || c.end() > duration + 0.001) {
           outside.add(fmt("%.3f-%.3f s", c.start(), c.end()));
         }

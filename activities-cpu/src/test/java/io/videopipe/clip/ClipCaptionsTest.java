@@ -3,6 +3,7 @@ package io.videopipe.clip;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.videopipe.transcribe.Captions;
 import io.videopipe.transcribe.Word;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,13 +23,13 @@ class ClipCaptionsTest {
   @Test
   void cuesAreTimedToTheClipAndStayInsideIt() {
     // the clip 10.1-20.05 s: word25 (10.0-10.3) is mostly inside, word50 (20.0-20.3) mostly outside
-    List<ClipCaptions.Cue> cues = ClipCaptions.cues(words(80), 10.1, 20.05);
+    List<Captions.Cue> cues = ClipCaptions.cues(words(80), 10.1, 20.05);
 
     assertThat(cues.get(0).text()).startsWith("word25 ");
     assertThat(cues.get(0).start()).isEqualTo(0.0);
     assertThat(cues.get(cues.size() - 1).text()).endsWith("word49");
     assertThat(cues.get(cues.size() - 1).end()).isCloseTo(19.9 - 10.1, org.assertj.core.api.Assertions.within(1e-9));
-    for (ClipCaptions.Cue c : cues) {
+    for (Captions.Cue c : cues) {
       assertThat(c.start()).isBetween(0.0, 9.95);
       assertThat(c.end()).isBetween(c.start(), 9.95);
       assertThat(c.end() - c.start()).isLessThanOrEqualTo(ClipCaptions.MAX_CUE_SEC);
@@ -42,19 +43,19 @@ class ClipCaptionsTest {
 
   @Test
   void cueEndingPastTheClipIsClamped() {
-    List<ClipCaptions.Cue> cues = ClipCaptions.cues(List.of(new Word("late", 4.6, 5.2, 1)), 0, 5.0);
-    assertThat(cues).containsExactly(new ClipCaptions.Cue(4.6, 5.0, "late"));
+    List<Captions.Cue> cues = ClipCaptions.cues(List.of(new Word("late", 4.6, 5.2, 1)), 0, 5.0);
+    assertThat(cues).containsExactly(new Captions.Cue(4.6, 5.0, "late"));
   }
 
   @Test
   void srtAndVttRoundTripThroughTheParser() {
-    List<ClipCaptions.Cue> cues = ClipCaptions.cues(words(30), 0, 12);
-    List<ClipCaptions.Cue> srt = ClipCaptions.parse(ClipCaptions.srt(cues), false);
-    List<ClipCaptions.Cue> vtt = ClipCaptions.parse(ClipCaptions.vtt(cues), true);
+    List<Captions.Cue> cues = ClipCaptions.cues(words(30), 0, 12);
+    List<Captions.Cue> srt = ClipCaptions.parse(Captions.srt(cues), false);
+    List<Captions.Cue> vtt = ClipCaptions.parse(Captions.vtt(cues), true);
     assertThat(srt).hasSameSizeAs(cues).isEqualTo(vtt);
     assertThat(srt.get(1).start()).isEqualTo(Math.floor(cues.get(1).start() * 1000) / 1000);
-    assertThat(ClipCaptions.srt(cues)).startsWith("1\n00:00:00,000 --> 00:00:");
-    assertThat(ClipCaptions.vtt(cues)).startsWith("WEBVTT\n\n00:00:00.000 --> ");
+    assertThat(Captions.srt(cues)).startsWith("1\n00:00:00,000 --> 00:00:");
+    assertThat(Captions.vtt(cues)).startsWith("WEBVTT\n\n00:00:00.000 --> ");
     assertThatThrownBy(() -> ClipCaptions.parse("1\n00:00:01,000 --> 00:00:02,000\n", false))
         .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> ClipCaptions.parse("00:00:01.000 --> 00:00:02.000\nhi\n", true))

@@ -40,13 +40,13 @@ public final class TranscriptStore {
     URI json = storage.jobUri(jobId, JobPaths.TRANSCRIPT + "transcript.json");
     JsonArtifacts.write(storage, json, transcript);
     artifacts.put("json", json.toString());
-    List<Cue> cues = cues(transcript.words());
+    List<Captions.Cue> cues = cues(transcript.words());
     for (String format : List.of("srt", "vtt", "txt")) {
       URI uri = storage.jobUri(jobId, JobPaths.TRANSCRIPT + "transcript." + format);
       String body =
           switch (format) {
-            case "srt" -> srt(cues);
-            case "vtt" -> vtt(cues);
+            case "srt" -> Captions.srt(cues);
+            case "vtt" -> Captions.vtt(cues);
             default -> transcript.text() + "\n";
           };
       writeObject(uri, out -> out.write(body.getBytes(StandardCharsets.UTF_8)));
@@ -85,10 +85,9 @@ public final class TranscriptStore {
   }
 
   /** A caption cue: consecutive words broken at pauses, duration and length limits. */
-  record Cue(double start, double end, String text) {}
 
-  static List<Cue> cues(List<Word> words) {
-    List<Cue> cues = new ArrayList<>();
+  static List<Captions.Cue> cues(List<Word> words) {
+    List<Captions.Cue> cues = new ArrayList<>();
     int from = 0;
     for (int i = 1; i <= words.size(); i++) {
       boolean end = i == words.size();
@@ -113,37 +112,11 @@ public final class TranscriptStore {
           }
           text.append(w.text());
         }
-        cues.add(new Cue(span.get(0).start(), span.get(span.size() - 1).end(), text.toString()));
+        cues.add(new Captions.Cue(span.get(0).start(), span.get(span.size() - 1).end(), text.toString()));
         from = i;
       }
     }
     return cues;
   }
 
-  static String srt(List<Cue> cues) {
-    StringBuilder sb = new StringBuilder();
-    for (int i = 0; i < cues.size(); i++) {
-      Cue c = cues.get(i);
-      sb.append(i + 1).append('\n')
-          .append(timestamp(c.start(), ',')).append(" --> ").append(timestamp(c.end(), ',')).append('\n')
-          .append(c.text()).append("\n\n");
-    }
-    return sb.toString();
-  }
-
-  static String vtt(List<Cue> cues) {
-    StringBuilder sb = new StringBuilder("WEBVTT\n\n");
-    for (Cue c : cues) {
-      sb.append(timestamp(c.start(), '.')).append(" --> ").append(timestamp(c.end(), '.')).append('\n')
-          .append(c.text()).append("\n\n");
-    }
-    return sb.toString();
-  }
-
-  /** HH:MM:SS,mmm (SRT) or HH:MM:SS.mmm (VTT). */
-  static String timestamp(double seconds, char millisSeparator) {
-    long ms = Math.max(0, Math.round(seconds * 1000));
-    return String.format(
-        Locale.ROOT, "%02d:%02d:%02d%c%03d", ms / 3_600_000, ms / 60_000 % 60, ms / 1000 % 60, millisSeparator, ms % 1000);
-  }
 }
