@@ -9,6 +9,7 @@ import io.videopipe.net.AddressRefusedException;
 import io.videopipe.pipeline.ErrorTypes;
 import java.io.IOException;
 import java.time.Clock;
+import java.util.concurrent.atomic.AtomicBoolean;
 import okhttp3.HttpUrl;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
@@ -39,6 +40,8 @@ public class WebhookActivitiesImpl implements WebhookActivities {
         Clock.systemUTC());
   }
 
+  private final AtomicBoolean warnedUnsigned = new AtomicBoolean();
+
   public WebhookActivitiesImpl(WebhookSettings settings, AddressGuard guard, Clock clock) {
     this.settings = settings;
     this.guard = guard;
@@ -50,9 +53,6 @@ public class WebhookActivitiesImpl implements WebhookActivities {
             .readTimeout(settings.readTimeout())
             .callTimeout(settings.connectTimeout().plus(settings.readTimeout()).multipliedBy(2))
             .build();
-    if (signer == null) {
-      log.warn("webhooks are sent unsigned: VIDEOPIPE_WEBHOOK_SECRET is not set");
-    }
   }
 
   @Override
@@ -84,6 +84,9 @@ public class WebhookActivitiesImpl implements WebhookActivities {
             .post(RequestBody.create(body, JSON_TYPE));
     if (signer != null) {
       request.header(WebhookSigner.SIGNATURE_HEADER, signer.sign(timestamp, body));
+    } else if (warnedUnsigned.compareAndSet(false, true)) {
+      // said once, when it matters: most local runs send no webhook at all
+      log.warn("webhooks are sent unsigned: VIDEOPIPE_WEBHOOK_SECRET is not set");
     }
     // Only scheme, host and path in messages: a query string may carry the receiver's token.
     String where = target.scheme() + "://" + target.host() + ":" + target.port() + target.encodedPath();
