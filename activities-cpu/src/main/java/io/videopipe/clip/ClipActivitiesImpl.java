@@ -19,9 +19,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,13 +62,15 @@ public final class ClipActivitiesImpl implements ClipActivities {
     ClipOptions options = request.options() == null ? ClipOptions.defaults() : request.options();
     int attempt = Math.max(1, request.attempt());
     ActivityExecutionContext ctx = Activity.getExecutionContext();
-    List<Path> temps = new ArrayList<>();
+    // One directory per clip: an attempt killed with its worker leaves files there, and the next attempt of the same
+    // clip on this machine clears them before it starts.
+    Path dir = tempDir.resolve("clip-" + request.jobId().replaceAll("[^A-Za-z0-9_-]", "_") + "-" + h.rank());
     try (LocalFile source = storage.localFile(URI.create(request.sourceUri()))) {
-      Files.createDirectories(tempDir);
-      String prefix = "clip-" + request.jobId().replaceAll("[^A-Za-z0-9_-]", "_") + "-" + h.rank() + "-";
-      Path mp4 = temp(temps, prefix, ".mp4");
-      Path srt = temp(temps, prefix, ".srt");
-      Path vtt = temp(temps, prefix, ".vtt");
+      deleteTree(dir);
+      Files.createDirectories(dir);
+      Path mp4 = dir.resolve("clip.mp4");
+      Path srt = dir.resolve("clip.srt");
+      Path vtt = dir.resolve("clip.vtt");
 
       List<Word> words = words(request.transcriptUri());
       List<Captions.Cue> cues = ClipCaptions.cues(words, h.startSec(), h.endSec());
@@ -109,20 +112,23 @@ public final class ClipActivitiesImpl implements ClipActivities {
       throw ApplicationFailure.newFailureWithCause(
           "clip " + h.rank() + " render failed: " + e.getMessage(), ErrorTypes.TRANSIENT, e);
     } finally {
-      for (Path p : temps) {
-        try {
-          Files.deleteIfExists(p);
-        } catch (IOException e) {
-          log.warn("cannot delete temporary {}: {}", p, e.toString());
-        }
+      try {
+        deleteTree(dir);
+      } catch (IOException e) {
+        log.warn("cannot delete temporary {}: {}", dir, e.toString());
       }
     }
   }
 
-  private Path temp(List<Path> temps, String prefix, String suffix) throws IOException {
-    Path p = Files.createTempFile(tempDir, prefix, suffix);
-    temps.add(p);
-    return p;
+  private static void deleteTree(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> walk = Files.walk(dir)) {
+      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    }
   }
 
   /** The transcript's words; none without a transcript (the clip then has empty captions). */

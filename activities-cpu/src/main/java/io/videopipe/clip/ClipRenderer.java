@@ -93,9 +93,11 @@ public final class ClipRenderer {
    */
   public Result render(Path source, double startSec, double endSec, ClipOptions options, int attempt, Path out,
       Runnable progress) throws IOException {
-    Files.createDirectories(settings.tempDir());
-    Path segment = Files.createTempFile(settings.tempDir(), "clip-segment-", ".wav");
-    Path normalised = Files.createTempFile(settings.tempDir(), "clip-norm-", ".wav");
+    // Intermediates go next to the output: the caller owns that directory and clears it after a killed attempt.
+    Path dir = out.toAbsolutePath().getParent();
+    Files.createDirectories(dir);
+    Path segment = Files.createTempFile(dir, "clip-segment-", ".wav");
+    Path normalised = Files.createTempFile(dir, "clip-norm-", ".wav");
     try {
       SourceFacts facts = probe(source);
       if (!(startSec >= 0 && endSec > startSec)) {

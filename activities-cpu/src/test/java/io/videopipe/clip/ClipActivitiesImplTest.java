@@ -148,6 +148,21 @@ class ClipActivitiesImplTest {
   }
 
   @Test
+  void anAttemptClearsWhatAKilledEarlierAttemptOfTheSameClipLeftAndLeavesNothingItself() throws Exception {
+    // what a worker killed mid-render leaves: its intermediates in the clip's directory
+    Path leftovers = Files.createDirectories(tempDir.resolve("clip-" + JOB + "-1"));
+    Files.write(leftovers.resolve("clip-segment-123.wav"), new byte[1024]);
+    Files.write(leftovers.resolve("clip.mp4"), new byte[10]);
+
+    RenderedClip clip = render(highlight(1, 2.0, 9.0), ClipOptions.defaults());
+
+    assertThat(clip.sizeBytes()).isGreaterThan(10);
+    try (java.util.stream.Stream<Path> left = Files.list(tempDir)) {
+      assertThat(left).isEmpty();
+    }
+  }
+
+  @Test
   void highlightPastTheSourceFailsWithoutRetryAndLeavesNoClip() throws Exception {
     assertThatThrownBy(() -> render(highlight(4, 15.0, 25.0), ClipOptions.defaults()))
         .isInstanceOf(ActivityFailure.class)
@@ -160,6 +175,9 @@ class ClipActivitiesImplTest {
               assertThat(f.getOriginalMessage()).contains("ends after the source");
             });
     assertThat(storage.list(storage.jobUri(JOB, JobPaths.CLIPS))).isEmpty();
+    try (java.util.stream.Stream<Path> left = Files.list(tempDir)) {
+      assertThat(left).isEmpty();
+    }
   }
 
   @Test

@@ -22,8 +22,8 @@ import java.util.stream.Stream;
  * of the same audio.wav gave 179 or 180 words, differed at low-confidence words ("build" / "bill") and moved word
  * times by up to 0.54 s; one such difference was enough to make the highlight picker choose another second highlight
  * (33.7-53.1 s instead of 40.9-59.0 s) in an undisturbed run. The transcript is therefore compared by word error rate
- * against the reference (at most {@link #MAX_WORD_ERROR_RATE}) and the highlights by count; how far their edges moved
- * is reported, not asserted. cost.json records measured durations: presence only.
+ * against the reference (at most {@link #MAX_WORD_ERROR_RATE}); the highlights' count and how far their edges moved are
+ * reported, not asserted (a third highlight appeared in undisturbed-equivalent runs with the same 180 words). cost.json records measured durations: presence only.
  */
 final class JobArtifactsCheck {
   /** Every completed job with keepSource=false has these files, plus its clips; anything else is a leftover. */
@@ -80,7 +80,12 @@ final class JobArtifactsCheck {
     if (Files.exists(qa)) {
       JsonNode tree = CANONICAL.readTree(qa.toFile());
       StringBuilder b = new StringBuilder().append(tree.path("passed").asBoolean()).append('\n');
-      tree.path("checks").forEach(c -> b.append(c.path("name").asText()).append('=').append(c.path("passed").asBoolean()).append('\n'));
+      // Checks of the whole job only: how many clips there are follows the highlights, which follow Vosk's timings.
+      tree.path("checks").forEach(c -> {
+        if (!c.path("name").asText().startsWith("clip.")) {
+          b.append(c.path("name").asText()).append('=').append(c.path("passed").asBoolean()).append('\n');
+        }
+      });
       out.put("qa/qa.json", sha256(b.toString().getBytes(StandardCharsets.UTF_8)));
     }
     return out;
@@ -89,8 +94,12 @@ final class JobArtifactsCheck {
   /** How a run's transcript and highlights compare with the reference's. */
   record Comparison(int words, int referenceWords, double wordErrorRate, int highlights, int referenceHighlights,
       double maxHighlightEdgeDeltaSec) {
+    /**
+     * The transcript within {@link #MAX_WORD_ERROR_RATE}. The highlight count is reported, not held: Vosk's word times
+     * move by up to 0.5 s between undisturbed runs, enough to bring a third run of sentences within the 15 s minimum.
+     */
     boolean matches() {
-      return wordErrorRate <= MAX_WORD_ERROR_RATE && highlights == referenceHighlights;
+      return wordErrorRate <= MAX_WORD_ERROR_RATE;
     }
   }
 
