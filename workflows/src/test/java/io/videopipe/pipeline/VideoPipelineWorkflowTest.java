@@ -528,17 +528,8 @@ class VideoPipelineWorkflowTest {
 
   @Test
   void cancelSignalStopsTheRunningStepAndCompensates() throws Exception {
-    CountDownLatch entered = new CountDownLatch(1);
     AtomicBoolean activityCancelled = new AtomicBoolean();
-    doAnswer(inv -> {
-          record();
-          blockUntilCancelled(entered, activityCancelled);
-          return null;
-        })
-        .when(cpuTranscribe).transcribe(any());
-    start(false);
-    VideoPipelineWorkflow wf = startJob("job-cancel", JobRequest.of(SOURCE_URI));
-    assertThat(entered.await(10, TimeUnit.SECONDS)).isTrue();
+    VideoPipelineWorkflow wf = startJobBlockedInTranscription("job-cancel", activityCancelled);
 
     wf.cancel("user changed their mind");
     WorkflowFailedException failed = catchFailure(wf);
@@ -600,17 +591,8 @@ class VideoPipelineWorkflowTest {
 
   @Test
   void temporalCancellationRunsEveryCompensationAndEndsCanceled() throws Exception {
-    CountDownLatch entered = new CountDownLatch(1);
     AtomicBoolean activityCancelled = new AtomicBoolean();
-    doAnswer(inv -> {
-          record();
-          blockUntilCancelled(entered, activityCancelled);
-          return null;
-        })
-        .when(cpuTranscribe).transcribe(any());
-    start(false);
-    VideoPipelineWorkflow wf = startJob("job-native-cancel", JobRequest.of(SOURCE_URI));
-    assertThat(entered.await(10, TimeUnit.SECONDS)).isTrue();
+    VideoPipelineWorkflow wf = startJobBlockedInTranscription("job-native-cancel", activityCancelled);
 
     WorkflowStub.fromTyped(wf).cancel("operator stop");
     WorkflowFailedException failed = catchFailure(wf);
@@ -1074,6 +1056,22 @@ class VideoPipelineWorkflowTest {
     ActivityInfo info = Activity.getExecutionContext().getInfo();
     calls.add(new Call(info.getActivityType(), info.getActivityTaskQueue(), info.getAttempt(),
         info.getPriority().getPriorityKey()));
+  }
+
+  /** Starts a job whose transcription heartbeats until it is cancelled; returns once the transcription runs. */
+  private VideoPipelineWorkflow startJobBlockedInTranscription(String jobId, AtomicBoolean activityCancelled)
+      throws InterruptedException {
+    CountDownLatch entered = new CountDownLatch(1);
+    doAnswer(inv -> {
+          record();
+          blockUntilCancelled(entered, activityCancelled);
+          return null;
+        })
+        .when(cpuTranscribe).transcribe(any());
+    start(false);
+    VideoPipelineWorkflow wf = startJob(jobId, JobRequest.of(SOURCE_URI));
+    assertThat(entered.await(10, TimeUnit.SECONDS)).isTrue();
+    return wf;
   }
 
   /** Heartbeats until the release, like a real long step, so cancellation and heartbeat timeouts behave. */
