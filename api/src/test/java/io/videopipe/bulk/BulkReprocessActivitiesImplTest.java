@@ -4,11 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.protobuf.ByteString;
-import io.grpc.ManagedChannel;
-import io.grpc.Server;
 import io.grpc.Status;
-import io.grpc.inprocess.InProcessChannelBuilder;
-import io.grpc.inprocess.InProcessServerBuilder;
 import io.grpc.stub.StreamObserver;
 import io.temporal.api.common.v1.Memo;
 import io.temporal.api.common.v1.WorkflowExecution;
@@ -19,6 +15,7 @@ import io.temporal.api.workflowservice.v1.WorkflowServiceGrpc;
 import io.temporal.common.converter.DefaultDataConverter;
 import io.temporal.failure.ApplicationFailure;
 import io.videopipe.storage.LocalStorage;
+import io.videopipe.testing.FakeWorkflowService;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -36,42 +33,34 @@ class BulkReprocessActivitiesImplTest {
   final List<ListWorkflowExecutionsRequest> requests = new CopyOnWriteArrayList<>();
   volatile Status failure;
   volatile ListWorkflowExecutionsResponse page = ListWorkflowExecutionsResponse.getDefaultInstance();
-  Server server;
-  ManagedChannel channel;
+  FakeWorkflowService temporal;
   LocalStorage storage;
   BulkReprocessActivitiesImpl activities;
 
   @BeforeEach
   void start() throws Exception {
-    String name = InProcessServerBuilder.generateName();
-    server =
-        InProcessServerBuilder.forName(name)
-            .directExecutor()
-            .addService(
-                new WorkflowServiceGrpc.WorkflowServiceImplBase() {
-                  @Override
-                  public void listWorkflowExecutions(
-                      ListWorkflowExecutionsRequest r, StreamObserver<ListWorkflowExecutionsResponse> o) {
-                    requests.add(r);
-                    if (failure != null) {
-                      o.onError(failure.asRuntimeException());
-                      return;
-                    }
-                    o.onNext(page);
-                    o.onCompleted();
-                  }
-                })
-            .build()
-            .start();
-    channel = InProcessChannelBuilder.forName(name).directExecutor().build();
+    temporal =
+        FakeWorkflowService.start(
+            new WorkflowServiceGrpc.WorkflowServiceImplBase() {
+              @Override
+              public void listWorkflowExecutions(
+                  ListWorkflowExecutionsRequest r, StreamObserver<ListWorkflowExecutionsResponse> o) {
+                requests.add(r);
+                if (failure != null) {
+                  o.onError(failure.asRuntimeException());
+                  return;
+                }
+                o.onNext(page);
+                o.onCompleted();
+              }
+            });
     storage = new LocalStorage(dir.resolve("store"));
-    activities = new BulkReprocessActivitiesImpl(storage, () -> WorkflowServiceGrpc.newBlockingStub(channel), "prod");
+    activities = new BulkReprocessActivitiesImpl(storage, temporal::blockingStub, "prod");
   }
 
   @AfterEach
   void stop() {
-    channel.shutdownNow();
-    server.shutdownNow();
+    temporal.close();
   }
 
   @Test

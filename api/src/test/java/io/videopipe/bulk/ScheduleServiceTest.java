@@ -4,11 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.protobuf.Timestamp;
-import io.grpc.ManagedChannel;
-import io.grpc.Server;
 import io.grpc.Status;
-import io.grpc.inprocess.InProcessChannelBuilder;
-import io.grpc.inprocess.InProcessServerBuilder;
 import io.grpc.stub.StreamObserver;
 import io.temporal.api.schedule.v1.ScheduleListInfo;
 import io.temporal.api.schedule.v1.ScheduleSpec;
@@ -32,6 +28,7 @@ import io.temporal.common.converter.DefaultDataConverter;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import io.videopipe.pipeline.TaskQueues;
+import io.videopipe.testing.FakeWorkflowService;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -46,78 +43,71 @@ class ScheduleServiceTest {
   final List<CreateScheduleRequest> created = new CopyOnWriteArrayList<>();
   final List<PatchScheduleRequest> patches = new CopyOnWriteArrayList<>();
   final Set<String> existing = ConcurrentHashMap.newKeySet();
-  Server server;
-  ManagedChannel channel;
+  FakeWorkflowService temporal;
   WorkflowServiceStubs stubs;
   ScheduleService service;
 
   @BeforeEach
   void start() throws Exception {
-    String name = InProcessServerBuilder.generateName();
-    server =
-        InProcessServerBuilder.forName(name)
-            .directExecutor()
-            .addService(
-                new WorkflowServiceGrpc.WorkflowServiceImplBase() {
-                  @Override
-                  public void getSystemInfo(GetSystemInfoRequest r, StreamObserver<GetSystemInfoResponse> o) {
-                    o.onNext(GetSystemInfoResponse.getDefaultInstance());
-                    o.onCompleted();
-                  }
+    temporal =
+        FakeWorkflowService.start(
+            new WorkflowServiceGrpc.WorkflowServiceImplBase() {
+              @Override
+              public void getSystemInfo(GetSystemInfoRequest r, StreamObserver<GetSystemInfoResponse> o) {
+                o.onNext(GetSystemInfoResponse.getDefaultInstance());
+                o.onCompleted();
+              }
 
-                  @Override
-                  public void createSchedule(CreateScheduleRequest r, StreamObserver<CreateScheduleResponse> o) {
-                    if (!existing.add(r.getScheduleId())) {
-                      o.onError(Status.ALREADY_EXISTS.withDescription("schedule exists").asRuntimeException());
-                      return;
-                    }
-                    created.add(r);
-                    o.onNext(CreateScheduleResponse.getDefaultInstance());
-                    o.onCompleted();
-                  }
+              @Override
+              public void createSchedule(CreateScheduleRequest r, StreamObserver<CreateScheduleResponse> o) {
+                if (!existing.add(r.getScheduleId())) {
+                  o.onError(Status.ALREADY_EXISTS.withDescription("schedule exists").asRuntimeException());
+                  return;
+                }
+                created.add(r);
+                o.onNext(CreateScheduleResponse.getDefaultInstance());
+                o.onCompleted();
+              }
 
-                  @Override
-                  public void listSchedules(ListSchedulesRequest r, StreamObserver<ListSchedulesResponse> o) {
-                    ListSchedulesResponse.Builder b = ListSchedulesResponse.newBuilder();
-                    for (CreateScheduleRequest c : created) {
-                      b.addSchedules(
-                          ScheduleListEntry.newBuilder()
-                              .setScheduleId(c.getScheduleId())
-                              .setInfo(
-                                  ScheduleListInfo.newBuilder()
-                                      .setSpec(c.getSchedule().getSpec())
-                                      .setPaused(true)
-                                      .addFutureActionTimes(Timestamp.newBuilder().setSeconds(1_800_000_000L))));
-                    }
-                    o.onNext(b.build());
-                    o.onCompleted();
-                  }
+              @Override
+              public void listSchedules(ListSchedulesRequest r, StreamObserver<ListSchedulesResponse> o) {
+                ListSchedulesResponse.Builder b = ListSchedulesResponse.newBuilder();
+                for (CreateScheduleRequest c : created) {
+                  b.addSchedules(
+                      ScheduleListEntry.newBuilder()
+                          .setScheduleId(c.getScheduleId())
+                          .setInfo(
+                              ScheduleListInfo.newBuilder()
+                                  .setSpec(c.getSchedule().getSpec())
+                                  .setPaused(true)
+                                  .addFutureActionTimes(Timestamp.newBuilder().setSeconds(1_800_000_000L))));
+                }
+                o.onNext(b.build());
+                o.onCompleted();
+              }
 
-                  @Override
-                  public void patchSchedule(PatchScheduleRequest r, StreamObserver<PatchScheduleResponse> o) {
-                    if (!existing.contains(r.getScheduleId())) {
-                      o.onError(Status.NOT_FOUND.withDescription("schedule not found").asRuntimeException());
-                      return;
-                    }
-                    patches.add(r);
-                    o.onNext(PatchScheduleResponse.getDefaultInstance());
-                    o.onCompleted();
-                  }
+              @Override
+              public void patchSchedule(PatchScheduleRequest r, StreamObserver<PatchScheduleResponse> o) {
+                if (!existing.contains(r.getScheduleId())) {
+                  o.onError(Status.NOT_FOUND.withDescription("schedule not found").asRuntimeException());
+                  return;
+                }
+                patches.add(r);
+                o.onNext(PatchScheduleResponse.getDefaultInstance());
+                o.onCompleted();
+              }
 
-                  @Override
-                  public void deleteSchedule(DeleteScheduleRequest r, StreamObserver<DeleteScheduleResponse> o) {
-                    if (!existing.remove(r.getScheduleId())) {
-                      o.onError(Status.NOT_FOUND.withDescription("schedule not found").asRuntimeException());
-                      return;
-                    }
-                    o.onNext(DeleteScheduleResponse.getDefaultInstance());
-                    o.onCompleted();
-                  }
-                })
-            .build()
-            .start();
-    channel = InProcessChannelBuilder.forName(name).directExecutor().build();
-    stubs = WorkflowServiceStubs.newServiceStubs(WorkflowServiceStubsOptions.newBuilder().setChannel(channel).build());
+              @Override
+              public void deleteSchedule(DeleteScheduleRequest r, StreamObserver<DeleteScheduleResponse> o) {
+                if (!existing.remove(r.getScheduleId())) {
+                  o.onError(Status.NOT_FOUND.withDescription("schedule not found").asRuntimeException());
+                  return;
+                }
+                o.onNext(DeleteScheduleResponse.getDefaultInstance());
+                o.onCompleted();
+              }
+            });
+    stubs = WorkflowServiceStubs.newServiceStubs(WorkflowServiceStubsOptions.newBuilder().setChannel(temporal.channel()).build());
     WorkflowClient client =
         WorkflowClient.newInstance(stubs, WorkflowClientOptions.newBuilder().setNamespace("prod").build());
     ScheduleClient schedules =
@@ -128,8 +118,7 @@ class ScheduleServiceTest {
   @AfterEach
   void stop() {
     stubs.shutdownNow();
-    channel.shutdownNow();
-    server.shutdownNow();
+    temporal.close();
   }
 
   static ReprocessSpec spec() {

@@ -5,12 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.Timestamp;
-import io.grpc.ManagedChannel;
-import io.grpc.Server;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.inprocess.InProcessChannelBuilder;
-import io.grpc.inprocess.InProcessServerBuilder;
 import io.grpc.stub.StreamObserver;
 import io.temporal.api.common.v1.SearchAttributes;
 import io.temporal.api.common.v1.WorkflowExecution;
@@ -23,6 +19,7 @@ import io.temporal.api.workflowservice.v1.ListWorkflowExecutionsResponse;
 import io.temporal.api.workflowservice.v1.WorkflowServiceGrpc;
 import io.temporal.common.converter.DefaultDataConverter;
 import io.videopipe.pipeline.JobStatus;
+import io.videopipe.testing.FakeWorkflowService;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
@@ -43,54 +40,46 @@ class JobListingTest {
   final Map<String, WorkflowExecutionInfo> executions = new ConcurrentHashMap<>();
   volatile Status listFailure;
   volatile ListWorkflowExecutionsResponse page = ListWorkflowExecutionsResponse.getDefaultInstance();
-  Server server;
-  ManagedChannel channel;
+  FakeWorkflowService temporal;
   JobListing listing;
 
   @BeforeEach
   void start() throws Exception {
-    String name = InProcessServerBuilder.generateName();
-    server =
-        InProcessServerBuilder.forName(name)
-            .directExecutor()
-            .addService(
-                new WorkflowServiceGrpc.WorkflowServiceImplBase() {
-                  @Override
-                  public void listWorkflowExecutions(
-                      ListWorkflowExecutionsRequest request,
-                      StreamObserver<ListWorkflowExecutionsResponse> response) {
-                    requests.add(request);
-                    if (listFailure != null) {
-                      response.onError(listFailure.asRuntimeException());
-                      return;
-                    }
-                    response.onNext(page);
-                    response.onCompleted();
-                  }
+    temporal =
+        FakeWorkflowService.start(
+            new WorkflowServiceGrpc.WorkflowServiceImplBase() {
+              @Override
+              public void listWorkflowExecutions(
+                  ListWorkflowExecutionsRequest request,
+                  StreamObserver<ListWorkflowExecutionsResponse> response) {
+                requests.add(request);
+                if (listFailure != null) {
+                  response.onError(listFailure.asRuntimeException());
+                  return;
+                }
+                response.onNext(page);
+                response.onCompleted();
+              }
 
-                  @Override
-                  public void describeWorkflowExecution(
-                      DescribeWorkflowExecutionRequest request,
-                      StreamObserver<DescribeWorkflowExecutionResponse> response) {
-                    WorkflowExecutionInfo info = executions.get(request.getExecution().getWorkflowId());
-                    if (info == null) {
-                      response.onError(Status.NOT_FOUND.asRuntimeException());
-                      return;
-                    }
-                    response.onNext(DescribeWorkflowExecutionResponse.newBuilder().setWorkflowExecutionInfo(info).build());
-                    response.onCompleted();
-                  }
-                })
-            .build()
-            .start();
-    channel = InProcessChannelBuilder.forName(name).directExecutor().build();
-    listing = new JobListing(() -> WorkflowServiceGrpc.newBlockingStub(channel), "prod");
+              @Override
+              public void describeWorkflowExecution(
+                  DescribeWorkflowExecutionRequest request,
+                  StreamObserver<DescribeWorkflowExecutionResponse> response) {
+                WorkflowExecutionInfo info = executions.get(request.getExecution().getWorkflowId());
+                if (info == null) {
+                  response.onError(Status.NOT_FOUND.asRuntimeException());
+                  return;
+                }
+                response.onNext(DescribeWorkflowExecutionResponse.newBuilder().setWorkflowExecutionInfo(info).build());
+                response.onCompleted();
+              }
+            });
+    listing = new JobListing(temporal::blockingStub, "prod");
   }
 
   @AfterEach
   void stop() {
-    channel.shutdownNow();
-    server.shutdownNow();
+    temporal.close();
   }
 
   static WorkflowExecutionInfo execution(

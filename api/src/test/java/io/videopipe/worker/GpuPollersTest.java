@@ -3,17 +3,14 @@ package io.videopipe.worker;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.Timestamp;
-import io.grpc.ManagedChannel;
-import io.grpc.Server;
 import io.grpc.Status;
-import io.grpc.inprocess.InProcessChannelBuilder;
-import io.grpc.inprocess.InProcessServerBuilder;
 import io.grpc.stub.StreamObserver;
 import io.temporal.api.enums.v1.TaskQueueType;
 import io.temporal.api.taskqueue.v1.PollerInfo;
 import io.temporal.api.workflowservice.v1.DescribeTaskQueueRequest;
 import io.temporal.api.workflowservice.v1.DescribeTaskQueueResponse;
 import io.temporal.api.workflowservice.v1.WorkflowServiceGrpc;
+import io.videopipe.testing.FakeWorkflowService;
 import io.videopipe.transcribe.TranscriptionEngine.Availability;
 import java.time.Clock;
 import java.time.Instant;
@@ -31,42 +28,32 @@ class GpuPollersTest {
   final List<DescribeTaskQueueRequest> requests = new CopyOnWriteArrayList<>();
   volatile List<PollerInfo> pollers = List.of();
   volatile Status failure;
-  Server server;
-  ManagedChannel channel;
+  FakeWorkflowService temporal;
   GpuPollers check;
 
   @BeforeEach
   void start() throws Exception {
-    String name = InProcessServerBuilder.generateName();
-    server =
-        InProcessServerBuilder.forName(name)
-            .directExecutor()
-            .addService(
-                new WorkflowServiceGrpc.WorkflowServiceImplBase() {
-                  @Override
-                  public void describeTaskQueue(
-                      DescribeTaskQueueRequest request, StreamObserver<DescribeTaskQueueResponse> response) {
-                    requests.add(request);
-                    if (failure != null) {
-                      response.onError(failure.asRuntimeException());
-                      return;
-                    }
-                    response.onNext(DescribeTaskQueueResponse.newBuilder().addAllPollers(pollers).build());
-                    response.onCompleted();
-                  }
-                })
-            .build()
-            .start();
-    channel = InProcessChannelBuilder.forName(name).directExecutor().build();
-    check =
-        new GpuPollers(
-            () -> WorkflowServiceGrpc.newBlockingStub(channel), "prod", "video-gpu", Clock.fixed(NOW, ZoneOffset.UTC));
+    temporal =
+        FakeWorkflowService.start(
+            new WorkflowServiceGrpc.WorkflowServiceImplBase() {
+              @Override
+              public void describeTaskQueue(
+                  DescribeTaskQueueRequest request, StreamObserver<DescribeTaskQueueResponse> response) {
+                requests.add(request);
+                if (failure != null) {
+                  response.onError(failure.asRuntimeException());
+                  return;
+                }
+                response.onNext(DescribeTaskQueueResponse.newBuilder().addAllPollers(pollers).build());
+                response.onCompleted();
+              }
+            });
+    check = new GpuPollers(temporal::blockingStub, "prod", "video-gpu", Clock.fixed(NOW, ZoneOffset.UTC));
   }
 
   @AfterEach
   void stop() {
-    channel.shutdownNow();
-    server.shutdownNow();
+    temporal.close();
   }
 
   static PollerInfo poller(String identity, Instant lastAccess) {
