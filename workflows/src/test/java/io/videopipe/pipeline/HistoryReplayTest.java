@@ -1,0 +1,67 @@
+package io.videopipe.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.temporal.common.WorkflowExecutionHistory;
+import io.temporal.testing.TestWorkflowEnvironment;
+import io.temporal.testing.WorkflowReplayer;
+import io.temporal.worker.Worker;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Replays every stored history (src/test/resources/histories, captured by {@link HistoryCaptureTest}) against today's
+ * workflow code. A change of command order that running jobs would trip over fails here: put it behind {@code
+ * Workflow.getVersion} (CONTRIBUTING.md).
+ */
+class HistoryReplayTest {
+  /** The paths every change must keep replaying; more histories may be stored beside them. */
+  private static final List<String> REQUIRED =
+      List.of(
+          "completed", "fallback-after-engine-failure", "hybrid-refine", "cancelled-mid-transcription",
+          "needs-review-after-rerender");
+
+  private TestWorkflowEnvironment env;
+
+  @AfterEach
+  void close() {
+    if (env != null) {
+      env.close();
+    }
+  }
+
+  static Stream<String> histories() throws IOException {
+    try (Stream<Path> files = Files.list(HistoryCaptureTest.DIR)) {
+      return files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".json")).sorted().toList().stream();
+    }
+  }
+
+  @Test
+  void theMainPathsAreStored() throws IOException {
+    assertThat(histories().map(n -> n.substring(0, n.length() - ".json".length())))
+        .containsAll(REQUIRED);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("histories")
+  void replaysWithoutNonDeterminism(String file) throws Exception {
+    WorkflowExecutionHistory history =
+        WorkflowExecutionHistory.fromJson(
+            Files.readString(HistoryCaptureTest.DIR.resolve(file), StandardCharsets.UTF_8));
+    env = TestWorkflowEnvironment.newInstance();
+    Worker worker = env.newWorker(TaskQueues.DEFAULT_CPU);
+    // Timeouts are worker configuration, not commands: replay with the production defaults.
+    PipelineTestEnvironment.registerWorkflows(worker, PipelineTimeouts.defaults());
+
+    // Throws on any non-determinism: a command the code no longer issues, or issues in another order.
+    WorkflowReplayer.replayWorkflowExecution(history, worker);
+  }
+}
