@@ -84,7 +84,7 @@ class WebhookWorkflowTest {
         (RouteActivities) () -> new RouteFacts(List.of(new EngineOption(Engine.LOCAL, true, 0.0002, 0.04, "vosk"))),
         (TranscribeActivities) r -> new TranscriptionOutcome(r.engine(), "file:///s/" + r.jobId() + "/transcript/t.json",
             Map.of("json", "file:///s/" + r.jobId() + "/transcript/t.json"), 12, 60, 0.9,
-            "secret words of the talk", 1.0),
+            "secret words of the talk", 1.0, Map.of()),
         (HighlightActivities) this::highlights,
         (QaActivities) r -> new QaReport(true, List.of(), "file:///s/" + r.jobId() + "/qa/qa.json", 0.1),
         (ClipActivities) r -> new RenderedClip(r.highlight().rank(), "file:///s/" + r.jobId() + "/clips/clip-01.mp4",

@@ -21,7 +21,7 @@ class RouteActivitiesImplTest {
     assertThat(facts.available(Engine.PARAKEET)).isFalse();
     assertThat(facts.available(Engine.DEEPGRAM)).isFalse();
     assertThat(facts.option(Engine.DEEPGRAM).orElseThrow().detail()).contains("no worker");
-    assertThat(RoutePolicy.plan(EngineMode.AUTO, 600, 3, facts).primary()).isEqualTo(Engine.LOCAL);
+    assertThat(RoutePolicy.plan(EngineMode.AUTO, 600, 3, null, facts).primary()).isEqualTo(Engine.LOCAL);
   }
 
   @Test

@@ -31,9 +31,9 @@ class ScaleFromZeroTest {
 
     assertThat(a.available()).isTrue();
     assertThat(a.detail()).contains("scales from zero", "no GPU worker polls", "PT10M");
-    assertThat(RoutePolicy.plan(EngineMode.AUTO, 600, 3, facts(a)).primary()).isEqualTo(Engine.PARAKEET);
+    assertThat(RoutePolicy.plan(EngineMode.AUTO, 600, 3, null, facts(a)).primary()).isEqualTo(Engine.PARAKEET);
     // Without the setting the same idle pool is skipped, so its backlog never builds and it never wakes.
-    assertThat(RoutePolicy.plan(EngineMode.AUTO, 600, 3, facts(noPollers.get())).primary()).isEqualTo(Engine.LOCAL);
+    assertThat(RoutePolicy.plan(EngineMode.AUTO, 600, 3, null, facts(noPollers.get())).primary()).isEqualTo(Engine.LOCAL);
   }
 
   @Test

@@ -1,5 +1,6 @@
 package io.videopipe.storage;
 
+import io.videopipe.pipeline.JobIds;
 import java.util.regex.Pattern;
 
 /**
@@ -11,15 +12,15 @@ public final class StoragePaths {
 
   private StoragePaths() {}
 
-  /** Returns {@code jobId} if it is one safe path segment, else throws {@link IllegalArgumentException}. */
+  /**
+   * Returns {@code jobId} if it is a job id ({@link JobIds}, the rule the API checks too; every such id is one safe
+   * path segment), else throws {@link IllegalArgumentException}.
+   */
   public static String requireJobId(String jobId) {
     if (jobId == null || jobId.isBlank()) {
       throw new IllegalArgumentException("job id is empty");
     }
-    if (jobId.length() > 200 || !SAFE_SEGMENT.matcher(jobId).matches() || isDots(jobId)) {
-      throw new IllegalArgumentException("job id is not a safe path segment: " + printable(jobId));
-    }
-    return jobId;
+    return JobIds.require(jobId);
   }
 
   /**

@@ -38,9 +38,7 @@ public record BulkRequest(
     }
     engine = engine == null ? EngineMode.AUTO : engine;
     priority = priority == 0 ? 4 : priority;
-    if (priority < 1 || priority > 5) {
-      throw new IllegalArgumentException("priority must be 1 (highest) to 5, was " + priority);
-    }
+    JobRequest.requirePriority(priority);
     queues = queues == null ? TaskQueues.defaults() : queues;
     pageSize = pageSize <= 0 ? 100 : pageSize;
     childrenPerRun = childrenPerRun <= 0 ? 500 : childrenPerRun;

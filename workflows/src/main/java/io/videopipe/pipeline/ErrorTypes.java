@@ -3,8 +3,8 @@ package io.videopipe.pipeline;
 import java.util.List;
 
 /**
- * Application failure types thrown by activities. The ones in {@link #NON_RETRYABLE} describe bad input or
- * configuration: retrying cannot help, so the workflow fails fast.
+ * Application failure types thrown by activities, and the two error types the workflow itself reports. The ones in
+ * {@link #NON_RETRYABLE} describe bad input or configuration: retrying cannot help, so the workflow fails fast.
  */
 public final class ErrorTypes {
   public static final String SOURCE_NOT_FOUND = "SourceNotFound";
@@ -20,6 +20,11 @@ public final class ErrorTypes {
   public static final String HIGHLIGHT_OUT_OF_RANGE = "HighlightOutOfRange";
   /** A transient failure of a remote service or storage; retried. */
   public static final String TRANSIENT = "Transient";
+
+  /** {@link ErrorInfo#type()} of a cancelled job (by signal, by Temporal, or through the API). */
+  public static final String CANCELLED = "Cancelled";
+  /** {@link ErrorInfo#type()} of a step that ran out of time (the message names the activity and the timeout). */
+  public static final String TIMEOUT = "Timeout";
 
   public static final List<String> NON_RETRYABLE =
       List.of(

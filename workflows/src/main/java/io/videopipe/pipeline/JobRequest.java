@@ -33,25 +33,52 @@ public record JobRequest(
     ClipOptions clips,
     String webhookUrl) {
 
+  /** Highest priority key: its steps are dispatched first. */
+  public static final int MIN_PRIORITY = 1;
+  /** Lowest priority key. */
+  public static final int MAX_PRIORITY = 5;
   public static final int DEFAULT_PRIORITY = 3;
 
+  /** Fills in the defaults, then {@link #validate}s: every way to build a request (REST, CLI, bulk, Temporal's data
+   * converter when the workflow reads its input) goes through here. */
   public JobRequest {
-    if (sourceUri == null || sourceUri.isBlank()) {
-      throw new IllegalArgumentException("sourceUri is required");
-    }
     engine = engine == null ? EngineMode.AUTO : engine;
     priority = priority == 0 ? DEFAULT_PRIORITY : priority;
-    if (priority < 1 || priority > 5) {
-      throw new IllegalArgumentException("priority must be 1 (highest) to 5, was " + priority);
-    }
     language = language == null || language.isBlank() ? "en" : language;
     highlights = highlights == null ? HighlightOptions.defaults() : highlights;
     queues = queues == null ? TaskQueues.defaults() : queues;
-    if (budgetUsd != null && (budgetUsd.isNaN() || budgetUsd < 0)) {
-      throw new IllegalArgumentException("budgetUsd must be >= 0, was " + budgetUsd);
-    }
     clips = clips == null ? ClipOptions.defaults() : clips;
     webhookUrl = webhookUrl == null || webhookUrl.isBlank() ? null : webhookUrl;
+    validate(sourceUri, priority, budgetUsd);
+  }
+
+  /**
+   * Every rule a job request must meet, in one place; throws an {@link IllegalArgumentException} that names the field.
+   * A new rule also refuses requests of jobs already running when their workflow replays: add it behind {@code
+   * Workflow.getVersion} in the workflow if such requests can exist (CONTRIBUTING.md).
+   */
+  private static void validate(String sourceUri, int priority, Double budgetUsd) {
+    if (sourceUri == null || sourceUri.isBlank()) {
+      throw new IllegalArgumentException("sourceUri is required");
+    }
+    requirePriority(priority);
+    requireBudget(budgetUsd);
+  }
+
+  /** The priority key rule, also for the reprioritise signal and bulk jobs: 1 (highest) to 5. */
+  public static int requirePriority(int priority) {
+    if (priority < MIN_PRIORITY || priority > MAX_PRIORITY) {
+      throw new IllegalArgumentException("priority must be 1 (highest) to 5, was " + priority);
+    }
+    return priority;
+  }
+
+  /** The budget rule: none (null), or a positive, finite number of US dollars. */
+  public static Double requireBudget(Double budgetUsd) {
+    if (budgetUsd != null && (!(budgetUsd > 0) || budgetUsd.isInfinite())) {
+      throw new IllegalArgumentException("budgetUsd must be a positive number of US dollars, was " + budgetUsd);
+    }
+    return budgetUsd;
   }
 
   public static JobRequest of(String sourceUri) {
@@ -75,22 +102,6 @@ public record JobRequest(
         .budgetUsd(budgetUsd)
         .clips(clips)
         .webhookUrl(webhookUrl);
-  }
-
-  public JobRequest withEngine(EngineMode mode) {
-    return toBuilder().engine(mode).build();
-  }
-
-  public JobRequest withPriority(int p) {
-    return toBuilder().priority(p).build();
-  }
-
-  public JobRequest withQueues(TaskQueues q) {
-    return toBuilder().queues(q).build();
-  }
-
-  public JobRequest withBudgetUsd(Double usd) {
-    return toBuilder().budgetUsd(usd).build();
   }
 
   public static final class Builder {

@@ -7,8 +7,12 @@ import io.temporal.workflow.WorkflowMethod;
 import java.util.List;
 
 /**
- * One durable workflow per video: download, extract audio, route, transcribe, highlight, QA, cost. The workflow id is
- * the job id, so a second start with the same id is refused by Temporal.
+ * One durable workflow per video, one step after the other ({@link Step}): download, extract audio, route, transcribe
+ * (falling back to the plan's next engine; HYBRID then refines the low-confidence stretches), highlight, render clips
+ * (in parallel), QA (a clip that fails is rendered once more and checked again), cost; then the downloaded source is
+ * deleted unless the job keeps it, and the job's webhook, if any, is told the result. The workflow id is the job id,
+ * so a second start with the same id is refused by Temporal. A job whose QA still fails ends NEEDS_REVIEW, not
+ * FAILED.
  *
  * <p>A failed job ends the execution as failed (an {@code ApplicationFailure} whose type is the cause and whose
  * details hold the partial {@link JobResult}); a cancelled one, by signal or by Temporal cancellation, ends as

@@ -1,5 +1,6 @@
 package io.videopipe.route;
 
+import io.videopipe.pipeline.JobRequest;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -36,20 +37,16 @@ public final class RoutePolicy {
 
   private RoutePolicy() {}
 
-  /** {@link #plan(EngineMode, double, int, Double, RouteFacts)} without a budget. */
-  public static RoutePlan plan(EngineMode requested, double audioDurationSec, int priority, RouteFacts facts) {
-    return plan(requested, audioDurationSec, priority, null, facts);
-  }
-
   /**
    * @param requested what the job asked for
    * @param audioDurationSec seconds of audio to transcribe, for the estimates
    * @param priority the job's priority key, 1 (highest) .. 5: 1 and 2 rank engines by estimated latency, 3..5 by cost
-   * @param budgetUsd the most the job may spend on transcription; null for no limit
+   * @param budgetUsd the most the job may spend on transcription, > 0 ({@link JobRequest#requireBudget}); null for no
+   *     limit
    * @param facts what {@link RouteActivities#gatherFacts()} found: availability (GPU pollers, Deepgram key), price and
    *     speed of each engine
-   * @throws IllegalArgumentException for a missing mode or facts, a negative or NaN duration or budget, or a priority
-   *     outside 1..5
+   * @throws IllegalArgumentException for a missing mode or facts, a negative or NaN duration, a budget that is not
+   *     positive, or a priority outside 1..5
    */
   public static RoutePlan plan(
       EngineMode requested, double audioDurationSec, int priority, Double budgetUsd, RouteFacts facts) {
@@ -59,12 +56,8 @@ public final class RoutePolicy {
     if (Double.isNaN(audioDurationSec) || audioDurationSec < 0) {
       throw new IllegalArgumentException("audio duration must be >= 0 s, was " + audioDurationSec);
     }
-    if (priority < 1 || priority > 5) {
-      throw new IllegalArgumentException("priority must be 1 (highest) to 5, was " + priority);
-    }
-    if (budgetUsd != null && (budgetUsd.isNaN() || budgetUsd < 0)) {
-      throw new IllegalArgumentException("budget must be >= 0 USD, was " + budgetUsd);
-    }
+    JobRequest.requirePriority(priority);
+    JobRequest.requireBudget(budgetUsd);
     if (requested == EngineMode.HYBRID) {
       return hybrid(audioDurationSec, priority, budgetUsd, facts);
     }

@@ -26,16 +26,4 @@ public record TranscriptionOutcome(
   public TranscriptionOutcome {
     engineMetadata = engineMetadata == null ? Map.of() : Map.copyOf(engineMetadata);
   }
-
-  public TranscriptionOutcome(
-      Engine engine,
-      String transcriptUri,
-      Map<String, String> artifacts,
-      int words,
-      double audioSec,
-      double meanConfidence,
-      String textPreview,
-      double computeSec) {
-    this(engine, transcriptUri, artifacts, words, audioSec, meanConfidence, textPreview, computeSec, Map.of());
-  }
 }

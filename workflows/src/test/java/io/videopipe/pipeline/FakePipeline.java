@@ -126,8 +126,9 @@ final class FakePipeline {
       answer = script;
     }
 
+    /** The requests in the order they came (null for an activity without arguments). */
     List<Q> requests() {
-      return List.copyOf(requests);
+      return java.util.Collections.unmodifiableList(new ArrayList<>(requests));
     }
 
     A call(Q request) {
@@ -147,7 +148,7 @@ final class FakePipeline {
 
   final class Download extends Fake<DownloadRequest, StoredSource> implements DownloadActivities {
     Download() {
-      super(r -> new StoredSource(r.sourceUri(), STORE + r.jobId() + "/source/talk.mp4", 5_000_000, "ab12"));
+      super(FakePipeline::stored);
     }
 
     @Override
@@ -361,6 +362,10 @@ final class FakePipeline {
             new EngineOption(Engine.PARAKEET, parakeet, 0.002, 0.05, parakeet ? "1 GPU poller" : "no GPU worker"),
             new EngineOption(Engine.DEEPGRAM, deepgram, 0.0043, 0.1, deepgram ? "API key set" : "no Deepgram key"),
             new EngineOption(Engine.LOCAL, local, 0.00024, 0.04, local ? "vosk model" : "no vosk model")));
+  }
+
+  static StoredSource stored(DownloadRequest r) {
+    return new StoredSource(r.sourceUri(), STORE + r.jobId() + "/source/talk.mp4", 5_000_000, "ab12");
   }
 
   static ExtractedAudio extracted(String jobId) {

@@ -111,6 +111,22 @@ class HistoryCaptureTest {
     save("hybrid-refine-failed", "job-hybrid-fails");
   }
 
+  /** After {@code transcript-compensation-once}: a hybrid job's compensations delete the transcript once. */
+  @Test
+  void hybridRefinedThenFailed() throws Exception {
+    pipeline().route.engines(true, true, true);
+    pipeline().cost.answers(r -> {
+      throw ApplicationFailure.newNonRetryableFailure("ledger broken", ErrorTypes.INVALID_REQUEST);
+    });
+    testEnv.startWithGpuWorker();
+
+    failure(testEnv.startJob("job-hybrid-then-fails", JobRequest.builder(SOURCE_URI).engine(EngineMode.HYBRID).build()));
+    assertThat(pipeline().deletedPrefixes())
+        .containsExactly(JobPaths.COST, JobPaths.QA, JobPaths.CLIPS, JobPaths.HIGHLIGHTS, JobPaths.TRANSCRIPT,
+            JobPaths.AUDIO, JobPaths.SOURCE);
+    save("hybrid-refined-then-failed-v1", "job-hybrid-then-fails");
+  }
+
   @Test
   void cancelledMidTranscription() throws Exception {
     CountDownLatch entered = new CountDownLatch(1);

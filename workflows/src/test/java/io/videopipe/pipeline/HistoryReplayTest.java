@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -30,6 +31,28 @@ class HistoryReplayTest {
           "needs-review-after-rerender");
 
   private TestWorkflowEnvironment env;
+
+  /**
+   * Loads the SDK's and the workflow's classes once, outside any test: on a loaded machine the first replay's class
+   * loading can exceed the SDK's 1 s deadlock detector, which says nothing about determinism.
+   */
+  @BeforeAll
+  static void warmUp() throws Exception {
+    try (TestWorkflowEnvironment warm = TestWorkflowEnvironment.newInstance()) {
+      Worker worker = warm.newWorker(TaskQueues.DEFAULT_CPU);
+      PipelineTestEnvironment.registerWorkflows(worker, PipelineTimeouts.defaults());
+      try {
+        WorkflowReplayer.replayWorkflowExecution(read(histories().findFirst().orElseThrow()), worker);
+      } catch (Exception | Error e) {
+        // the test of this history reports it
+      }
+    }
+  }
+
+  private static WorkflowExecutionHistory read(String file) throws IOException {
+    return WorkflowExecutionHistory.fromJson(
+        Files.readString(HistoryCaptureTest.DIR.resolve(file), StandardCharsets.UTF_8));
+  }
 
   @AfterEach
   void close() {
@@ -53,9 +76,7 @@ class HistoryReplayTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("histories")
   void replaysWithoutNonDeterminism(String file) throws Exception {
-    WorkflowExecutionHistory history =
-        WorkflowExecutionHistory.fromJson(
-            Files.readString(HistoryCaptureTest.DIR.resolve(file), StandardCharsets.UTF_8));
+    WorkflowExecutionHistory history = read(file);
     env = TestWorkflowEnvironment.newInstance();
     Worker worker = env.newWorker(TaskQueues.DEFAULT_CPU);
     // Timeouts are worker configuration, not commands: replay with the production defaults.

@@ -1,12 +1,17 @@
 package io.videopipe.pipeline;
 
+import static org.assertj.core.api.Assertions.fail;
+
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowStub;
 import io.temporal.common.WorkflowExecutionHistory;
 import io.temporal.testing.TestWorkflowEnvironment;
+import io.temporal.testing.WorkflowReplayer;
 import io.temporal.worker.Worker;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
@@ -81,6 +86,26 @@ final class PipelineTestEnvironment implements AfterEachCallback {
 
   WorkflowExecutionHistory history(String jobId) {
     return client.fetchHistory(jobId);
+  }
+
+  /** Replays the job's history through a fresh worker: the workflow code is deterministic for this run. */
+  void replay(String jobId) throws Exception {
+    try (TestWorkflowEnvironment replayEnv = TestWorkflowEnvironment.newInstance()) {
+      Worker worker = replayEnv.newWorker(CPU);
+      registerWorkflows(worker, TIMEOUTS);
+      WorkflowReplayer.replayWorkflowExecution(history(jobId), worker);
+    }
+  }
+
+  /** Polls until the condition holds; fails the test after 10 s. */
+  static void awaitTrue(Supplier<Boolean> condition) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (!condition.get()) {
+      if (System.nanoTime() > deadline) {
+        fail("condition not met within 10 s");
+      }
+      Thread.sleep(50);
+    }
   }
 
   static JobResult result(VideoPipelineWorkflow wf) {

@@ -39,7 +39,7 @@ class RoutePolicyTest {
   void autoPicksLocalWithoutGpuOrDeepgram() {
     RoutePlan plan =
         RoutePolicy.plan(
-            EngineMode.AUTO, FIVE_MINUTES, 3, facts(parakeet(false), deepgram(false), local(true)));
+            EngineMode.AUTO, FIVE_MINUTES, 3, null, facts(parakeet(false), deepgram(false), local(true)));
 
     assertThat(plan.primary()).isEqualTo(Engine.LOCAL);
     assertThat(plan.fallbacks()).isEmpty();
@@ -51,7 +51,7 @@ class RoutePolicyTest {
   @Test
   void autoPrefersParakeetThenDeepgramThenLocal() {
     RoutePlan plan =
-        RoutePolicy.plan(EngineMode.AUTO, FIVE_MINUTES, 3, facts(local(true), deepgram(true), parakeet(true)));
+        RoutePolicy.plan(EngineMode.AUTO, FIVE_MINUTES, 3, null, facts(local(true), deepgram(true), parakeet(true)));
 
     assertThat(plan.primary()).isEqualTo(Engine.PARAKEET);
     assertThat(plan.fallbacks()).containsExactly(Engine.DEEPGRAM, Engine.LOCAL);
@@ -63,7 +63,7 @@ class RoutePolicyTest {
   @Test
   void autoPicksDeepgramWhenNoGpu() {
     RoutePlan plan =
-        RoutePolicy.plan(EngineMode.AUTO, FIVE_MINUTES, 3, facts(parakeet(false), deepgram(true), local(true)));
+        RoutePolicy.plan(EngineMode.AUTO, FIVE_MINUTES, 3, null, facts(parakeet(false), deepgram(true), local(true)));
 
     assertThat(plan.primary()).isEqualTo(Engine.DEEPGRAM);
     assertThat(plan.fallbacks()).containsExactly(Engine.LOCAL);
@@ -73,7 +73,7 @@ class RoutePolicyTest {
   @Test
   void autoFallsBackToLocalAsLastResortWhenNothingIsAvailable() {
     RoutePlan plan =
-        RoutePolicy.plan(EngineMode.AUTO, FIVE_MINUTES, 3, facts(parakeet(false), deepgram(false), local(false)));
+        RoutePolicy.plan(EngineMode.AUTO, FIVE_MINUTES, 3, null, facts(parakeet(false), deepgram(false), local(false)));
 
     assertThat(plan.primary()).isEqualTo(Engine.LOCAL);
     assertThat(plan.fallbacks()).isEmpty();
@@ -85,7 +85,7 @@ class RoutePolicyTest {
   @Test
   void autoWithParakeetAndLocalOnlySkipsDeepgramInFallbacks() {
     RoutePlan plan =
-        RoutePolicy.plan(EngineMode.AUTO, FIVE_MINUTES, 3, facts(parakeet(true), deepgram(false), local(true)));
+        RoutePolicy.plan(EngineMode.AUTO, FIVE_MINUTES, 3, null, facts(parakeet(true), deepgram(false), local(true)));
 
     assertThat(plan.primary()).isEqualTo(Engine.PARAKEET);
     assertThat(plan.fallbacks()).containsExactly(Engine.LOCAL);
@@ -94,7 +94,7 @@ class RoutePolicyTest {
   @Test
   void namedEngineIsPrimaryEvenWhenUnavailable() {
     RoutePlan plan =
-        RoutePolicy.plan(EngineMode.PARAKEET, FIVE_MINUTES, 3, facts(parakeet(false), deepgram(true), local(true)));
+        RoutePolicy.plan(EngineMode.PARAKEET, FIVE_MINUTES, 3, null, facts(parakeet(false), deepgram(true), local(true)));
 
     assertThat(plan.primary()).isEqualTo(Engine.PARAKEET);
     assertThat(plan.fallbacks()).containsExactly(Engine.DEEPGRAM, Engine.LOCAL);
@@ -107,7 +107,7 @@ class RoutePolicyTest {
   @Test
   void namedAvailableEngineHasPlainReason() {
     RoutePlan plan =
-        RoutePolicy.plan(EngineMode.DEEPGRAM, FIVE_MINUTES, 3, facts(parakeet(true), deepgram(true), local(true)));
+        RoutePolicy.plan(EngineMode.DEEPGRAM, FIVE_MINUTES, 3, null, facts(parakeet(true), deepgram(true), local(true)));
 
     assertThat(plan.primary()).isEqualTo(Engine.DEEPGRAM);
     // Other available engines in preference order, LOCAL last.
@@ -118,7 +118,7 @@ class RoutePolicyTest {
   @Test
   void namedLocalNeverListsItselfAsFallback() {
     RoutePlan plan =
-        RoutePolicy.plan(EngineMode.LOCAL, FIVE_MINUTES, 3, facts(parakeet(true), deepgram(false), local(true)));
+        RoutePolicy.plan(EngineMode.LOCAL, FIVE_MINUTES, 3, null, facts(parakeet(true), deepgram(false), local(true)));
 
     assertThat(plan.primary()).isEqualTo(Engine.LOCAL);
     assertThat(plan.fallbacks()).containsExactly(Engine.PARAKEET);
@@ -126,11 +126,11 @@ class RoutePolicyTest {
 
   @Test
   void engineMissingFromFactsIsUnavailableAndHasNoEstimate() {
-    RoutePlan auto = RoutePolicy.plan(EngineMode.AUTO, FIVE_MINUTES, 3, facts(local(true)));
+    RoutePlan auto = RoutePolicy.plan(EngineMode.AUTO, FIVE_MINUTES, 3, null, facts(local(true)));
     assertThat(auto.primary()).isEqualTo(Engine.LOCAL);
     assertThat(auto.reason()).startsWith("auto: local (parakeet not reported, deepgram not reported)");
 
-    RoutePlan named = RoutePolicy.plan(EngineMode.PARAKEET, FIVE_MINUTES, 3, facts(local(true)));
+    RoutePlan named = RoutePolicy.plan(EngineMode.PARAKEET, FIVE_MINUTES, 3, null, facts(local(true)));
     assertThat(named.primary()).isEqualTo(Engine.PARAKEET);
     assertThat(named.fallbacks()).containsExactly(Engine.LOCAL);
     assertThat(named.estimates().get(0)).isEqualTo(new EngineEstimate(Engine.PARAKEET, 0, 0));
@@ -142,13 +142,13 @@ class RoutePolicyTest {
   @Test
   void estimatesScaleWithDuration() {
     RoutePlan plan =
-        RoutePolicy.plan(EngineMode.AUTO, 2700, 3, facts(parakeet(true), deepgram(true), local(true)));
+        RoutePolicy.plan(EngineMode.AUTO, 2700, 3, null, facts(parakeet(true), deepgram(true), local(true)));
 
     assertThat(plan.estimates()).hasSize(3);
     assertEstimate(plan.estimates().get(0), Engine.PARAKEET, 0.09, 135);
     assertEstimate(plan.estimates().get(1), Engine.DEEPGRAM, 0.1935, 270);
     assertEstimate(plan.estimates().get(2), Engine.LOCAL, 0.0108, 81);
-    RoutePlan empty = RoutePolicy.plan(EngineMode.AUTO, 0, 3, facts(local(true)));
+    RoutePlan empty = RoutePolicy.plan(EngineMode.AUTO, 0, 3, null, facts(local(true)));
     assertThat(empty.estimates()).containsExactly(new EngineEstimate(Engine.LOCAL, 0, 0));
   }
 
@@ -218,7 +218,7 @@ class RoutePolicyTest {
             "requested deepgram replaced by auto: parakeet (requested deepgram is over the budget, $0.1935 > $0.1000"),
         new Row("budget fits nothing: the cheapest runs", EngineMode.AUTO, min45, 3, 0.001, all, Engine.LOCAL,
             List.of(), "no engine fits the budget of $0.0010, running the cheapest"),
-        new Row("zero budget fits a zero-length job", EngineMode.AUTO, 0, 3, 0.0, all, Engine.PARAKEET,
+        new Row("the smallest budget fits a zero-length job", EngineMode.AUTO, 0, 3, 0.0001, all, Engine.PARAKEET,
             List.of(Engine.DEEPGRAM, Engine.LOCAL), "auto: parakeet"),
         // hybrid: parakeet refined by deepgram, or honestly a single engine
         new Row("hybrid, all available", EngineMode.HYBRID, FIVE_MINUTES, 3, null, all, Engine.PARAKEET,
@@ -280,7 +280,7 @@ class RoutePolicyTest {
     RouteFacts facts = facts(parakeet(false), deepgram(true), local(true));
     List<RoutePlan> plans = new ArrayList<>();
     for (int p = 3; p <= 5; p++) {
-      plans.add(RoutePolicy.plan(EngineMode.AUTO, FIVE_MINUTES, p, facts));
+      plans.add(RoutePolicy.plan(EngineMode.AUTO, FIVE_MINUTES, p, null, facts));
     }
     assertThat(plans).allMatch(p -> p.equals(plans.get(0)));
   }
@@ -288,20 +288,23 @@ class RoutePolicyTest {
   @Test
   void rejectsInvalidInput() {
     RouteFacts facts = facts(local(true));
-    assertThatThrownBy(() -> RoutePolicy.plan(EngineMode.AUTO, -1, 3, facts))
+    assertThatThrownBy(() -> RoutePolicy.plan(EngineMode.AUTO, -1, 3, null, facts))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("duration");
-    assertThatThrownBy(() -> RoutePolicy.plan(EngineMode.AUTO, Double.NaN, 3, facts))
+    assertThatThrownBy(() -> RoutePolicy.plan(EngineMode.AUTO, Double.NaN, 3, null, facts))
         .isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> RoutePolicy.plan(EngineMode.AUTO, 10, 0, facts))
+    assertThatThrownBy(() -> RoutePolicy.plan(EngineMode.AUTO, 10, 0, null, facts))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("priority");
-    assertThatThrownBy(() -> RoutePolicy.plan(EngineMode.AUTO, 10, 6, facts))
+    assertThatThrownBy(() -> RoutePolicy.plan(EngineMode.AUTO, 10, 6, null, facts))
         .isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> RoutePolicy.plan(null, 10, 3, facts)).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> RoutePolicy.plan(EngineMode.AUTO, 10, 3, null))
+    assertThatThrownBy(() -> RoutePolicy.plan(null, 10, 3, null, facts)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> RoutePolicy.plan(EngineMode.AUTO, 10, 3, null, null))
         .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> RoutePolicy.plan(EngineMode.AUTO, 10, 3, -0.01, facts))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("budget");
     assertThatThrownBy(() -> RoutePolicy.plan(EngineMode.AUTO, 10, 3, Double.NaN, facts))
         .isInstanceOf(IllegalArgumentException.class);
+    // the one budget rule (JobRequest.requireBudget): positive, as the REST API and the CLI always asked
+    assertThatThrownBy(() -> RoutePolicy.plan(EngineMode.AUTO, 10, 3, 0.0, facts))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("budgetUsd must be a positive number");
   }
 }

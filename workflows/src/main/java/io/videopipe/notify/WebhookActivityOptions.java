@@ -5,10 +5,10 @@ import io.temporal.common.RetryOptions;
 import java.time.Duration;
 
 /** How workflows call {@link WebhookActivities}: a few minutes of retries with backoff, then give up. */
-public final class WebhookCalls {
-  private WebhookCalls() {}
+public final class WebhookActivityOptions {
+  private WebhookActivityOptions() {}
 
-  public static ActivityOptions options(String queue) {
+  public static ActivityOptions of(String queue) {
     return ActivityOptions.newBuilder()
         .setTaskQueue(queue)
         .setStartToCloseTimeout(Duration.ofSeconds(30))
