@@ -4,6 +4,7 @@ import io.temporal.client.WorkflowClient;
 import io.temporal.client.schedules.ScheduleClient;
 import io.temporal.client.schedules.ScheduleClientOptions;
 import io.videopipe.temporal.EmbeddedTemporal;
+import io.videopipe.security.Caller;
 import java.net.URI;
 import java.util.Map;
 import org.springframework.beans.factory.ObjectProvider;
@@ -16,6 +17,7 @@ import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestAttribute;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
@@ -41,16 +43,18 @@ public class ScheduleController {
   }
 
   @PostMapping
-  ResponseEntity<Map<String, Object>> create(@RequestBody ScheduleRequest body) {
-    Map<String, Object> answer = service.create(body);
+  ResponseEntity<Map<String, Object>> create(
+      @RequestBody ScheduleRequest body,
+      @RequestAttribute(name = Caller.ATTRIBUTE, required = false) Caller caller) {
+    Map<String, Object> answer = service.create(body, caller == null ? null : caller.tenant());
     URI self =
         ServletUriComponentsBuilder.fromCurrentRequest().path("/{id}").buildAndExpand(body.id()).toUri();
     return ResponseEntity.created(self).body(answer);
   }
 
   @GetMapping
-  Map<String, Object> list() {
-    return service.list();
+  Map<String, Object> list(@RequestAttribute(name = Caller.ATTRIBUTE, required = false) Caller caller) {
+    return service.list(caller);
   }
 
   @PostMapping("/{id}/pause")

@@ -4,6 +4,7 @@ import io.swagger.v3.oas.annotations.Operation;
 import io.videopipe.jobs.JobArtifacts.Artifact;
 import io.videopipe.jobs.JobArtifacts.Report;
 import io.videopipe.security.ApiKeyFilter;
+import io.videopipe.security.Caller;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.net.URI;
@@ -31,11 +32,13 @@ public class JobController {
   private final JobService jobs;
   private final JobArtifacts artifacts;
   private final JobListing listing;
+  private final JobTenancy tenancy;
 
-  public JobController(JobService jobs, JobArtifacts artifacts, JobListing listing) {
+  public JobController(JobService jobs, JobArtifacts artifacts, JobListing listing, JobTenancy tenancy) {
     this.jobs = jobs;
     this.artifacts = artifacts;
     this.listing = listing;
+    this.tenancy = tenancy;
   }
 
   /** Body of {@code POST /api/v1/jobs/{id}/priority}: 1 (highest) to 5. */
@@ -50,8 +53,11 @@ public class JobController {
   public ResponseEntity<Map<String, Object>> submit(
       @RequestBody JobSubmission submission,
       @RequestAttribute(name = ApiKeyFilter.KEY_NAME, required = false) String keyName,
-      @RequestHeader(value = "Idempotency-Key", required = false) String idempotencyKey) {
-    JobService.Started started = jobs.submit(submission, keyName == null ? "api" : keyName, idempotencyKey);
+      @RequestHeader(value = "Idempotency-Key", required = false) String idempotencyKey,
+      @RequestAttribute(name = Caller.ATTRIBUTE, required = false) Caller caller) {
+    JobService.Started started =
+        jobs.submit(
+            submission, keyName == null ? "api" : keyName, idempotencyKey, caller == null ? null : caller.tenant());
     String jobId = started.jobId();
     URI self = URI.create("/api/v1/jobs/" + jobId);
     ResponseEntity.BodyBuilder accepted = ResponseEntity.accepted().location(self);
@@ -71,13 +77,17 @@ public class JobController {
       @RequestParam(required = false) String from,
       @RequestParam(required = false) String to,
       @RequestParam(required = false) Integer pageSize,
-      @RequestParam(required = false) String nextPageToken) {
-    return listing.list(JobFilter.of(status, engine, from, to, pageSize, nextPageToken));
+      @RequestParam(required = false) String nextPageToken,
+      @RequestAttribute(name = Caller.ATTRIBUTE, required = false) Caller caller) {
+    JobFilter filter = JobFilter.of(status, engine, from, to, pageSize, nextPageToken);
+    return listing.list(caller == null ? filter : filter.withTenant(caller.listingTenant()));
   }
 
   @Operation(summary = "Status, step, percent, engine and priority of a job; its result once ended")
   @GetMapping("/{jobId}")
-  public JobView get(@PathVariable String jobId) {
+  public JobView get(
+      @PathVariable String jobId, @RequestAttribute(name = Caller.ATTRIBUTE, required = false) Caller caller) {
+    tenancy.require(jobId, caller);
     return jobs.view(jobId);
   }
 
@@ -85,7 +95,10 @@ public class JobController {
   @Operation(summary = "Cancel a running job with a reason")
   @PostMapping("/{jobId}/cancel")
   public ResponseEntity<Void> cancel(
-      @PathVariable String jobId, @RequestBody(required = false) Map<String, String> body) {
+      @PathVariable String jobId,
+      @RequestBody(required = false) Map<String, String> body,
+      @RequestAttribute(name = Caller.ATTRIBUTE, required = false) Caller caller) {
+    tenancy.require(jobId, caller);
     String reason = body == null ? null : body.get("reason");
     jobs.cancel(jobId, reason == null || reason.isBlank() ? "cancelled through the API" : reason);
     return ResponseEntity.accepted().build();
@@ -95,7 +108,10 @@ public class JobController {
   @Operation(summary = "Change the priority (1 highest .. 5) of a running job's next steps")
   @PostMapping("/{jobId}/priority")
   public ResponseEntity<Map<String, Object>> priority(
-      @PathVariable String jobId, @RequestBody(required = false) PriorityChange body) {
+      @PathVariable String jobId,
+      @RequestBody(required = false) PriorityChange body,
+      @RequestAttribute(name = Caller.ATTRIBUTE, required = false) Caller caller) {
+    tenancy.require(jobId, caller);
     int priority = JobService.requirePriority(body == null ? null : body.priority());
     jobs.reprioritize(jobId, priority);
     return ResponseEntity.accepted().body(Map.of("jobId", jobId, "priority", priority));
@@ -104,26 +120,35 @@ public class JobController {
   @Operation(summary = "The transcript of an ended job as json, srt, vtt or txt")
   @GetMapping("/{jobId}/transcript")
   public ResponseEntity<InputStreamResource> transcript(
-      @PathVariable String jobId, @RequestParam(required = false) String format) {
+      @PathVariable String jobId,
+      @RequestParam(required = false) String format,
+      @RequestAttribute(name = Caller.ATTRIBUTE, required = false) Caller caller) {
+    tenancy.require(jobId, caller);
     TranscriptFormat f = TranscriptFormat.parse(format);
     return stream(artifacts.transcript(jobId, f));
   }
 
   @Operation(summary = "The highlights of an ended job (JSON)")
   @GetMapping("/{jobId}/highlights")
-  public ResponseEntity<InputStreamResource> highlights(@PathVariable String jobId) {
+  public ResponseEntity<InputStreamResource> highlights(
+      @PathVariable String jobId, @RequestAttribute(name = Caller.ATTRIBUTE, required = false) Caller caller) {
+    tenancy.require(jobId, caller);
     return stream(artifacts.report(jobId, Report.HIGHLIGHTS));
   }
 
   @Operation(summary = "The QA report of an ended job (JSON)")
   @GetMapping("/{jobId}/qa")
-  public ResponseEntity<InputStreamResource> qa(@PathVariable String jobId) {
+  public ResponseEntity<InputStreamResource> qa(
+      @PathVariable String jobId, @RequestAttribute(name = Caller.ATTRIBUTE, required = false) Caller caller) {
+    tenancy.require(jobId, caller);
     return stream(artifacts.report(jobId, Report.QA));
   }
 
   @Operation(summary = "The cost report of an ended job (JSON)")
   @GetMapping("/{jobId}/cost")
-  public ResponseEntity<InputStreamResource> cost(@PathVariable String jobId) {
+  public ResponseEntity<InputStreamResource> cost(
+      @PathVariable String jobId, @RequestAttribute(name = Caller.ATTRIBUTE, required = false) Caller caller) {
+    tenancy.require(jobId, caller);
     return stream(artifacts.report(jobId, Report.COST));
   }
 
@@ -138,8 +163,10 @@ public class JobController {
       @PathVariable String clip,
       @RequestParam(required = false) String format,
       @RequestHeader(value = HttpHeaders.RANGE, required = false) String range,
-      HttpServletResponse response)
+      HttpServletResponse response,
+      @RequestAttribute(name = Caller.ATTRIBUTE, required = false) Caller caller)
       throws IOException {
+    tenancy.require(jobId, caller);
     ClipFile file = ClipFile.parse(clip, format);
     JobArtifacts.StoredFile stored = artifacts.clip(jobId, file);
     ByteRanges.serve(stored, range, response);

@@ -1,6 +1,8 @@
 package io.videopipe.security;
 
+import io.videopipe.storage.Storage;
 import java.security.SecureRandom;
+import java.time.Clock;
 import java.util.Base64;
 import java.util.List;
 import org.slf4j.Logger;
@@ -48,12 +50,19 @@ public class ApiSecurityConfiguration {
     return keys;
   }
 
+  /** The configured keys and those created over the API (stored hashed under {@code keys/} in storage). */
   @Bean
-  FilterRegistrationBean<ApiKeyFilter> apiKeyFilter(ApiKeys keys, SecurityProperties props) {
+  KeyStore keyStore(ApiKeys keys, Storage storage, SecurityProperties props) {
+    return new KeyStore(keys, storage, props.keyCacheTtl(), Clock.systemUTC());
+  }
+
+  @Bean
+  FilterRegistrationBean<ApiKeyFilter> apiKeyFilter(KeyStore keys, SecurityProperties props) {
     RateLimiter limiter = new RateLimiter(props.rateLimit(), System::nanoTime);
     FilterRegistrationBean<ApiKeyFilter> reg =
         new FilterRegistrationBean<>(
-            new ApiKeyFilter(keys, limiter, props.maxBodySize().toBytes(), props.maxCodecBodySize().toBytes()));
+            new ApiKeyFilter(keys, limiter, props.maxBodySize().toBytes(), props.maxCodecBodySize().toBytes(),
+                Clock.systemUTC()));
     reg.addUrlPatterns("/*");
     reg.setOrder(Ordered.HIGHEST_PRECEDENCE + 20);
     return reg;

@@ -18,14 +18,14 @@ import org.springframework.util.unit.DataSize;
 class ApiKeysTest {
   static SecurityProperties props(List<SecurityProperties.Key> keys, String bootstrap) {
     return new SecurityProperties(keys, bootstrap, DataSize.ofKilobytes(64), DataSize.ofMegabytes(4),
-        new SecurityProperties.RateLimit(20, 100, 2, 20, 5, 20), List.of());
+        new SecurityProperties.RateLimit(20, 100, 2, 20, 5, 20, 1, 20), List.of(), java.time.Duration.ofSeconds(5));
   }
 
   @Test
   void keysAreCheckedByTheirHashAndCarryTheirScopes() {
     String hash = java.util.HexFormat.of().formatHex(ApiKeys.sha256("s3cret"));
     ApiKeys keys = ApiKeys.from(props(
-        List.of(new SecurityProperties.Key("ci", hash, Set.of(Scope.READ, Scope.SUBMIT), null, null)), "boot"));
+        List.of(new SecurityProperties.Key("ci", hash, Set.of(Scope.READ, Scope.SUBMIT), null, null, null)), "boot"));
 
     ApiKey ci = keys.authenticate("s3cret").orElseThrow();
     assertThat(ci.name()).isEqualTo("ci");
@@ -40,7 +40,7 @@ class ApiKeysTest {
 
   @Test
   void aKeyWithoutAValidHashIsAStartupError() {
-    assertThatThrownBy(() -> ApiKeys.from(props(List.of(new SecurityProperties.Key("ci", "abc", null, null, null)), "")))
+    assertThatThrownBy(() -> ApiKeys.from(props(List.of(new SecurityProperties.Key("ci", "abc", null, null, null, null)), "")))
         .hasMessageContaining("'ci' needs sha256 = 64 hex digits");
   }
 
@@ -71,7 +71,7 @@ class ApiKeysTest {
   @Test
   void theBucketRefillsAtItsRateAndSaysHowLongToWait() {
     AtomicLong now = new AtomicLong();
-    RateLimiter limiter = new RateLimiter(new SecurityProperties.RateLimit(20, 100, 0.5, 2, 5, 20), now::get);
+    RateLimiter limiter = new RateLimiter(new SecurityProperties.RateLimit(20, 100, 0.5, 2, 5, 20, 1, 20), now::get);
     ApiKey key = ApiKeys.admin("k", "x");
     assertThat(limiter.acquire(key, Scope.SUBMIT)).isZero();
     assertThat(limiter.acquire(key, Scope.SUBMIT)).isZero();

@@ -19,6 +19,8 @@ import io.videopipe.route.EngineMode;
  *     io.videopipe.route.RoutePolicy})
  * @param clips how highlight clips are rendered
  * @param webhookUrl where the result summary is POSTed when the job ends; null for none
+ * @param tenant the tenant that owns the job (memo and search attribute {@code VpTenant}); null for jobs started
+ *     without one (the {@code process} command, jobs from before tenants)
  */
 public record JobRequest(
     String sourceUri,
@@ -31,7 +33,8 @@ public record JobRequest(
     TaskQueues queues,
     Double budgetUsd,
     ClipOptions clips,
-    String webhookUrl) {
+    String webhookUrl,
+    String tenant) {
 
   public static final int DEFAULT_PRIORITY = 3;
 
@@ -74,7 +77,8 @@ public record JobRequest(
         .queues(queues)
         .budgetUsd(budgetUsd)
         .clips(clips)
-        .webhookUrl(webhookUrl);
+        .webhookUrl(webhookUrl)
+        .tenant(tenant);
   }
 
   public JobRequest withEngine(EngineMode mode) {
@@ -105,6 +109,7 @@ public record JobRequest(
     private Double budgetUsd;
     private ClipOptions clips;
     private String webhookUrl;
+    private String tenant;
 
     private Builder(String sourceUri) {
       this.sourceUri = sourceUri;
@@ -160,10 +165,15 @@ public record JobRequest(
       return this;
     }
 
+    public Builder tenant(String v) {
+      tenant = v;
+      return this;
+    }
+
     public JobRequest build() {
       return new JobRequest(
           sourceUri, engine, priority, language, highlights, keepSource, requestedBy, queues, budgetUsd, clips,
-          webhookUrl);
+          webhookUrl, tenant);
     }
   }
 }
