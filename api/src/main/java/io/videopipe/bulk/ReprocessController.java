@@ -15,6 +15,7 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestAttribute;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
 
@@ -30,6 +31,7 @@ public class ReprocessController {
   }
 
   @PostMapping
+  @ResponseStatus(HttpStatus.ACCEPTED)
   ResponseEntity<Map<String, Object>> start(
       @RequestBody ReprocessSpec spec,
       @RequestAttribute(name = ApiKeyFilter.KEY_NAME, required = false) String keyName,
@@ -48,6 +50,7 @@ public class ReprocessController {
   }
 
   @PostMapping("/{id}/cancel")
+  @ResponseStatus(HttpStatus.ACCEPTED)
   ResponseEntity<Map<String, Object>> cancel(
       @PathVariable String id, @RequestAttribute(name = Caller.ATTRIBUTE, required = false) Caller caller) {
     service.cancel(id, caller);

@@ -21,6 +21,7 @@ import org.springframework.web.bind.annotation.RequestAttribute;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
 
@@ -43,6 +44,7 @@ public class ScheduleController {
   }
 
   @PostMapping
+  @ResponseStatus(HttpStatus.CREATED)
   ResponseEntity<Map<String, Object>> create(
       @RequestBody ScheduleRequest body,
       @RequestAttribute(name = Caller.ATTRIBUTE, required = false) Caller caller) {
@@ -70,12 +72,14 @@ public class ScheduleController {
   }
 
   @PostMapping("/{id}/trigger")
+  @ResponseStatus(HttpStatus.ACCEPTED)
   ResponseEntity<Map<String, Object>> trigger(@PathVariable String id) {
     service.trigger(id);
     return ResponseEntity.accepted().body(Map.of("scheduleId", id, "triggered", true));
   }
 
   @DeleteMapping("/{id}")
+  @ResponseStatus(HttpStatus.NO_CONTENT)
   ResponseEntity<Void> delete(@PathVariable String id) {
     service.delete(id);
     return ResponseEntity.noContent().build();

@@ -13,6 +13,7 @@ import org.springframework.context.annotation.Profile;
 import org.springframework.core.io.InputStreamResource;
 import org.springframework.http.ContentDisposition;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -22,6 +23,7 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
 /** REST v1: start, list, read, steer and cancel jobs, and stream their artifacts. */
@@ -50,6 +52,7 @@ public class JobController {
    */
   @Operation(summary = "Start a job (optionally idempotent with an Idempotency-Key header)")
   @PostMapping
+  @ResponseStatus(HttpStatus.ACCEPTED)
   public ResponseEntity<Map<String, Object>> submit(
       @RequestBody JobSubmission submission,
       @RequestAttribute(name = ApiKeyFilter.KEY_NAME, required = false) String keyName,
@@ -94,6 +97,7 @@ public class JobController {
   /** Cancels a running job with a reason; its intermediate artifacts are deleted. */
   @Operation(summary = "Cancel a running job with a reason")
   @PostMapping("/{jobId}/cancel")
+  @ResponseStatus(HttpStatus.ACCEPTED)
   public ResponseEntity<Void> cancel(
       @PathVariable String jobId,
       @RequestBody(required = false) Map<String, String> body,
@@ -107,6 +111,7 @@ public class JobController {
   /** Changes the priority of a running job's next steps (the workflow's {@code reprioritize} signal). */
   @Operation(summary = "Change the priority (1 highest .. 5) of a running job's next steps")
   @PostMapping("/{jobId}/priority")
+  @ResponseStatus(HttpStatus.ACCEPTED)
   public ResponseEntity<Map<String, Object>> priority(
       @PathVariable String jobId,
       @RequestBody(required = false) PriorityChange body,

@@ -21,11 +21,12 @@ import org.springframework.web.cors.UrlBasedCorsConfigurationSource;
 import org.springframework.web.filter.CorsFilter;
 
 /**
- * API keys, scopes, rate limits and body limits in front of every HTTP endpoint of the roles that serve the API. The
+ * API keys, scopes, rate limits and body limits in front of every HTTP endpoint of the roles that serve the API, and of
+ * the worker roles' actuator ports (only their health probes are open; metrics need a key with the read scope). The
  * {@code process} command runs without a web server, so none of this applies to it.
  */
 @Configuration(proxyBeanMethods = false)
-@Profile({"local", "api"})
+@Profile({"local", "api", "cpu-worker", "gpu-worker"})
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
 @EnableConfigurationProperties(SecurityProperties.class)
 public class ApiSecurityConfiguration {
@@ -46,7 +47,8 @@ public class ApiSecurityConfiguration {
           "videopipe: no API key configured; admin key for this run (shown once, not stored): " + secret);
       return keys.with(ApiKeys.admin("local-admin", secret));
     }
-    log.warn("no API keys configured (videopipe.security.keys, VIDEOPIPE_BOOTSTRAP_KEY): every request is refused");
+    log.warn("no API keys configured (videopipe.security.keys, VIDEOPIPE_BOOTSTRAP_KEY): every request but health"
+        + " probes is refused, unless a key created over the API is found in storage (keys/)");
     return keys;
   }
 

@@ -16,6 +16,7 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestAttribute;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
 /** API keys, managed by admins: create (the secret is answered once), list (never secrets), revoke. */
@@ -34,6 +35,7 @@ public class KeyController {
 
   @Operation(summary = "Create an API key for a tenant; the secret is in this answer only")
   @PostMapping
+  @ResponseStatus(HttpStatus.CREATED)
   public ResponseEntity<KeyStore.CreatedKey> create(
       @RequestBody KeyStore.KeyRequest body,
       @RequestAttribute(name = ApiKeyFilter.KEY_NAME, required = false) String keyName) {
@@ -51,6 +53,7 @@ public class KeyController {
 
   @Operation(summary = "Revoke a key created over the API")
   @DeleteMapping("/{name}")
+  @ResponseStatus(HttpStatus.NO_CONTENT)
   public ResponseEntity<Void> revoke(
       @PathVariable String name,
       @RequestAttribute(name = ApiKeyFilter.KEY_NAME, required = false) String keyName) {
