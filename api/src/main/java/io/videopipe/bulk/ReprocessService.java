@@ -90,7 +90,7 @@ public class ReprocessService {
     } catch (WorkflowNotFoundException e) {
       throw new BulkNotFoundException(id);
     } catch (StatusRuntimeException e) {
-      if (e.getStatus().getCode() == Status.Code.NOT_FOUND) {
+      if (e.getStatus().getCode() == Status.Code.NOT_FOUND || e.getStatus().getCode() == Status.Code.INVALID_ARGUMENT) {
         throw new BulkNotFoundException(id);
       }
       throw e;

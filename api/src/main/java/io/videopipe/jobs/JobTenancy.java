@@ -32,6 +32,9 @@ public class JobTenancy {
    * @throws JobNotFoundException when there is no such job, or another tenant owns it
    */
   public void require(String jobId, Caller caller) {
+    if (jobId == null || !JobService.JOB_ID.matcher(jobId).matches()) {
+      throw new JobNotFoundException(jobId); // no job can have that id: no need to ask Temporal, whoever asks
+    }
     if (caller == null || caller.admin()) {
       return; // no key filter in front (the process command) or an admin key: the services answer 404 themselves
     }

@@ -16,7 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -58,10 +57,15 @@ class TenantsApiTest {
     registry.add("videopipe.security.rate-limit.unauthenticated-burst", () -> "200");
   }
 
-  @BeforeAll
-  static void captureTheAuditLog() {
-    audit.start();
-    ((Logger) LoggerFactory.getLogger(AuditLog.LOGGER)).addAppender(audit);
+  /** After the context has started: Spring Boot's logging set-up drops appenders added before it. */
+  @org.junit.jupiter.api.BeforeEach
+  void captureTheAuditLog() {
+    Logger logger = (Logger) LoggerFactory.getLogger(AuditLog.LOGGER);
+    if (logger.getAppender(audit.getName()) == null) {
+      audit.setName("tenants-test-audit");
+      audit.start();
+      logger.addAppender(audit);
+    }
   }
 
   @AfterAll
