@@ -95,9 +95,10 @@ public class ScheduleController {
     return problem(HttpStatus.CONFLICT, "Schedule exists", e.getMessage());
   }
 
+  /** A conflict with what the schedule is here (a cron workflow), not a server fault: the detail says what to do. */
   @ExceptionHandler(ScheduleUnsupportedException.class)
   ProblemDetail unsupported(ScheduleUnsupportedException e) {
-    return problem(HttpStatus.NOT_IMPLEMENTED, "Not possible on the embedded Temporal server", e.getMessage());
+    return problem(HttpStatus.CONFLICT, "Not possible on the embedded Temporal server", e.getMessage());
   }
 
   private static ProblemDetail problem(HttpStatus status, String title, String detail) {

@@ -209,6 +209,9 @@ public class ScheduleService {
 
   private void onSchedule(String id, String what, Consumer<io.temporal.client.schedules.ScheduleHandle> op) {
     if (embedded()) {
+      if (!cronWorkflows.containsKey(id)) {
+        throw new ScheduleNotFoundException(id);
+      }
       throw new ScheduleUnsupportedException(
           "a schedule cannot be " + what + " on the embedded Temporal test server: it has no schedules, and " + id
               + " runs as a cron workflow, which cannot be " + what + "; delete it and create it again, or run a"

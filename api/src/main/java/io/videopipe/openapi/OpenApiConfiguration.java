@@ -93,7 +93,12 @@ public class OpenApiConfiguration {
       problem(responses, "404", "No such resource, or it belongs to another tenant");
     }
     if (method == PathItem.HttpMethod.POST || method == PathItem.HttpMethod.DELETE) {
-      problem(responses, "409", "Conflicts with the resource's state: exists already, has ended, or is configured");
+      problem(responses, "409",
+          "Conflicts with the resource's state: exists already, has ended, is configured, or (schedules on the embedded"
+              + " Temporal server) cannot be paused, unpaused or triggered");
+    }
+    if (path.startsWith("/api/v1/jobs/{jobId}/") && method == PathItem.HttpMethod.GET) {
+      problem(responses, "409", "The job has not made this artifact: it is still running, or ended before");
     }
     if (hasBody) {
       problem(responses, "413", "The request body is larger than videopipe.security.max-body-size");
@@ -101,9 +106,6 @@ public class OpenApiConfiguration {
     }
     if (path.equals("/api/v1/jobs") && method == PathItem.HttpMethod.POST) {
       problem(responses, "422", "The Idempotency-Key was first used with a different request");
-    }
-    if (path.startsWith("/api/v1/schedules")) {
-      problem(responses, "501", "Not possible on the embedded Temporal test server (no schedules)");
     }
     if (path.contains("/clips/")) {
       responses.addApiResponse(

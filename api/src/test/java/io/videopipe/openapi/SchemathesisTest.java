@@ -54,6 +54,16 @@ class SchemathesisTest {
     Path out = Path.of("target", "schemathesis");
     Files.createDirectories(out);
     Files.createDirectories(dir.resolve("empty"));
+    // The first request builds the document (seconds on a busy machine); schemathesis reads it with a 10 s timeout.
+    java.net.http.HttpResponse<String> doc =
+        java.net.http.HttpClient.newHttpClient()
+            .send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + "/v3/api-docs"))
+                    .timeout(java.time.Duration.ofSeconds(120))
+                    .build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertThat(doc.statusCode()).isEqualTo(200);
+    assertThat(doc.body()).contains("\"title\":\"videopipe\"", "\"ApiKey\"", "X-API-Key");
     List<String> command =
         new ArrayList<>(
             List.of(
@@ -69,8 +79,9 @@ class SchemathesisTest {
                 Integer.toString(MAX_EXAMPLES),
                 "--max-time",
                 Integer.toString(MAX_SECONDS),
+                // generous: this suite shares small machines; a slow answer is not what this test is about
                 "--request-timeout",
-                "20",
+                "60",
                 "--seed",
                 "20261123",
                 "--workers",

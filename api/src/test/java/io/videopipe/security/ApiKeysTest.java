@@ -82,4 +82,56 @@ class ApiKeysTest {
     now.addAndGet(1_000_000_000L);
     assertThat(limiter.acquire(key, Scope.SUBMIT)).isZero();
   }
+  @Test
+  void requestsWithoutAValidKeyAreLimitedPerClientAddress(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+      throws Exception {
+    AtomicLong now = new AtomicLong();
+    RateLimiter limiter = new RateLimiter(new SecurityProperties.RateLimit(20, 100, 2, 20, 5, 20, 0.5, 2), now::get);
+    KeyStore keys = new KeyStore(ApiKeys.from(props(List.of(), "boot-key")),
+        io.videopipe.storage.StorageFactory.open(dir.toString()), java.time.Duration.ofSeconds(5),
+        java.time.Clock.systemUTC());
+    ApiKeyFilter filter = new ApiKeyFilter(keys, limiter, 1024, 1024, java.time.Clock.systemUTC());
+
+    // Two guesses from one address are answered 401; the third 429 with the wait, before any key check.
+    assertThat(send(filter, "10.0.0.1", null).getStatus()).isEqualTo(401);
+    assertThat(send(filter, "10.0.0.1", "guess").getStatus()).isEqualTo(401);
+    org.springframework.mock.web.MockHttpServletResponse limited = send(filter, "10.0.0.1", "another-guess");
+    assertThat(limited.getStatus()).isEqualTo(429);
+    assertThat(limited.getHeader("Retry-After")).isEqualTo("2");
+    assertThat(limited.getContentAsString()).contains("unauthenticated-per-second").doesNotContain("another-guess");
+    // Another address has its own bucket; and after the wait the first may try again.
+    assertThat(send(filter, "10.0.0.2", "guess").getStatus()).isEqualTo(401);
+    now.addAndGet(2_000_000_000L);
+    assertThat(send(filter, "10.0.0.1", "guess").getStatus()).isEqualTo(401);
+  }
+
+  @Test
+  void aValidKeyNeverDrawsOnItsAddressBucket(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+      throws Exception {
+    AtomicLong now = new AtomicLong();
+    RateLimiter limiter = new RateLimiter(new SecurityProperties.RateLimit(20, 100, 2, 20, 5, 20, 0.5, 1), now::get);
+    KeyStore keys = new KeyStore(ApiKeys.from(props(List.of(), "boot-key")),
+        io.videopipe.storage.StorageFactory.open(dir.toString()), java.time.Duration.ofSeconds(5),
+        java.time.Clock.systemUTC());
+    ApiKeyFilter filter = new ApiKeyFilter(keys, limiter, 1024, 1024, java.time.Clock.systemUTC());
+    for (int i = 0; i < 5; i++) {
+      assertThat(send(filter, "10.0.0.9", "boot-key").getStatus()).isEqualTo(200);
+    }
+    assertThat(send(filter, "10.0.0.9", "guess").getStatus()).isEqualTo(401);
+    assertThat(send(filter, "10.0.0.9", "guess").getStatus()).isEqualTo(429);
+    assertThat(send(filter, "10.0.0.9", "boot-key").getStatus()).isEqualTo(200);
+  }
+
+  private static org.springframework.mock.web.MockHttpServletResponse send(ApiKeyFilter filter, String ip, String key)
+      throws Exception {
+    org.springframework.mock.web.MockHttpServletRequest request =
+        new org.springframework.mock.web.MockHttpServletRequest("GET", "/api/v1/jobs");
+    request.setRemoteAddr(ip);
+    if (key != null) {
+      request.addHeader("X-API-Key", key);
+    }
+    org.springframework.mock.web.MockHttpServletResponse response = new org.springframework.mock.web.MockHttpServletResponse();
+    filter.doFilter(request, response, new org.springframework.mock.web.MockFilterChain());
+    return response;
+  }
 }
