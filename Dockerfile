@@ -64,7 +64,10 @@ COPY deploy/docker/healthcheck.sh /usr/local/bin/videopipe-healthcheck
 #   /tmp                    JVM temp files, JNA and ONNX Runtime native libraries: must NOT be mounted noexec
 #   /var/cache/videopipe    FFmpeg natives extracted by JavaCPP (exec needed as well)
 # JVM flags sized for containers: heap from the cgroup memory limit, exit (and be restarted) on OutOfMemoryError.
+# VIDEOPIPE_BIND_ADDRESS: the local role binds 127.0.0.1 by default; in a container the published port decides who
+# reaches it, so it listens on the container's interfaces.
 ENV SPRING_PROFILES_ACTIVE=api \
+    VIDEOPIPE_BIND_ADDRESS=0.0.0.0 \
     VIDEOPIPE_STORAGE_ROOT=/data \
     VIDEOPIPE_WORK_DIR=/data/work \
     VOSK_MODEL_DIR=/opt/videopipe/vosk-model-en-us \

@@ -20,6 +20,7 @@ VpPriority Int
 VpCostUsd Double
 VpStatus Keyword
 VpRoute Text
+VpTenant Keyword
 '
 
 i=0

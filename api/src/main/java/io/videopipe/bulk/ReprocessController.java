@@ -1,5 +1,7 @@
 package io.videopipe.bulk;
 
+import io.videopipe.security.ApiKeyFilter;
+import io.videopipe.security.Caller;
 import java.net.URI;
 import java.util.Map;
 import org.springframework.context.annotation.Profile;
@@ -10,8 +12,10 @@ import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestAttribute;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
 
@@ -27,8 +31,12 @@ public class ReprocessController {
   }
 
   @PostMapping
-  ResponseEntity<Map<String, Object>> start(@RequestBody ReprocessSpec spec) {
-    String id = service.start(spec.toRequest("api"));
+  @ResponseStatus(HttpStatus.ACCEPTED)
+  ResponseEntity<Map<String, Object>> start(
+      @RequestBody ReprocessSpec spec,
+      @RequestAttribute(name = ApiKeyFilter.KEY_NAME, required = false) String keyName,
+      @RequestAttribute(name = Caller.ATTRIBUTE, required = false) Caller caller) {
+    String id = service.start(spec.toRequest(keyName == null ? "api" : keyName, caller == null ? null : caller.tenant()));
     URI self = ServletUriComponentsBuilder.fromCurrentRequest().path("/{id}").buildAndExpand(id).toUri();
     return ResponseEntity.accepted()
         .location(self)
@@ -36,13 +44,16 @@ public class ReprocessController {
   }
 
   @GetMapping("/{id}")
-  ReprocessService.BulkView progress(@PathVariable String id) {
-    return service.view(id);
+  ReprocessService.BulkView progress(
+      @PathVariable String id, @RequestAttribute(name = Caller.ATTRIBUTE, required = false) Caller caller) {
+    return service.view(id, caller);
   }
 
   @PostMapping("/{id}/cancel")
-  ResponseEntity<Map<String, Object>> cancel(@PathVariable String id) {
-    service.cancel(id);
+  @ResponseStatus(HttpStatus.ACCEPTED)
+  ResponseEntity<Map<String, Object>> cancel(
+      @PathVariable String id, @RequestAttribute(name = Caller.ATTRIBUTE, required = false) Caller caller) {
+    service.cancel(id, caller);
     return ResponseEntity.accepted().body(Map.of("bulkId", id, "cancelRequested", true));
   }
 

@@ -10,6 +10,11 @@ import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
 import io.videopipe.config.VideoPipeProperties;
 import io.videopipe.pipeline.TaskQueues;
+import io.temporal.client.WorkflowExecutionDescription;
+import io.videopipe.pipeline.SearchAttributes;
+import io.videopipe.pipeline.VideoPipelineOptions;
+import io.videopipe.security.Caller;
+import java.util.Map;
 import java.util.UUID;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.context.annotation.Profile;
@@ -38,13 +43,18 @@ public class ReprocessService {
     return queues;
   }
 
-  /** Options of a bulk workflow; {@code cron} may be null. */
-  public WorkflowOptions options(String id, String cron) {
+  /** Options of a bulk workflow; {@code cron} may be null; {@code tenant} (may be null) owns the run. */
+  public WorkflowOptions options(String id, String cron, String tenant) {
     WorkflowOptions.Builder b =
         WorkflowOptions.newBuilder()
             .setWorkflowId(id)
             .setTaskQueue(queues.cpu())
             .setWorkflowIdReusePolicy(WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE);
+    if (tenant != null) {
+      b.setMemo(Map.of(VideoPipelineOptions.MEMO_TENANT, tenant))
+          .setTypedSearchAttributes(
+              io.temporal.common.SearchAttributes.newBuilder().set(SearchAttributes.TENANT, tenant).build());
+    }
     if (cron != null) {
       b.setCronSchedule(cron);
     }
@@ -53,26 +63,34 @@ public class ReprocessService {
 
   public BulkRequest withQueues(BulkRequest r) {
     return new BulkRequest(r.selection(), r.concurrency(), r.engine(), r.priority(), r.language(), r.webhookUrl(),
-        r.requestedBy(), queues(), r.pageSize(), r.childrenPerRun(), r.state());
+        r.requestedBy(), queues(), r.pageSize(), r.childrenPerRun(), r.state(), r.tenant());
   }
 
   public String start(BulkRequest request) {
     String id = ID_PREFIX + UUID.randomUUID();
-    BulkReprocessWorkflow wf = client.newWorkflowStub(BulkReprocessWorkflow.class, options(id, null));
+    BulkReprocessWorkflow wf = client.newWorkflowStub(BulkReprocessWorkflow.class, options(id, null, request.tenant()));
     WorkflowClient.start(wf::run, withQueues(request));
     return id;
   }
 
-  /** Progress by query, or the final result once the run has closed. */
-  public BulkView view(String id) {
+  /**
+   * Progress by query, or the final result once the run has closed.
+   *
+   * @throws BulkNotFoundException when there is no such run, or another tenant owns it (caller null: no check)
+   */
+  public BulkView view(String id, Caller caller) {
     WorkflowStub stub = client.newUntypedWorkflowStub(id);
     WorkflowExecutionStatus status;
     try {
-      status = stub.describe().getStatus();
+      WorkflowExecutionDescription d = stub.describe();
+      if (caller != null && !caller.mayAccess(tenant(d))) {
+        throw new BulkNotFoundException(id);
+      }
+      status = d.getStatus();
     } catch (WorkflowNotFoundException e) {
       throw new BulkNotFoundException(id);
     } catch (StatusRuntimeException e) {
-      if (e.getStatus().getCode() == Status.Code.NOT_FOUND) {
+      if (e.getStatus().getCode() == Status.Code.NOT_FOUND || e.getStatus().getCode() == Status.Code.INVALID_ARGUMENT) {
         throw new BulkNotFoundException(id);
       }
       throw e;
@@ -86,8 +104,17 @@ public class ReprocessService {
     return new BulkView(id, status.name().replace("WORKFLOW_EXECUTION_STATUS_", ""), progress);
   }
 
-  public void cancel(String id) {
-    view(id);
+  private static String tenant(WorkflowExecutionDescription d) {
+    String t = d.getTypedSearchAttributes().get(SearchAttributes.TENANT);
+    if (t == null) {
+      Object memo = d.getMemo(VideoPipelineOptions.MEMO_TENANT, String.class);
+      t = memo instanceof String s ? s : null;
+    }
+    return t;
+  }
+
+  public void cancel(String id, Caller caller) {
+    view(id, caller);
     client.newUntypedWorkflowStub(id).cancel("bulk reprocessing cancelled through the API");
   }
 

@@ -19,7 +19,7 @@ public record ReprocessSpec(
     Integer pageSize,
     Integer childrenPerRun) {
 
-  BulkRequest toRequest(String requestedBy) {
+  BulkRequest toRequest(String requestedBy, String tenant) {
     BulkSelection selection = new BulkSelection(prefix, sourceEngine, from, to);
     if (!selection.byPrefix()) {
       BulkReprocessActivitiesImpl.pastJobsQuery(selection); // validates engine and dates now, not in the workflow
@@ -35,6 +35,7 @@ public record ReprocessSpec(
         null,
         pageSize == null ? 0 : pageSize,
         childrenPerRun == null ? 0 : childrenPerRun,
-        null);
+        null,
+        tenant);
   }
 }

@@ -4,6 +4,7 @@ import io.temporal.client.WorkflowClient;
 import io.temporal.client.schedules.ScheduleClient;
 import io.temporal.client.schedules.ScheduleClientOptions;
 import io.videopipe.temporal.EmbeddedTemporal;
+import io.videopipe.security.Caller;
 import java.net.URI;
 import java.util.Map;
 import org.springframework.beans.factory.ObjectProvider;
@@ -16,9 +17,11 @@ import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestAttribute;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
 
@@ -41,16 +44,19 @@ public class ScheduleController {
   }
 
   @PostMapping
-  ResponseEntity<Map<String, Object>> create(@RequestBody ScheduleRequest body) {
-    Map<String, Object> answer = service.create(body);
+  @ResponseStatus(HttpStatus.CREATED)
+  ResponseEntity<Map<String, Object>> create(
+      @RequestBody ScheduleRequest body,
+      @RequestAttribute(name = Caller.ATTRIBUTE, required = false) Caller caller) {
+    Map<String, Object> answer = service.create(body, caller == null ? null : caller.tenant());
     URI self =
         ServletUriComponentsBuilder.fromCurrentRequest().path("/{id}").buildAndExpand(body.id()).toUri();
     return ResponseEntity.created(self).body(answer);
   }
 
   @GetMapping
-  Map<String, Object> list() {
-    return service.list();
+  Map<String, Object> list(@RequestAttribute(name = Caller.ATTRIBUTE, required = false) Caller caller) {
+    return service.list(caller);
   }
 
   @PostMapping("/{id}/pause")
@@ -66,12 +72,14 @@ public class ScheduleController {
   }
 
   @PostMapping("/{id}/trigger")
+  @ResponseStatus(HttpStatus.ACCEPTED)
   ResponseEntity<Map<String, Object>> trigger(@PathVariable String id) {
     service.trigger(id);
     return ResponseEntity.accepted().body(Map.of("scheduleId", id, "triggered", true));
   }
 
   @DeleteMapping("/{id}")
+  @ResponseStatus(HttpStatus.NO_CONTENT)
   ResponseEntity<Void> delete(@PathVariable String id) {
     service.delete(id);
     return ResponseEntity.noContent().build();
@@ -87,9 +95,10 @@ public class ScheduleController {
     return problem(HttpStatus.CONFLICT, "Schedule exists", e.getMessage());
   }
 
+  /** A conflict with what the schedule is here (a cron workflow), not a server fault: the detail says what to do. */
   @ExceptionHandler(ScheduleUnsupportedException.class)
   ProblemDetail unsupported(ScheduleUnsupportedException e) {
-    return problem(HttpStatus.NOT_IMPLEMENTED, "Not possible on the embedded Temporal server", e.getMessage());
+    return problem(HttpStatus.CONFLICT, "Not possible on the embedded Temporal server", e.getMessage());
   }
 
   private static ProblemDetail problem(HttpStatus status, String title, String detail) {

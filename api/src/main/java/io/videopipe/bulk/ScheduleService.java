@@ -20,10 +20,11 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
+import io.videopipe.pipeline.VideoPipelineOptions;
+import io.videopipe.security.Caller;
 
 /**
  * Recurring bulk reprocessing. On a real Temporal server a schedule ({@link ScheduleClient}) starts a {@link
@@ -39,7 +40,8 @@ public class ScheduleService {
   private final ScheduleClient schedules;
   private final WorkflowClient client;
   private final ReprocessService reprocess;
-  private final Set<String> cronWorkflows = ConcurrentHashMap.newKeySet();
+  /** Embedded server: the cron workflows this process started, with their tenants ("" for none). */
+  private final Map<String, String> cronWorkflows = new ConcurrentHashMap<>();
 
   /** @param schedules null on the embedded server */
   public ScheduleService(ScheduleClient schedules, WorkflowClient client, ReprocessService reprocess) {
@@ -52,7 +54,8 @@ public class ScheduleService {
     return schedules == null;
   }
 
-  public Map<String, Object> create(ScheduleRequest body) {
+  /** Creates a schedule owned by {@code tenant} (null for none): its runs and their jobs carry the tenant. */
+  public Map<String, Object> create(ScheduleRequest body, String tenant) {
     if (body == null || body.id() == null || !ID.matcher(body.id()).matches()) {
       throw new IllegalArgumentException("id is required: letters, digits, '.', '_' or '-', at most 100");
     }
@@ -64,7 +67,7 @@ public class ScheduleService {
     if (body.reprocess() == null) {
       throw new IllegalArgumentException("reprocess is required: what each run reprocesses");
     }
-    BulkRequest request = reprocess.withQueues(body.reprocess().toRequest("schedule:" + body.id()));
+    BulkRequest request = reprocess.withQueues(body.reprocess().toRequest("schedule:" + body.id(), tenant));
     Duration interval = hasInterval ? interval(body.interval()) : null;
     if (hasCron && body.cron().strip().split("\\s+").length != 5) {
       throw new IllegalArgumentException("cron must have five fields (minute hour day-of-month month day-of-week)");
@@ -76,12 +79,12 @@ public class ScheduleService {
       String workflowId = body.id();
       try {
         BulkReprocessWorkflow wf =
-            client.newWorkflowStub(BulkReprocessWorkflow.class, reprocess.options(workflowId, cron));
+            client.newWorkflowStub(BulkReprocessWorkflow.class, reprocess.options(workflowId, cron, tenant));
         WorkflowClient.start(wf::run, request);
       } catch (WorkflowExecutionAlreadyStarted e) {
         throw new ScheduleConflictException("a schedule (cron workflow) with id " + body.id() + " exists already");
       }
-      cronWorkflows.add(workflowId);
+      cronWorkflows.put(workflowId, tenant == null ? "" : tenant);
       answer.put("mode", EMBEDDED_MODE);
       answer.put("cron", cron);
       answer.put("workflowId", workflowId);
@@ -93,11 +96,16 @@ public class ScheduleService {
     } else {
       spec.setIntervals(List.of(new ScheduleIntervalSpec(interval)));
     }
-    WorkflowOptions options =
-        WorkflowOptions.newBuilder()
-            .setWorkflowId(body.id() + "-run")
-            .setTaskQueue(reprocess.queues().cpu())
-            .build();
+    WorkflowOptions.Builder run =
+        WorkflowOptions.newBuilder().setWorkflowId(body.id() + "-run").setTaskQueue(reprocess.queues().cpu());
+    if (tenant != null) {
+      run.setMemo(Map.of(VideoPipelineOptions.MEMO_TENANT, tenant))
+          .setTypedSearchAttributes(
+              io.temporal.common.SearchAttributes.newBuilder()
+                  .set(io.videopipe.pipeline.SearchAttributes.TENANT, tenant)
+                  .build());
+    }
+    WorkflowOptions options = run.build();
     Schedule schedule =
         Schedule.newBuilder()
             .setAction(
@@ -109,7 +117,11 @@ public class ScheduleService {
             .setSpec(spec.build())
             .build();
     try {
-      schedules.createSchedule(body.id(), schedule, ScheduleOptions.newBuilder().build());
+      ScheduleOptions.Builder scheduleOptions = ScheduleOptions.newBuilder();
+      if (tenant != null) {
+        scheduleOptions.setMemo(Map.of(VideoPipelineOptions.MEMO_TENANT, tenant));
+      }
+      schedules.createSchedule(body.id(), schedule, scheduleOptions.build());
     } catch (ScheduleAlreadyRunningException e) {
       throw new ScheduleConflictException("a schedule with id " + body.id() + " exists already");
     }
@@ -122,20 +134,28 @@ public class ScheduleService {
     return answer;
   }
 
-  public Map<String, Object> list() {
+  /** The schedules {@code caller} may see: its tenant's, or all for an admin key (or no caller). */
+  public Map<String, Object> list(Caller caller) {
     Map<String, Object> answer = new LinkedHashMap<>();
     List<Map<String, Object>> items = new ArrayList<>();
     if (embedded()) {
-      for (String id : cronWorkflows) {
-        items.add(Map.of("scheduleId", id, "mode", EMBEDDED_MODE));
-      }
+      cronWorkflows.forEach((id, tenant) -> {
+        if (caller == null || caller.mayAccess(tenant.isEmpty() ? null : tenant)) {
+          items.add(Map.of("scheduleId", id, "mode", EMBEDDED_MODE));
+        }
+      });
       answer.put("schedules", items);
       answer.put(
           "degraded",
           "the embedded Temporal test server has no schedules: this lists the cron workflows this process started");
       return answer;
     }
-    schedules.listSchedules().forEach(d -> items.add(describe(d)));
+    schedules.listSchedules().forEach(d -> {
+      Object tenant = d.getMemo(VideoPipelineOptions.MEMO_TENANT, String.class);
+      if (caller == null || caller.mayAccess(tenant instanceof String t ? t : null)) {
+        items.add(describe(d));
+      }
+    });
     answer.put("schedules", items);
     return answer;
   }
@@ -189,6 +209,9 @@ public class ScheduleService {
 
   private void onSchedule(String id, String what, Consumer<io.temporal.client.schedules.ScheduleHandle> op) {
     if (embedded()) {
+      if (!cronWorkflows.containsKey(id)) {
+        throw new ScheduleNotFoundException(id);
+      }
       throw new ScheduleUnsupportedException(
           "a schedule cannot be " + what + " on the embedded Temporal test server: it has no schedules, and " + id
               + " runs as a cron workflow, which cannot be " + what + "; delete it and create it again, or run a"

@@ -66,7 +66,9 @@ public final class EncryptionCodec implements PayloadCodec {
     EncryptionCodec codec = from(props);
     return codec == null
         ? DefaultDataConverter.STANDARD_INSTANCE
-        : new CodecDataConverter(DefaultDataConverter.STANDARD_INSTANCE, List.of(codec));
+        // Failure messages and stack traces can quote a source URL or a provider's answer: encrypt them too (the
+        // server then sees "Encoded failure"; the Web UI shows them through the codec endpoint).
+        : new CodecDataConverter(DefaultDataConverter.STANDARD_INSTANCE, List.of(codec), true);
   }
 
   /** A key id that names the key without revealing it: the first 8 bytes of a hash of it. */

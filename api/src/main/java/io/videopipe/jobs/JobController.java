@@ -4,6 +4,7 @@ import io.swagger.v3.oas.annotations.Operation;
 import io.videopipe.jobs.JobArtifacts.Artifact;
 import io.videopipe.jobs.JobArtifacts.Report;
 import io.videopipe.security.ApiKeyFilter;
+import io.videopipe.security.Caller;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.net.URI;
@@ -12,6 +13,7 @@ import org.springframework.context.annotation.Profile;
 import org.springframework.core.io.InputStreamResource;
 import org.springframework.http.ContentDisposition;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -21,6 +23,7 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
 /** REST v1: start, list, read, steer and cancel jobs, and stream their artifacts. */
@@ -31,11 +34,13 @@ public class JobController {
   private final JobService jobs;
   private final JobArtifacts artifacts;
   private final JobListing listing;
+  private final JobTenancy tenancy;
 
-  public JobController(JobService jobs, JobArtifacts artifacts, JobListing listing) {
+  public JobController(JobService jobs, JobArtifacts artifacts, JobListing listing, JobTenancy tenancy) {
     this.jobs = jobs;
     this.artifacts = artifacts;
     this.listing = listing;
+    this.tenancy = tenancy;
   }
 
   /** Body of {@code POST /api/v1/jobs/{id}/priority}: 1 (highest) to 5. */
@@ -47,11 +52,15 @@ public class JobController {
    */
   @Operation(summary = "Start a job (optionally idempotent with an Idempotency-Key header)")
   @PostMapping
+  @ResponseStatus(HttpStatus.ACCEPTED)
   public ResponseEntity<Map<String, Object>> submit(
       @RequestBody JobSubmission submission,
       @RequestAttribute(name = ApiKeyFilter.KEY_NAME, required = false) String keyName,
-      @RequestHeader(value = "Idempotency-Key", required = false) String idempotencyKey) {
-    JobService.Started started = jobs.submit(submission, keyName == null ? "api" : keyName, idempotencyKey);
+      @RequestHeader(value = "Idempotency-Key", required = false) String idempotencyKey,
+      @RequestAttribute(name = Caller.ATTRIBUTE, required = false) Caller caller) {
+    JobService.Started started =
+        jobs.submit(
+            submission, keyName == null ? "api" : keyName, idempotencyKey, caller == null ? null : caller.tenant());
     String jobId = started.jobId();
     URI self = URI.create("/api/v1/jobs/" + jobId);
     ResponseEntity.BodyBuilder accepted = ResponseEntity.accepted().location(self);
@@ -71,21 +80,29 @@ public class JobController {
       @RequestParam(required = false) String from,
       @RequestParam(required = false) String to,
       @RequestParam(required = false) Integer pageSize,
-      @RequestParam(required = false) String nextPageToken) {
-    return listing.list(JobFilter.of(status, engine, from, to, pageSize, nextPageToken));
+      @RequestParam(required = false) String nextPageToken,
+      @RequestAttribute(name = Caller.ATTRIBUTE, required = false) Caller caller) {
+    JobFilter filter = JobFilter.of(status, engine, from, to, pageSize, nextPageToken);
+    return listing.list(caller == null ? filter : filter.withTenant(caller.listingTenant()));
   }
 
   @Operation(summary = "Status, step, percent, engine and priority of a job; its result once ended")
   @GetMapping("/{jobId}")
-  public JobView get(@PathVariable String jobId) {
+  public JobView get(
+      @PathVariable String jobId, @RequestAttribute(name = Caller.ATTRIBUTE, required = false) Caller caller) {
+    tenancy.require(jobId, caller);
     return jobs.view(jobId);
   }
 
   /** Cancels a running job with a reason; its intermediate artifacts are deleted. */
   @Operation(summary = "Cancel a running job with a reason")
   @PostMapping("/{jobId}/cancel")
+  @ResponseStatus(HttpStatus.ACCEPTED)
   public ResponseEntity<Void> cancel(
-      @PathVariable String jobId, @RequestBody(required = false) Map<String, String> body) {
+      @PathVariable String jobId,
+      @RequestBody(required = false) Map<String, String> body,
+      @RequestAttribute(name = Caller.ATTRIBUTE, required = false) Caller caller) {
+    tenancy.require(jobId, caller);
     String reason = body == null ? null : body.get("reason");
     jobs.cancel(jobId, reason == null || reason.isBlank() ? "cancelled through the API" : reason);
     return ResponseEntity.accepted().build();
@@ -94,8 +111,12 @@ public class JobController {
   /** Changes the priority of a running job's next steps (the workflow's {@code reprioritize} signal). */
   @Operation(summary = "Change the priority (1 highest .. 5) of a running job's next steps")
   @PostMapping("/{jobId}/priority")
+  @ResponseStatus(HttpStatus.ACCEPTED)
   public ResponseEntity<Map<String, Object>> priority(
-      @PathVariable String jobId, @RequestBody(required = false) PriorityChange body) {
+      @PathVariable String jobId,
+      @RequestBody(required = false) PriorityChange body,
+      @RequestAttribute(name = Caller.ATTRIBUTE, required = false) Caller caller) {
+    tenancy.require(jobId, caller);
     int priority = JobService.requirePriority(body == null ? null : body.priority());
     jobs.reprioritize(jobId, priority);
     return ResponseEntity.accepted().body(Map.of("jobId", jobId, "priority", priority));
@@ -104,26 +125,35 @@ public class JobController {
   @Operation(summary = "The transcript of an ended job as json, srt, vtt or txt")
   @GetMapping("/{jobId}/transcript")
   public ResponseEntity<InputStreamResource> transcript(
-      @PathVariable String jobId, @RequestParam(required = false) String format) {
+      @PathVariable String jobId,
+      @RequestParam(required = false) String format,
+      @RequestAttribute(name = Caller.ATTRIBUTE, required = false) Caller caller) {
+    tenancy.require(jobId, caller);
     TranscriptFormat f = TranscriptFormat.parse(format);
     return stream(artifacts.transcript(jobId, f));
   }
 
   @Operation(summary = "The highlights of an ended job (JSON)")
   @GetMapping("/{jobId}/highlights")
-  public ResponseEntity<InputStreamResource> highlights(@PathVariable String jobId) {
+  public ResponseEntity<InputStreamResource> highlights(
+      @PathVariable String jobId, @RequestAttribute(name = Caller.ATTRIBUTE, required = false) Caller caller) {
+    tenancy.require(jobId, caller);
     return stream(artifacts.report(jobId, Report.HIGHLIGHTS));
   }
 
   @Operation(summary = "The QA report of an ended job (JSON)")
   @GetMapping("/{jobId}/qa")
-  public ResponseEntity<InputStreamResource> qa(@PathVariable String jobId) {
+  public ResponseEntity<InputStreamResource> qa(
+      @PathVariable String jobId, @RequestAttribute(name = Caller.ATTRIBUTE, required = false) Caller caller) {
+    tenancy.require(jobId, caller);
     return stream(artifacts.report(jobId, Report.QA));
   }
 
   @Operation(summary = "The cost report of an ended job (JSON)")
   @GetMapping("/{jobId}/cost")
-  public ResponseEntity<InputStreamResource> cost(@PathVariable String jobId) {
+  public ResponseEntity<InputStreamResource> cost(
+      @PathVariable String jobId, @RequestAttribute(name = Caller.ATTRIBUTE, required = false) Caller caller) {
+    tenancy.require(jobId, caller);
     return stream(artifacts.report(jobId, Report.COST));
   }
 
@@ -138,8 +168,10 @@ public class JobController {
       @PathVariable String clip,
       @RequestParam(required = false) String format,
       @RequestHeader(value = HttpHeaders.RANGE, required = false) String range,
-      HttpServletResponse response)
+      HttpServletResponse response,
+      @RequestAttribute(name = Caller.ATTRIBUTE, required = false) Caller caller)
       throws IOException {
+    tenancy.require(jobId, caller);
     ClipFile file = ClipFile.parse(clip, format);
     JobArtifacts.StoredFile stored = artifacts.clip(jobId, file);
     ByteRanges.serve(stored, range, response);

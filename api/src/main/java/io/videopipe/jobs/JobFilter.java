@@ -20,9 +20,10 @@ import java.util.regex.Pattern;
  * @param to only jobs started before this instant, or null
  * @param pageSize jobs per page, 1..100
  * @param pageToken where the previous page ended, empty for the first page
+ * @param tenant only this tenant's jobs (search attribute VpTenant), or null for all (admin keys)
  */
 public record JobFilter(
-    JobStatus status, String engine, Instant from, Instant to, int pageSize, ByteString pageToken) {
+    JobStatus status, String engine, Instant from, Instant to, int pageSize, ByteString pageToken, String tenant) {
   public static final int DEFAULT_PAGE_SIZE = 20;
   public static final int MAX_PAGE_SIZE = 100;
   private static final Pattern ENGINE = Pattern.compile("[a-z0-9][a-z0-9+_-]{0,39}");
@@ -66,7 +67,15 @@ public record JobFilter(
         throw new IllegalArgumentException("nextPageToken is not one this API handed out; start again without it");
       }
     }
-    return new JobFilter(s, e, f, t, size, token);
+    return new JobFilter(s, e, f, t, size, token, null);
+  }
+
+  /** The same filter restricted to one tenant's jobs; null for all. */
+  public JobFilter withTenant(String t) {
+    if (t != null && !io.videopipe.security.Caller.NAME.matcher(t).matches()) {
+      throw new IllegalArgumentException("tenant '" + t + "' is not a tenant name");
+    }
+    return new JobFilter(status, engine, from, to, pageSize, pageToken, t);
   }
 
   private static Instant instant(String name, String value) {
@@ -91,6 +100,9 @@ public record JobFilter(
     if (engine != null) {
       q.append(" AND VpEngine = '").append(engine).append('\'');
     }
+    if (tenant != null) {
+      q.append(" AND VpTenant = '").append(tenant).append('\'');
+    }
     if (from != null) {
       q.append(" AND StartTime >= '").append(from).append('\'');
     }
@@ -102,9 +114,15 @@ public record JobFilter(
 
   /** Whether a job passes these filters: the embedded server's listing filters here, not in Temporal. */
   boolean matches(JobSummary job) {
-    return (status == null || status == job.status())
+    return ownedByTenant(job)
+        && (status == null || status == job.status())
         && (engine == null || engine.equals(job.engine()))
         && (from == null || (job.startedAt() != null && !job.startedAt().isBefore(from)))
         && (to == null || (job.startedAt() != null && job.startedAt().isBefore(to)));
+  }
+
+  /** Checked on every row, also those the server filtered: a server that ignored the clause leaks nothing. */
+  boolean ownedByTenant(JobSummary job) {
+    return tenant == null || tenant.equals(io.videopipe.security.Caller.owner(job.tenant()));
   }
 }

@@ -14,6 +14,7 @@ import io.temporal.api.workflowservice.v1.WorkflowServiceGrpc.WorkflowServiceBlo
 import io.temporal.client.WorkflowClient;
 import io.temporal.common.converter.DefaultDataConverter;
 import io.videopipe.pipeline.JobStatus;
+import io.videopipe.pipeline.SearchAttributes;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -88,7 +89,8 @@ public class JobListing {
       }
       throw e;
     }
-    List<JobSummary> jobs = response.getExecutionsList().stream().map(JobListing::summary).toList();
+    List<JobSummary> jobs =
+        response.getExecutionsList().stream().map(JobListing::summary).filter(filter::ownedByTenant).toList();
     String next =
         response.getNextPageToken().isEmpty()
             ? null
@@ -152,7 +154,8 @@ public class JobListing {
         attribute(attributes, "VpPriority", Long.class),
         attribute(attributes, "VpCostUsd", Double.class),
         info.hasStartTime() ? instant(info.getStartTime()) : null,
-        info.hasCloseTime() ? instant(info.getCloseTime()) : null);
+        info.hasCloseTime() ? instant(info.getCloseTime()) : null,
+        attribute(attributes, SearchAttributes.TENANT.getName(), String.class));
   }
 
   private static Instant instant(Timestamp t) {

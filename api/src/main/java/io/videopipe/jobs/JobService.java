@@ -64,9 +64,9 @@ public class JobService {
     this.costModel = new CostModel(prices.toPrices(), CostModel.Assumptions.defaults());
   }
 
-  /** Validates a submission and starts its workflow; returns the job id. */
+  /** Validates a submission and starts its workflow without a tenant (the process command); returns the job id. */
   public String start(JobSubmission submission, String requestedBy) {
-    return submit(submission, requestedBy, null).jobId();
+    return submit(submission, requestedBy, null, null).jobId();
   }
 
   /**
@@ -81,9 +81,10 @@ public class JobService {
    * started, even after an API restart: Temporal refuses a second workflow with that id, and the job's memo holds a
    * hash of the first request to tell a retry from a different request reusing the key.
    *
+   * @param tenant the tenant that owns the job (memo and search attribute VpTenant); null for none
    * @throws IdempotencyKeyReusedException when the key was first used with a different request
    */
-  public Started submit(JobSubmission submission, String requestedBy, String idempotencyKey) {
+  public Started submit(JobSubmission submission, String requestedBy, String idempotencyKey, String tenant) {
     if (submission == null || submission.sourceUrl() == null || submission.sourceUrl().isBlank()) {
       throw new IllegalArgumentException("sourceUrl is required");
     }
@@ -121,6 +122,7 @@ public class JobService {
             .budgetUsd(budgetUsd)
             .clips(submission.clips())
             .webhookUrl(submission.webhookUrl())
+            .tenant(tenant)
             .build();
     Map<String, Object> memo = requestHash == null ? null : Map.of(MEMO_REQUEST_HASH, requestHash);
     VideoPipelineWorkflow workflow =

@@ -25,8 +25,10 @@ import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * Every request needs an API key ({@code X-API-Key: <key>} or {@code Authorization: Bearer <key>}) except the public
- * paths: health probes and the OpenAPI document with its UI, which describe the API but hold no data. Then, in order:
- * scope (403), rate limit (429) and body size (413). The key's name goes on as request attribute {@link #KEY_NAME}.
+ * paths: health probes and the OpenAPI document with its UI, which describe the API but hold no data. Requests without
+ * a valid key are rate limited per client address (429), then refused (401). Then, in order: expiry (401), scope
+ * (403), rate limit (429) and body size (413). The key's name goes on as request attribute {@link #KEY_NAME}, the
+ * {@link Caller} (name, tenant, admin) as {@link Caller#ATTRIBUTE}. Every mutating call is written to the audit log.
  */
 public class ApiKeyFilter extends OncePerRequestFilter {
   /** Request attribute: the name of the key that authenticated the request. */
@@ -46,16 +48,20 @@ public class ApiKeyFilter extends OncePerRequestFilter {
   private static final AntPathMatcher PATHS = new AntPathMatcher();
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  private final ApiKeys keys;
+  private final KeyStore keys;
   private final RateLimiter limiter;
   private final long maxBody;
   private final long maxCodecBody;
+  private final AuditLog audit;
+  private final java.time.Clock clock;
 
-  ApiKeyFilter(ApiKeys keys, RateLimiter limiter, long maxBody, long maxCodecBody) {
+  ApiKeyFilter(KeyStore keys, RateLimiter limiter, long maxBody, long maxCodecBody, java.time.Clock clock) {
     this.keys = keys;
     this.limiter = limiter;
     this.maxBody = maxBody;
     this.maxCodecBody = maxCodecBody;
+    this.clock = clock;
+    this.audit = new AuditLog(clock);
   }
 
   @Override
@@ -66,20 +72,49 @@ public class ApiKeyFilter extends OncePerRequestFilter {
       chain.doFilter(request, response);
       return;
     }
+    Caller[] caller = new Caller[1];
+    try {
+      authorize(request, response, chain, path, caller);
+    } finally {
+      audit.record(request, response, path, caller[0]);
+    }
+  }
+
+  private void authorize(
+      HttpServletRequest request, HttpServletResponse response, FilterChain chain, String path, Caller[] caller)
+      throws ServletException, IOException {
     String presented = presentedKey(request);
+    Optional<ApiKey> key = presented == null ? Optional.empty() : keys.authenticate(presented);
+    if (key.isEmpty() || key.get().expiredAt(clock.instant())) {
+      // Every request without a usable key draws on its address's bucket: guessing keys is slow.
+      long wait = limiter.acquireUnauthenticated(request.getRemoteAddr());
+      if (wait > 0) {
+        response.setHeader(HttpHeaders.RETRY_AFTER, Long.toString(wait));
+        problem(response, request, 429, "Too many requests",
+            "too many requests without a valid API key from " + request.getRemoteAddr() + "; retry in " + wait
+                + " s (videopipe.security.rate-limit.unauthenticated-per-second)");
+        return;
+      }
+    }
     if (presented == null) {
       response.setHeader(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"videopipe\"");
       problem(response, request, 401, "API key required",
           "send an API key in the X-API-Key header or as 'Authorization: Bearer <key>'");
       return;
     }
-    Optional<ApiKey> key = keys.authenticate(presented);
     if (key.isEmpty()) {
       response.setHeader(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"videopipe\", error=\"invalid_token\"");
       problem(response, request, 401, "Invalid API key", "the API key sent is not one this service accepts");
       return;
     }
     ApiKey k = key.get();
+    if (k.expiredAt(clock.instant())) {
+      response.setHeader(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"videopipe\", error=\"invalid_token\"");
+      problem(response, request, 401, "API key expired",
+          "key '" + k.name() + "' expired at " + k.expiresAt() + "; ask an admin for a new one");
+      return;
+    }
+    caller[0] = k.caller();
     Scope needed = Scope.required(request.getMethod(), path);
     if (!k.allows(needed)) {
       problem(response, request, 403, "Insufficient scope",
@@ -111,6 +146,7 @@ public class ApiKeyFilter extends OncePerRequestFilter {
       forward = new BufferedBody(request, body);
     }
     forward.setAttribute(KEY_NAME, k.name());
+    forward.setAttribute(Caller.ATTRIBUTE, caller[0]);
     chain.doFilter(forward, response);
   }
 

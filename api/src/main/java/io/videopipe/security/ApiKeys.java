@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
-/** The configured keys; checks a presented key against all of them in constant time. */
+/** The configured keys (and those created over the API); checks a presented key against all of them in constant time. */
 public final class ApiKeys {
   static final String BOOTSTRAP_NAME = "bootstrap";
 
@@ -32,7 +32,17 @@ public final class ApiKeys {
             "videopipe.security.keys: key '" + k.name() + "' needs sha256 = 64 hex digits (the SHA-256 of the key)");
       }
       Set<Scope> scopes = k.scopes() == null || k.scopes().isEmpty() ? EnumSet.of(Scope.READ) : EnumSet.copyOf(k.scopes());
-      keys.add(new ApiKey(k.name(), HexFormat.of().parseHex(k.sha256().trim()), scopes, k.ratePerSecond(), k.burst()));
+      String tenant = k.tenant() == null || k.tenant().isBlank() ? Caller.DEFAULT_TENANT : k.tenant().trim();
+      if (!Caller.NAME.matcher(tenant).matches()) {
+        throw new IllegalStateException(
+            "videopipe.security.keys: key '" + k.name() + "' has tenant '" + tenant + "'; a tenant is 1-64 lower-case"
+                + " letters, digits, '_' or '-'");
+      }
+      if (keys.stream().anyMatch(other -> other.name().equals(k.name()))) {
+        throw new IllegalStateException("videopipe.security.keys: two keys are named '" + k.name() + "'");
+      }
+      keys.add(new ApiKey(k.name(), HexFormat.of().parseHex(k.sha256().trim()), scopes, k.ratePerSecond(), k.burst(),
+          tenant, null, ApiKey.CONFIG));
     }
     if (!props.bootstrapKey().isBlank()) {
       keys.add(admin(BOOTSTRAP_NAME, props.bootstrapKey()));
@@ -41,7 +51,7 @@ public final class ApiKeys {
   }
 
   static ApiKey admin(String name, String secret) {
-    return new ApiKey(name, sha256(secret), EnumSet.of(Scope.ADMIN), null, null);
+    return new ApiKey(name, sha256(secret), EnumSet.of(Scope.ADMIN), null, null, Caller.DEFAULT_TENANT, null, ApiKey.CONFIG);
   }
 
   ApiKeys with(ApiKey key) {
@@ -52,6 +62,14 @@ public final class ApiKeys {
 
   boolean isEmpty() {
     return keys.isEmpty();
+  }
+
+  List<ApiKey> all() {
+    return keys;
+  }
+
+  boolean has(String name) {
+    return keys.stream().anyMatch(k -> k.name().equals(name));
   }
 
   /**

@@ -1,6 +1,8 @@
 package io.videopipe.security;
 
+import io.videopipe.storage.Storage;
 import java.security.SecureRandom;
+import java.time.Clock;
 import java.util.Base64;
 import java.util.List;
 import org.slf4j.Logger;
@@ -19,11 +21,12 @@ import org.springframework.web.cors.UrlBasedCorsConfigurationSource;
 import org.springframework.web.filter.CorsFilter;
 
 /**
- * API keys, scopes, rate limits and body limits in front of every HTTP endpoint of the roles that serve the API. The
+ * API keys, scopes, rate limits and body limits in front of every HTTP endpoint of the roles that serve the API, and of
+ * the worker roles' actuator ports (only their health probes are open; metrics need a key with the read scope). The
  * {@code process} command runs without a web server, so none of this applies to it.
  */
 @Configuration(proxyBeanMethods = false)
-@Profile({"local", "api"})
+@Profile({"local", "api", "cpu-worker", "gpu-worker"})
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
 @EnableConfigurationProperties(SecurityProperties.class)
 public class ApiSecurityConfiguration {
@@ -44,16 +47,24 @@ public class ApiSecurityConfiguration {
           "videopipe: no API key configured; admin key for this run (shown once, not stored): " + secret);
       return keys.with(ApiKeys.admin("local-admin", secret));
     }
-    log.warn("no API keys configured (videopipe.security.keys, VIDEOPIPE_BOOTSTRAP_KEY): every request is refused");
+    log.warn("no API keys configured (videopipe.security.keys, VIDEOPIPE_BOOTSTRAP_KEY): every request but health"
+        + " probes is refused, unless a key created over the API is found in storage (keys/)");
     return keys;
   }
 
+  /** The configured keys and those created over the API (stored hashed under {@code keys/} in storage). */
   @Bean
-  FilterRegistrationBean<ApiKeyFilter> apiKeyFilter(ApiKeys keys, SecurityProperties props) {
+  KeyStore keyStore(ApiKeys keys, Storage storage, SecurityProperties props) {
+    return new KeyStore(keys, storage, props.keyCacheTtl(), Clock.systemUTC());
+  }
+
+  @Bean
+  FilterRegistrationBean<ApiKeyFilter> apiKeyFilter(KeyStore keys, SecurityProperties props) {
     RateLimiter limiter = new RateLimiter(props.rateLimit(), System::nanoTime);
     FilterRegistrationBean<ApiKeyFilter> reg =
         new FilterRegistrationBean<>(
-            new ApiKeyFilter(keys, limiter, props.maxBodySize().toBytes(), props.maxCodecBodySize().toBytes()));
+            new ApiKeyFilter(keys, limiter, props.maxBodySize().toBytes(), props.maxCodecBodySize().toBytes(),
+                Clock.systemUTC()));
     reg.addUrlPatterns("/*");
     reg.setOrder(Ordered.HIGHEST_PRECEDENCE + 20);
     return reg;

@@ -3,11 +3,18 @@ package io.videopipe.security;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 
-/** One token bucket per key and scope, in memory: each API replica limits on its own. */
+/**
+ * One token bucket per key and scope, and one per client address for requests without a valid key; in memory: each
+ * API replica limits on its own.
+ */
 final class RateLimiter {
   private final SecurityProperties.RateLimit defaults;
   private final LongSupplier nanoTime;
+  /** Beyond this many client addresses, idle (full) buckets are dropped: a flood of addresses cannot fill memory. */
+  static final int MAX_ADDRESSES = 10_000;
+
   private final ConcurrentHashMap<String, Bucket> buckets = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, Bucket> addresses = new ConcurrentHashMap<>();
 
   RateLimiter(SecurityProperties.RateLimit defaults, LongSupplier nanoTime) {
     this.defaults = defaults;
@@ -18,6 +25,19 @@ final class RateLimiter {
   long acquire(ApiKey key, Scope scope) {
     Bucket bucket = buckets.computeIfAbsent(key.name() + "/" + scope, k -> newBucket(key, scope));
     return bucket.take(nanoTime.getAsLong());
+  }
+
+  /** Takes a token from the bucket of a client address that sent no valid key; same answer as {@link #acquire}. */
+  long acquireUnauthenticated(String address) {
+    long now = nanoTime.getAsLong();
+    if (addresses.size() >= MAX_ADDRESSES) {
+      addresses.values().removeIf(b -> b.idle(now));
+    }
+    Bucket bucket =
+        addresses.computeIfAbsent(
+            address == null ? "?" : address,
+            a -> new Bucket(defaults.unauthenticatedPerSecond(), Math.max(1, defaults.unauthenticatedBurst()), now));
+    return bucket.take(now);
   }
 
   private Bucket newBucket(ApiKey key, Scope scope) {
@@ -51,6 +71,10 @@ final class RateLimiter {
       this.capacity = capacity;
       this.tokens = capacity;
       this.last = now;
+    }
+
+    synchronized boolean idle(long now) {
+      return tokens + (now - last) * perNano >= capacity;
     }
 
     synchronized long take(long now) {

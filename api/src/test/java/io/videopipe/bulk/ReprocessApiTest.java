@@ -201,7 +201,7 @@ class ReprocessApiTest {
 
     for (String op : List.of("pause", "unpause", "trigger")) {
       ResponseEntity<JsonNode> refused = http.postForEntity("/api/v1/schedules/hourly/" + op, null, JsonNode.class);
-      assertThat(refused.getStatusCode()).as(op).isEqualTo(HttpStatus.NOT_IMPLEMENTED);
+      assertThat(refused.getStatusCode()).as(op).isEqualTo(HttpStatus.CONFLICT);
       assertThat(refused.getHeaders().getContentType()).isEqualTo(MediaType.APPLICATION_PROBLEM_JSON);
       assertThat(refused.getBody().path("detail").asText()).contains("cron workflow");
     }

@@ -127,7 +127,7 @@ class ScheduleServiceTest {
 
   @Test
   void createsACronScheduleThatStartsTheBulkWorkflow() {
-    Map<String, Object> answer = service.create(new ScheduleRequest("nightly", "0 3 * * *", null, spec()));
+    Map<String, Object> answer = service.create(new ScheduleRequest("nightly", "0 3 * * *", null, spec()), null);
 
     assertThat(answer).containsEntry("mode", "schedule").containsEntry("cron", "0 3 * * *");
     CreateScheduleRequest req = created.get(0);
@@ -148,13 +148,13 @@ class ScheduleServiceTest {
 
   @Test
   void anIntervalBecomesAnIntervalSpecAndListingShowsIt() {
-    service.create(new ScheduleRequest("every-90m", null, "PT90M", spec()));
+    service.create(new ScheduleRequest("every-90m", null, "PT90M", spec()), null);
 
     ScheduleSpec spec = created.get(0).getSchedule().getSpec();
     assertThat(spec.getIntervalList()).singleElement().satisfies(i ->
         assertThat(i.getInterval().getSeconds()).isEqualTo(5400));
     @SuppressWarnings("unchecked")
-    List<Map<String, Object>> listed = (List<Map<String, Object>>) service.list().get("schedules");
+    List<Map<String, Object>> listed = (List<Map<String, Object>>) service.list(null).get("schedules");
     assertThat(listed).singleElement().satisfies(s -> {
       assertThat(s).containsEntry("scheduleId", "every-90m").containsEntry("paused", true);
       assertThat(s.get("intervals")).isEqualTo(List.of("PT1H30M"));
@@ -163,7 +163,7 @@ class ScheduleServiceTest {
 
   @Test
   void pauseUnpauseTriggerAndDeleteReachTheServer() {
-    service.create(new ScheduleRequest("nightly", "0 3 * * *", null, spec()));
+    service.create(new ScheduleRequest("nightly", "0 3 * * *", null, spec()), null);
 
     service.pause("nightly", "maintenance");
     service.unpause("nightly");
@@ -181,16 +181,16 @@ class ScheduleServiceTest {
   void unknownSchedulesConflictsAndBadSpecsAreClearErrors() {
     assertThatThrownBy(() -> service.pause("nope", null)).isInstanceOf(ScheduleNotFoundException.class);
     assertThatThrownBy(() -> service.delete("nope")).isInstanceOf(ScheduleNotFoundException.class);
-    service.create(new ScheduleRequest("nightly", "0 3 * * *", null, spec()));
-    assertThatThrownBy(() -> service.create(new ScheduleRequest("nightly", "0 4 * * *", null, spec())))
+    service.create(new ScheduleRequest("nightly", "0 3 * * *", null, spec()), null);
+    assertThatThrownBy(() -> service.create(new ScheduleRequest("nightly", "0 4 * * *", null, spec()), null))
         .isInstanceOf(ScheduleConflictException.class);
-    assertThatThrownBy(() -> service.create(new ScheduleRequest("x", "0 3 * * *", "PT1H", spec())))
+    assertThatThrownBy(() -> service.create(new ScheduleRequest("x", "0 3 * * *", "PT1H", spec()), null))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("either cron");
-    assertThatThrownBy(() -> service.create(new ScheduleRequest("x", "every night", null, spec())))
+    assertThatThrownBy(() -> service.create(new ScheduleRequest("x", "every night", null, spec()), null))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("five fields");
-    assertThatThrownBy(() -> service.create(new ScheduleRequest("x", null, "soon", spec())))
+    assertThatThrownBy(() -> service.create(new ScheduleRequest("x", null, "soon", spec()), null))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("ISO-8601");
   }

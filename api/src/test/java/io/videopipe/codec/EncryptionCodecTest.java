@@ -43,6 +43,29 @@ class EncryptionCodecTest {
   }
 
   @Test
+  void failureMessagesAndStackTracesAreEncryptedAndComeBackWhole() {
+    DataConverter converter = EncryptionCodec.dataConverter(new CodecProperties(KEY, ""));
+    io.temporal.failure.ApplicationFailure thrown =
+        io.temporal.failure.ApplicationFailure.newNonRetryableFailure(
+            "download of https://cdn.example/v.mp4?token=s3cr3t failed", "SourceUnavailable");
+
+    io.temporal.api.failure.v1.Failure failure = converter.exceptionToFailure(thrown);
+
+    // What the server stores: a placeholder message, no stack trace, the attributes sealed.
+    assertThat(failure.getMessage()).isEqualTo("Encoded failure").doesNotContain("s3cr3t");
+    assertThat(failure.getStackTrace()).isEmpty();
+    assertThat(failure.hasEncodedAttributes()).isTrue();
+    assertThat(failure.getEncodedAttributes().getMetadataOrThrow("encoding").toStringUtf8())
+        .isEqualTo("binary/encrypted");
+    assertThat(failure.getEncodedAttributes().getData().toStringUtf8()).doesNotContain("s3cr3t");
+    // What a client with the key reads back.
+    RuntimeException back = converter.failureToException(failure);
+    assertThat(back).isInstanceOf(io.temporal.failure.ApplicationFailure.class);
+    assertThat(((io.temporal.failure.ApplicationFailure) back).getOriginalMessage()).contains("token=s3cr3t");
+    assertThat(((io.temporal.failure.ApplicationFailure) back).getType()).isEqualTo("SourceUnavailable");
+  }
+
+  @Test
   void plainPayloadsPassThroughDecode() {
     Payload plain = DefaultDataConverter.STANDARD_INSTANCE.toPayload(42).orElseThrow();
     assertThat(codec.decode(List.of(plain))).containsExactly(plain);

@@ -40,6 +40,7 @@ class JobControllerTest {
   @MockitoBean JobService jobs;
   @MockitoBean JobArtifacts artifacts;
   @MockitoBean JobListing listing;
+  @MockitoBean JobTenancy tenancy;
 
   static Artifact artifact(String body, MediaType type, String filename) {
     return new Artifact(new ByteArrayInputStream(body.getBytes(StandardCharsets.UTF_8)), type, filename);
@@ -142,7 +143,7 @@ class JobControllerTest {
     when(listing.list(any()))
         .thenReturn(
             new JobPage(
-                List.of(new JobSummary("a", JobStatus.COMPLETED, "COST", "local", 3L, 0.0, Instant.parse("2026-11-23T08:00:00Z"), null)),
+                List.of(new JobSummary("a", JobStatus.COMPLETED, "COST", "local", 3L, 0.0, Instant.parse("2026-11-23T08:00:00Z"), null, null)),
                 null,
                 "WorkflowType = 'VideoPipeline'",
                 true,
@@ -184,8 +185,8 @@ class JobControllerTest {
 
   @Test
   void submitAnswers202WithLinksAndTellsAnIdempotentReplay() throws Exception {
-    when(jobs.submit(any(), eq("api"), isNull())).thenReturn(new JobService.Started("job-1", false));
-    when(jobs.submit(any(), eq("api"), eq("order-7"))).thenReturn(new JobService.Started("idem-abc", true));
+    when(jobs.submit(any(), eq("api"), isNull(), isNull())).thenReturn(new JobService.Started("job-1", false));
+    when(jobs.submit(any(), eq("api"), eq("order-7"), isNull())).thenReturn(new JobService.Started("idem-abc", true));
 
     mvc.perform(post("/api/v1/jobs").contentType(MediaType.APPLICATION_JSON).content("{\"sourceUrl\": \"https://x/v.mp4\"}"))
         .andExpect(status().isAccepted())
@@ -202,15 +203,15 @@ class JobControllerTest {
         .andExpect(header().string("Idempotent-Replayed", "true"))
         .andExpect(jsonPath("$.jobId").value("idem-abc"));
     ArgumentCaptor<JobSubmission> sent = ArgumentCaptor.forClass(JobSubmission.class);
-    verify(jobs).submit(sent.capture(), eq("api"), eq("order-7"));
+    verify(jobs).submit(sent.capture(), eq("api"), eq("order-7"), isNull());
     assertThat(sent.getValue().sourceUrl()).isEqualTo("https://x/v.mp4");
   }
 
   @Test
   void submissionErrorsAreProblems() throws Exception {
-    when(jobs.submit(any(), anyString(), eq("order-8")))
+    when(jobs.submit(any(), anyString(), eq("order-8"), any()))
         .thenThrow(new IdempotencyKeyReusedException("Idempotency-Key 'order-8' was first used for job 'idem-x' with a different request"));
-    when(jobs.submit(any(), anyString(), isNull())).thenThrow(new IllegalArgumentException("sourceUrl is required"));
+    when(jobs.submit(any(), anyString(), isNull(), any())).thenThrow(new IllegalArgumentException("sourceUrl is required"));
 
     mvc.perform(post("/api/v1/jobs").header("Idempotency-Key", "order-8").contentType(MediaType.APPLICATION_JSON).content("{\"sourceUrl\": \"b\"}"))
         .andExpect(status().isUnprocessableEntity())

@@ -276,7 +276,7 @@ class JobsApiTest {
     JobService restarted =
         new JobService(client, props, new JobListing(client), prices);
     assertThat(restarted.submit(new JobSubmission(body.get("sourceUrl").toString(), null, null, null, null, null, null),
-            "bootstrap", "order-1234"))
+            "bootstrap", "order-1234", "default"))
         .isEqualTo(new JobService.Started(jobId, true));
 
     ResponseEntity<JsonNode> other =

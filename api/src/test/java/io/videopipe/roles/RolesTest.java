@@ -57,8 +57,10 @@ class RolesTest {
     String work = "--videopipe.storage.work-dir=" + dir.resolve("work");
 
     start("dev-server", "--videopipe.temporal.dev-server-port=" + port);
-    start("cpu-worker", address, storage, work, "--videopipe.download.allow-local-files=true",
-        "--videopipe.download.local-roots=" + Path.of("..").toAbsolutePath().normalize());
+    ConfigurableApplicationContext cpu =
+        start("cpu-worker", address, storage, work, "--videopipe.download.allow-local-files=true",
+            "--videopipe.download.local-roots=" + Path.of("..").toAbsolutePath().normalize(),
+            "--videopipe.security.bootstrap-key=" + KEY);
     start("gpu-worker", address, storage, work);
     ConfigurableApplicationContext api =
         start("api", address, storage, "--videopipe.security.bootstrap-key=" + KEY);
@@ -76,6 +78,23 @@ class RolesTest {
                 .build(),
             HttpResponse.BodyHandlers.ofString());
     assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
+
+    // A worker's actuator port: health probes open, everything else only with a key.
+    String worker = "http://127.0.0.1:" + ((WebServerApplicationContext) cpu).getWebServer().getPort();
+    assertThat(http.send(HttpRequest.newBuilder(URI.create(worker + "/actuator/health/liveness")).build(),
+            HttpResponse.BodyHandlers.ofString()).statusCode())
+        .isEqualTo(200);
+    for (String path : List.of("/actuator/prometheus", "/actuator/metrics", "/actuator/info")) {
+      assertThat(http.send(HttpRequest.newBuilder(URI.create(worker + path)).build(),
+              HttpResponse.BodyHandlers.ofString()).statusCode())
+          .as(path)
+          .isEqualTo(401);
+    }
+    HttpResponse<String> metrics =
+        http.send(HttpRequest.newBuilder(URI.create(worker + "/actuator/prometheus")).header("X-API-Key", KEY).build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(metrics.statusCode()).isEqualTo(200);
+    assertThat(metrics.body()).contains("jvm_memory_used_bytes");
 
     ObjectMapper json = new ObjectMapper();
     long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();

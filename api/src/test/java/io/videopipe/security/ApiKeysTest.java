@@ -18,14 +18,14 @@ import org.springframework.util.unit.DataSize;
 class ApiKeysTest {
   static SecurityProperties props(List<SecurityProperties.Key> keys, String bootstrap) {
     return new SecurityProperties(keys, bootstrap, DataSize.ofKilobytes(64), DataSize.ofMegabytes(4),
-        new SecurityProperties.RateLimit(20, 100, 2, 20, 5, 20), List.of());
+        new SecurityProperties.RateLimit(20, 100, 2, 20, 5, 20, 1, 20), List.of(), java.time.Duration.ofSeconds(5));
   }
 
   @Test
   void keysAreCheckedByTheirHashAndCarryTheirScopes() {
     String hash = java.util.HexFormat.of().formatHex(ApiKeys.sha256("s3cret"));
     ApiKeys keys = ApiKeys.from(props(
-        List.of(new SecurityProperties.Key("ci", hash, Set.of(Scope.READ, Scope.SUBMIT), null, null)), "boot"));
+        List.of(new SecurityProperties.Key("ci", hash, Set.of(Scope.READ, Scope.SUBMIT), null, null, null)), "boot"));
 
     ApiKey ci = keys.authenticate("s3cret").orElseThrow();
     assertThat(ci.name()).isEqualTo("ci");
@@ -40,7 +40,7 @@ class ApiKeysTest {
 
   @Test
   void aKeyWithoutAValidHashIsAStartupError() {
-    assertThatThrownBy(() -> ApiKeys.from(props(List.of(new SecurityProperties.Key("ci", "abc", null, null, null)), "")))
+    assertThatThrownBy(() -> ApiKeys.from(props(List.of(new SecurityProperties.Key("ci", "abc", null, null, null, null)), "")))
         .hasMessageContaining("'ci' needs sha256 = 64 hex digits");
   }
 
@@ -71,7 +71,7 @@ class ApiKeysTest {
   @Test
   void theBucketRefillsAtItsRateAndSaysHowLongToWait() {
     AtomicLong now = new AtomicLong();
-    RateLimiter limiter = new RateLimiter(new SecurityProperties.RateLimit(20, 100, 0.5, 2, 5, 20), now::get);
+    RateLimiter limiter = new RateLimiter(new SecurityProperties.RateLimit(20, 100, 0.5, 2, 5, 20, 1, 20), now::get);
     ApiKey key = ApiKeys.admin("k", "x");
     assertThat(limiter.acquire(key, Scope.SUBMIT)).isZero();
     assertThat(limiter.acquire(key, Scope.SUBMIT)).isZero();
@@ -81,5 +81,57 @@ class ApiKeysTest {
     assertThat(limiter.acquire(key, Scope.SUBMIT)).isEqualTo(1);
     now.addAndGet(1_000_000_000L);
     assertThat(limiter.acquire(key, Scope.SUBMIT)).isZero();
+  }
+  @Test
+  void requestsWithoutAValidKeyAreLimitedPerClientAddress(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+      throws Exception {
+    AtomicLong now = new AtomicLong();
+    RateLimiter limiter = new RateLimiter(new SecurityProperties.RateLimit(20, 100, 2, 20, 5, 20, 0.5, 2), now::get);
+    KeyStore keys = new KeyStore(ApiKeys.from(props(List.of(), "boot-key")),
+        io.videopipe.storage.StorageFactory.open(dir.toString()), java.time.Duration.ofSeconds(5),
+        java.time.Clock.systemUTC());
+    ApiKeyFilter filter = new ApiKeyFilter(keys, limiter, 1024, 1024, java.time.Clock.systemUTC());
+
+    // Two guesses from one address are answered 401; the third 429 with the wait, before any key check.
+    assertThat(send(filter, "10.0.0.1", null).getStatus()).isEqualTo(401);
+    assertThat(send(filter, "10.0.0.1", "guess").getStatus()).isEqualTo(401);
+    org.springframework.mock.web.MockHttpServletResponse limited = send(filter, "10.0.0.1", "another-guess");
+    assertThat(limited.getStatus()).isEqualTo(429);
+    assertThat(limited.getHeader("Retry-After")).isEqualTo("2");
+    assertThat(limited.getContentAsString()).contains("unauthenticated-per-second").doesNotContain("another-guess");
+    // Another address has its own bucket; and after the wait the first may try again.
+    assertThat(send(filter, "10.0.0.2", "guess").getStatus()).isEqualTo(401);
+    now.addAndGet(2_000_000_000L);
+    assertThat(send(filter, "10.0.0.1", "guess").getStatus()).isEqualTo(401);
+  }
+
+  @Test
+  void aValidKeyNeverDrawsOnItsAddressBucket(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+      throws Exception {
+    AtomicLong now = new AtomicLong();
+    RateLimiter limiter = new RateLimiter(new SecurityProperties.RateLimit(20, 100, 2, 20, 5, 20, 0.5, 1), now::get);
+    KeyStore keys = new KeyStore(ApiKeys.from(props(List.of(), "boot-key")),
+        io.videopipe.storage.StorageFactory.open(dir.toString()), java.time.Duration.ofSeconds(5),
+        java.time.Clock.systemUTC());
+    ApiKeyFilter filter = new ApiKeyFilter(keys, limiter, 1024, 1024, java.time.Clock.systemUTC());
+    for (int i = 0; i < 5; i++) {
+      assertThat(send(filter, "10.0.0.9", "boot-key").getStatus()).isEqualTo(200);
+    }
+    assertThat(send(filter, "10.0.0.9", "guess").getStatus()).isEqualTo(401);
+    assertThat(send(filter, "10.0.0.9", "guess").getStatus()).isEqualTo(429);
+    assertThat(send(filter, "10.0.0.9", "boot-key").getStatus()).isEqualTo(200);
+  }
+
+  private static org.springframework.mock.web.MockHttpServletResponse send(ApiKeyFilter filter, String ip, String key)
+      throws Exception {
+    org.springframework.mock.web.MockHttpServletRequest request =
+        new org.springframework.mock.web.MockHttpServletRequest("GET", "/api/v1/jobs");
+    request.setRemoteAddr(ip);
+    if (key != null) {
+      request.addHeader("X-API-Key", key);
+    }
+    org.springframework.mock.web.MockHttpServletResponse response = new org.springframework.mock.web.MockHttpServletResponse();
+    filter.doFilter(request, response, new org.springframework.mock.web.MockFilterChain());
+    return response;
   }
 }

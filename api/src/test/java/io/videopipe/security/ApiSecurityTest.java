@@ -51,7 +51,9 @@ import org.springframework.test.web.servlet.MvcResult;
       "videopipe.security.keys[2].rate-per-second=0.5",
       "videopipe.security.keys[2].burst=2",
       "videopipe.security.bootstrap-key=admin-key",
-      "videopipe.security.max-body-size=1KB"
+      "videopipe.security.max-body-size=1KB",
+      // this class sends many requests without a key on purpose; ApiKeysTest covers the per-address limit
+      "videopipe.security.rate-limit.unauthenticated-burst=10000"
     })
 class ApiSecurityTest {
   static final String READER = "reader-key";
@@ -62,6 +64,17 @@ class ApiSecurityTest {
   @MockitoBean JobService jobs;
   @MockitoBean JobArtifacts artifacts;
   @MockitoBean JobListing listing;
+  @MockitoBean io.videopipe.jobs.JobTenancy tenancy;
+
+  /** Keys created over the API live in storage: a real local one in a temporary directory. */
+  @org.springframework.boot.test.context.TestConfiguration
+  static class TempStorage {
+    @org.springframework.context.annotation.Bean
+    io.videopipe.storage.Storage storage() throws java.io.IOException {
+      return io.videopipe.storage.StorageFactory.open(
+          java.nio.file.Files.createTempDirectory("api-security-test").toString());
+    }
+  }
 
   static final List<Object[]> ENDPOINTS =
       List.of(
@@ -91,7 +104,7 @@ class ApiSecurityTest {
           .andExpect(jsonPath("$.title").value("API key required"))
           .andExpect(jsonPath("$.detail").value(containsString("X-API-Key")));
     }
-    verify(jobs, never()).submit(any(), anyString(), any());
+    verify(jobs, never()).submit(any(), anyString(), any(), any());
   }
 
   @Test
@@ -121,7 +134,7 @@ class ApiSecurityTest {
 
   @Test
   void scopesDecideWhatAKeyMayDo() throws Exception {
-    when(jobs.submit(any(), anyString(), isNull())).thenReturn(new JobService.Started("job-1", false));
+    when(jobs.submit(any(), anyString(), isNull(), any())).thenReturn(new JobService.Started("job-1", false));
     String body = "{\"sourceUrl\": \"https://example.com/v.mp4\"}";
 
     mvc.perform(post("/api/v1/jobs").header("X-API-Key", READER).contentType(MediaType.APPLICATION_JSON).content(body))
@@ -130,12 +143,12 @@ class ApiSecurityTest {
         .andExpect(jsonPath("$.title").value("Insufficient scope"))
         .andExpect(jsonPath("$.detail").value("key 'reader' lacks the 'submit' scope that POST /api/v1/jobs needs"));
     mvc.perform(post("/api/v1/jobs/j1/cancel").header("X-API-Key", READER)).andExpect(status().isForbidden());
-    verify(jobs, never()).submit(any(), anyString(), any());
+    verify(jobs, never()).submit(any(), anyString(), any(), any());
 
     // The submitter's key name, never the key, is who requested the job.
     mvc.perform(post("/api/v1/jobs").header("X-API-Key", SUBMITTER).contentType(MediaType.APPLICATION_JSON).content(body))
         .andExpect(status().isAccepted());
-    verify(jobs).submit(any(), eq("ci-submitter"), isNull());
+    verify(jobs).submit(any(), eq("ci-submitter"), isNull(), eq("default"));
     mvc.perform(post("/api/v1/jobs/j1/cancel").header("X-API-Key", SUBMITTER)).andExpect(status().isAccepted());
     mvc.perform(
             post("/api/v1/jobs/j1/priority").header("X-API-Key", SUBMITTER).contentType(MediaType.APPLICATION_JSON).content("{\"priority\":1}"))
@@ -184,7 +197,7 @@ class ApiSecurityTest {
         .andExpect(status().isPayloadTooLarge())
         .andExpect(content().contentType(MediaType.APPLICATION_PROBLEM_JSON))
         .andExpect(jsonPath("$.detail").value("the request body is larger than the 1024 bytes allowed here"));
-    verify(jobs, never()).submit(any(), anyString(), any());
+    verify(jobs, never()).submit(any(), anyString(), any(), any());
   }
 
   @Test

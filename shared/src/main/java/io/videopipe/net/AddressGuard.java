@@ -14,7 +14,8 @@ import java.util.regex.Pattern;
  * Server-side request forgery guard for outgoing connections to user-supplied hosts. Refuses host names and addresses
  * that reach the worker's own machine or network: loopback, private (RFC 1918, fc00::/7), link-local (including the
  * 169.254.169.254 cloud metadata address), unspecified, shared carrier-grade NAT, reserved and multicast ranges, the
- * IPv4-mapped, IPv4-compatible, NAT64 and 6to4 IPv6 forms of those, cloud metadata host names, and non-canonical
+ * IPv4-mapped, IPv4-compatible, IPv4-translated (::ffff:0:0:0/96), NAT64 and 6to4 IPv6 forms of those, the local-use
+ * NAT64 (64:ff9b:1::/48) and Teredo (2001::/32) ranges whatever they embed, cloud metadata host names, and non-canonical
  * numeric hosts ({@code 2130706433}, {@code 0177.0.0.1}, {@code 0x7f.1}). A host is refused when any of its addresses
  * is. Hosts named in the allow-list, and addresses inside its CIDR ranges, are let through.
  *
@@ -189,8 +190,21 @@ public final class AddressGuard {
         return "IPv4-compatible " + (v4 == null ? "(deprecated)" : v4);
       }
     }
+    if (isZero(b, 0, 8) && (b[8] & 0xff) == 0xff && (b[9] & 0xff) == 0xff && b[10] == 0 && b[11] == 0) {
+      // ::ffff:0:0:0/96 (SIIT, RFC 6145): a translator hands it to whichever IPv4 address is embedded.
+      String v4 = ipv4Kind(b, 12);
+      return "IPv4-translated " + (v4 == null ? "(SIIT)" : v4);
+    }
     int b0 = b[0] & 0xff;
     int b1 = b[1] & 0xff;
+    if (b0 == 0x00 && b1 == 0x64 && (b[2] & 0xff) == 0xff && (b[3] & 0xff) == 0x9b && b[4] == 0 && b[5] == 1) {
+      // 64:ff9b:1::/48 (RFC 8215): local-use NAT64, a translator inside the network, whatever the suffix.
+      return "local-use NAT64";
+    }
+    if (b0 == 0x20 && b1 == 0x01 && b[2] == 0 && b[3] == 0) {
+      // 2001::/32 (Teredo, RFC 4380): a tunnel whose endpoint the embedded, obfuscated IPv4 address chooses.
+      return "Teredo tunnel";
+    }
     if (b0 == 0x00 && b1 == 0x64 && (b[2] & 0xff) == 0xff && (b[3] & 0xff) == 0x9b && isZero(b, 4, 8)) {
       String v4 = ipv4Kind(b, 12);
       return v4 == null ? null : "NAT64-embedded " + v4;

@@ -76,6 +76,12 @@ class AddressGuardTest {
         "::127.0.0.1            | loopback",
         "64:ff9b::a9fe:a9fe     | cloud metadata",
         "2002:7f00:1::          | loopback",
+        "64:ff9b:1::a9fe:a9fe   | local-use NAT64",
+        "64:ff9b:1:ffff::808:808 | local-use NAT64",
+        "2001:0:4136:e378:8000:63bf:3fff:fdd2 | Teredo",
+        "2001::1                | Teredo",
+        "::ffff:0:7f00:1        | IPv4-translated loopback",
+        "::ffff:0:808:808       | IPv4-translated",
       })
   void refusesInternalAddressLiterals(String host, String kind) {
     assertThatThrownBy(() -> guard().resolve(host))
@@ -147,7 +153,7 @@ class AddressGuardTest {
 
   @ParameterizedTest
   @ValueSource(
-      strings = {"8.8.8.8", "93.184.216.34", "172.32.0.1", "100.128.0.1", "2001:4860:4860::8888", "[2606:4700::1111]"})
+      strings = {"8.8.8.8", "93.184.216.34", "172.32.0.1", "100.128.0.1", "2001:4860:4860::8888", "[2606:4700::1111]", "2001:db8:1::1", "64:ff9b::808:808"})
   void allowsPublicAddresses(String host) throws Exception {
     assertThat(guard().resolve(host)).hasSize(1);
   }

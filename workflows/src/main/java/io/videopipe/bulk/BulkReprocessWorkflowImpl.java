@@ -146,19 +146,25 @@ public class BulkReprocessWorkflowImpl implements BulkReprocessWorkflow {
   private void startChild(String bulkId, String generation, String source, BulkRequest request) {
     JobRequest job = request.jobFor(source);
     String childId = childId(bulkId, generation, source);
+    Map<String, Object> memo = new LinkedHashMap<>(Map.of(VideoPipelineOptions.MEMO_SOURCE, source, "bulk", bulkId));
+    io.temporal.common.SearchAttributes.Builder attributes =
+        io.temporal.common.SearchAttributes.newBuilder()
+            .set(SearchAttributes.STATUS, JobStatus.RUNNING.name())
+            .set(SearchAttributes.STEP, Step.QUEUED.name())
+            .set(SearchAttributes.PRIORITY, (long) job.priority());
+    if (job.tenant() != null) {
+      // The bulk run's tenant owns its children: they appear in that tenant's listing and nobody else's.
+      memo.put(VideoPipelineOptions.MEMO_TENANT, job.tenant());
+      attributes.set(SearchAttributes.TENANT, job.tenant());
+    }
     ChildWorkflowOptions options =
         ChildWorkflowOptions.newBuilder()
             .setWorkflowId(childId)
             .setTaskQueue(job.queues().cpu())
             .setWorkflowIdReusePolicy(WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE)
             .setParentClosePolicy(ParentClosePolicy.PARENT_CLOSE_POLICY_REQUEST_CANCEL)
-            .setMemo(Map.of(VideoPipelineOptions.MEMO_SOURCE, source, "bulk", bulkId))
-            .setTypedSearchAttributes(
-                io.temporal.common.SearchAttributes.newBuilder()
-                    .set(SearchAttributes.STATUS, JobStatus.RUNNING.name())
-                    .set(SearchAttributes.STEP, Step.QUEUED.name())
-                    .set(SearchAttributes.PRIORITY, (long) job.priority())
-                    .build())
+            .setMemo(memo)
+            .setTypedSearchAttributes(attributes.build())
             .setPriority(Priority.newBuilder().setPriorityKey(job.priority()).build())
             .build();
     VideoPipelineWorkflow child = Workflow.newChildWorkflowStub(VideoPipelineWorkflow.class, options);

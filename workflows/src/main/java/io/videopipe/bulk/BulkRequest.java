@@ -11,6 +11,7 @@ import io.videopipe.route.EngineMode;
  * @param pageSize sources selected per activity call
  * @param childrenPerRun children started before the workflow continues as new, to keep its history small
  * @param state carried across continue-as-new; null at the start
+ * @param tenant the tenant that owns the run and every job it starts; null for none
  */
 public record BulkRequest(
     BulkSelection selection,
@@ -23,7 +24,8 @@ public record BulkRequest(
     TaskQueues queues,
     int pageSize,
     int childrenPerRun,
-    BulkState state) {
+    BulkState state,
+    String tenant) {
 
   public static final int DEFAULT_CONCURRENCY = 4;
   public static final int MAX_CONCURRENCY = 100;
@@ -46,17 +48,17 @@ public record BulkRequest(
   }
 
   public static BulkRequest of(BulkSelection selection, int concurrency) {
-    return new BulkRequest(selection, concurrency, null, 0, null, null, null, null, 0, 0, null);
+    return new BulkRequest(selection, concurrency, null, 0, null, null, null, null, 0, 0, null, null);
   }
 
   public BulkRequest withState(BulkState s) {
     return new BulkRequest(selection, concurrency, engine, priority, language, webhookUrl, requestedBy, queues,
-        pageSize, childrenPerRun, s);
+        pageSize, childrenPerRun, s, tenant);
   }
 
   public BulkRequest withPaging(int pageSize, int childrenPerRun) {
     return new BulkRequest(selection, concurrency, engine, priority, language, webhookUrl, requestedBy, queues,
-        pageSize, childrenPerRun, state);
+        pageSize, childrenPerRun, state, tenant);
   }
 
   /** The child job for one source. */
@@ -68,6 +70,7 @@ public record BulkRequest(
         .webhookUrl(webhookUrl)
         .requestedBy(requestedBy)
         .queues(queues)
+        .tenant(tenant)
         .build();
   }
 }

@@ -19,6 +19,8 @@ import io.videopipe.route.EngineMode;
  *     io.videopipe.route.RoutePolicy})
  * @param clips how highlight clips are rendered
  * @param webhookUrl where the result summary is POSTed when the job ends; null for none
+ * @param tenant the tenant that owns the job (memo and search attribute {@code VpTenant}); null for jobs started
+ *     without one (the {@code process} command, jobs from before tenants)
  */
 public record JobRequest(
     String sourceUri,
@@ -31,7 +33,8 @@ public record JobRequest(
     TaskQueues queues,
     Double budgetUsd,
     ClipOptions clips,
-    String webhookUrl) {
+    String webhookUrl,
+    String tenant) {
 
   /** Highest priority key: its steps are dispatched first. */
   public static final int MIN_PRIORITY = 1;
@@ -101,7 +104,8 @@ public record JobRequest(
         .queues(queues)
         .budgetUsd(budgetUsd)
         .clips(clips)
-        .webhookUrl(webhookUrl);
+        .webhookUrl(webhookUrl)
+        .tenant(tenant);
   }
 
   public static final class Builder {
@@ -116,6 +120,7 @@ public record JobRequest(
     private Double budgetUsd;
     private ClipOptions clips;
     private String webhookUrl;
+    private String tenant;
 
     private Builder(String sourceUri) {
       this.sourceUri = sourceUri;
@@ -171,10 +176,15 @@ public record JobRequest(
       return this;
     }
 
+    public Builder tenant(String v) {
+      tenant = v;
+      return this;
+    }
+
     public JobRequest build() {
       return new JobRequest(
           sourceUri, engine, priority, language, highlights, keepSource, requestedBy, queues, budgetUsd, clips,
-          webhookUrl);
+          webhookUrl, tenant);
     }
   }
 }

@@ -17,7 +17,14 @@ public final class SearchAttributes {
   /** The route plan's one-line reason, full-text searchable (e.g. {@code VpRoute = "budget"}). */
   public static final SearchAttributeKey<String> ROUTE = SearchAttributeKey.forText("VpRoute");
 
-  public static final List<SearchAttributeKey<?>> ALL = List.of(STEP, ENGINE, PRIORITY, COST_USD, STATUS, ROUTE);
+  /**
+   * The tenant that owns the job (or bulk run), set when it starts and never changed: the listing filters on it. The
+   * fourth Keyword attribute; the dev server's SQLite visibility has ten Keyword slots.
+   */
+  public static final SearchAttributeKey<String> TENANT = SearchAttributeKey.forKeyword("VpTenant");
+
+  public static final List<SearchAttributeKey<?>> ALL =
+      List.of(STEP, ENGINE, PRIORITY, COST_USD, STATUS, ROUTE, TENANT);
 
   /**
    * Name and index type of every attribute above, for registering them on a server before the first job starts:

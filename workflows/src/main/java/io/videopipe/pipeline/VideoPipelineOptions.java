@@ -16,6 +16,8 @@ public final class VideoPipelineOptions {
   public static final String MEMO_REQUESTED_BY = "requestedBy";
   /** Memo key the workflow sets once it has chosen an engine: the route plan's one-line reason. */
   public static final String MEMO_ROUTE = "route";
+  /** Memo key: the tenant that owns the job, also search attribute {@code VpTenant}. */
+  public static final String MEMO_TENANT = "tenant";
 
   private VideoPipelineOptions() {}
 
@@ -27,7 +29,7 @@ public final class VideoPipelineOptions {
    *       with the same id throws {@code WorkflowExecutionAlreadyStarted}, whether the first run is open or closed;
    *   <li>task queue = {@code request.queues().cpu()}, where the workflow worker polls;
    *   <li>memo: {@value #MEMO_SOURCE} and {@value #MEMO_REQUESTED_BY} (when set) plus {@code extraMemo};
-   *   <li>search attributes STATUS=RUNNING, STEP=QUEUED, PRIORITY (registered on the server beforehand, see {@link
+   *   <li>search attributes STATUS=RUNNING, STEP=QUEUED, PRIORITY, TENANT when the request has one (registered on the server beforehand, see {@link
    *       SearchAttributes#definitions()});
    *   <li>priority key = {@code request.priority()}.
    * </ul>
@@ -46,18 +48,24 @@ public final class VideoPipelineOptions {
     if (request.requestedBy() != null) {
       memo.put(MEMO_REQUESTED_BY, request.requestedBy());
     }
+    if (request.tenant() != null) {
+      memo.put(MEMO_TENANT, request.tenant());
+    }
+    io.temporal.common.SearchAttributes.Builder attributes =
+        io.temporal.common.SearchAttributes.newBuilder()
+            .set(SearchAttributes.STATUS, JobStatus.RUNNING.name())
+            .set(SearchAttributes.STEP, Step.QUEUED.name())
+            .set(SearchAttributes.PRIORITY, (long) request.priority());
+    if (request.tenant() != null) {
+      attributes.set(SearchAttributes.TENANT, request.tenant());
+    }
     return WorkflowOptions.newBuilder()
         .setWorkflowId(jobId)
         .setTaskQueue(request.queues().cpu())
         .setWorkflowIdReusePolicy(WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE)
         .setWorkflowIdConflictPolicy(WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_FAIL)
         .setMemo(memo)
-        .setTypedSearchAttributes(
-            io.temporal.common.SearchAttributes.newBuilder()
-                .set(SearchAttributes.STATUS, JobStatus.RUNNING.name())
-                .set(SearchAttributes.STEP, Step.QUEUED.name())
-                .set(SearchAttributes.PRIORITY, (long) request.priority())
-                .build())
+        .setTypedSearchAttributes(attributes.build())
         .setPriority(Priority.newBuilder().setPriorityKey(request.priority()).build())
         .build();
   }

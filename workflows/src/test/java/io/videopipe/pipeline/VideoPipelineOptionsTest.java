@@ -57,7 +57,8 @@ class VideoPipelineOptionsTest {
             Map.entry("VpPriority", IndexedValueType.INDEXED_VALUE_TYPE_INT),
             Map.entry("VpCostUsd", IndexedValueType.INDEXED_VALUE_TYPE_DOUBLE),
             Map.entry("VpStatus", IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD),
-            Map.entry("VpRoute", IndexedValueType.INDEXED_VALUE_TYPE_TEXT));
+            Map.entry("VpRoute", IndexedValueType.INDEXED_VALUE_TYPE_TEXT),
+            Map.entry("VpTenant", IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD));
   }
 
   @Test
