@@ -19,7 +19,6 @@ import org.slf4j.LoggerFactory;
 
 /** ExtractAudio on the CPU queue: FFmpeg in-process via bytedeco, storage in and out. */
 public final class AudioActivitiesImpl implements AudioActivities {
-  static final String AUDIO_FILE = JobPaths.AUDIO + "audio.wav";
   private static final Logger log = LoggerFactory.getLogger(AudioActivitiesImpl.class);
 
   private final Storage storage;
@@ -39,7 +38,7 @@ public final class AudioActivitiesImpl implements AudioActivities {
   @Override
   public ExtractedAudio extractAudio(ExtractAudioRequest request) {
     URI source = sourceUri(request);
-    URI target = storage.jobUri(request.jobId(), AUDIO_FILE);
+    URI target = storage.jobUri(request.jobId(), JobPaths.audio());
     ActivityExecutionContext ctx = Activity.getExecutionContext();
     Path tmp = null;
     try (LocalFile local = storage.localFile(source)) {

@@ -11,7 +11,6 @@ import java.util.List;
 
 /** Prices a job with {@link CostModel} and writes {@code jobs/<jobId>/cost/cost.json}. */
 public final class CostActivitiesImpl implements CostActivities {
-  static final String FILE = "cost.json";
 
 
   private final Storage storage;
@@ -46,7 +45,7 @@ public final class CostActivitiesImpl implements CostActivities {
     List<CostLine> lines = model.lines(request);
     double total = CostModel.total(lines);
     List<EngineCost> alternatives = model.alternatives(request, lines);
-    URI uri = storage.jobUri(request.jobId(), JobPaths.COST + FILE);
+    URI uri = storage.jobUri(request.jobId(), JobPaths.costReport());
     CostDocument doc =
         new CostDocument(
             request.jobId(),

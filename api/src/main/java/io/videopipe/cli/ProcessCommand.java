@@ -230,7 +230,7 @@ public final class ProcessCommand {
       }
     }
     try {
-      stdout.println(JSON.writeValueAsString(JobSummary.of(result, fullText, artifacts, artifactsDir, files)));
+      stdout.println(JSON.writeValueAsString(ProcessOutput.of(result, fullText, artifacts, artifactsDir, files)));
     } catch (IOException e) {
       stderr.println("process: cannot write the summary: " + e.getMessage());
       return 1;

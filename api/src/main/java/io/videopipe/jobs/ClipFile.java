@@ -1,5 +1,6 @@
 package io.videopipe.jobs;
 
+import io.videopipe.pipeline.JobPaths;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -34,7 +35,7 @@ public record ClipFile(int rank, String extension) {
 
   /** The file name under the job's {@code clips/} prefix. */
   public String fileName() {
-    return String.format(Locale.ROOT, "clip-%02d.%s", rank, extension);
+    return JobPaths.clipFile(rank, extension);
   }
 
   public MediaType mediaType() {

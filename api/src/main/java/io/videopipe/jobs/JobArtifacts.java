@@ -1,5 +1,6 @@
 package io.videopipe.jobs;
 
+import io.videopipe.pipeline.JobIds;
 import io.videopipe.pipeline.JobPaths;
 import io.videopipe.pipeline.JobResult;
 import io.videopipe.pipeline.JobStatus;
@@ -24,9 +25,9 @@ public class JobArtifacts {
 
   /** The JSON reports of a finished job, each at a fixed path under the job's prefix. */
   public enum Report {
-    HIGHLIGHTS("highlights", JobPaths.HIGHLIGHTS + "highlights.json"),
-    QA("QA report", JobPaths.QA + "qa.json"),
-    COST("cost report", JobPaths.COST + "cost.json");
+    HIGHLIGHTS("highlights", JobPaths.highlights()),
+    QA("QA report", JobPaths.qaReport()),
+    COST("cost report", JobPaths.costReport());
 
     private final String label;
     private final String path;
@@ -110,10 +111,10 @@ public class JobArtifacts {
    * @throws ClipNotFoundException when the job has no such file
    */
   public StoredFile clip(String jobId, ClipFile file) {
-    if (!JobService.JOB_ID.matcher(jobId).matches()) {
+    if (!JobIds.isValid(jobId)) {
       throw new ClipNotFoundException("no job with id '" + jobId + "'");
     }
-    URI uri = storage.jobUri(jobId, JobPaths.CLIPS + file.fileName());
+    URI uri = storage.jobUri(jobId, JobPaths.clip(file.rank(), file.extension()));
     try {
       long size =
           storage

@@ -18,6 +18,8 @@ import io.videopipe.config.VideoPipeProperties;
 import io.videopipe.cost.CostModel;
 import io.videopipe.cost.CostRequest;
 import io.videopipe.pipeline.ErrorInfo;
+import io.videopipe.pipeline.ErrorTypes;
+import io.videopipe.pipeline.JobIds;
 import io.videopipe.pipeline.JobRequest;
 import io.videopipe.pipeline.JobResult;
 import io.videopipe.pipeline.JobStatus;
@@ -45,7 +47,6 @@ import org.springframework.stereotype.Service;
 @Service
 @Profile({"local", "api"})
 public class JobService {
-  static final Pattern JOB_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
   private static final DateTimeFormatter ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
   private static final Pattern IDEMPOTENCY_KEY = Pattern.compile("[\\x21-\\x7e]{1,255}");
   private static final ObjectMapper CANONICAL = new ObjectMapper();
@@ -102,14 +103,8 @@ public class JobService {
     if (jobId == null) {
       jobId = newJobId();
     }
-    if (!JOB_ID.matcher(jobId).matches()) {
-      throw new IllegalArgumentException(
-          "jobId '" + jobId + "' must be 1-128 characters of letters, digits, '.', '_' or '-'");
-    }
-    Double budgetUsd = submission.budgetUsd();
-    if (budgetUsd != null && (!(budgetUsd > 0) || budgetUsd.isInfinite())) {
-      throw new IllegalArgumentException("budgetUsd must be a positive number of US dollars, was " + budgetUsd);
-    }
+    JobIds.require(jobId);
+    // JobRequest validates every field (JobRequest.validate): the one set of rules for REST, CLI and workflow.
     JobRequest request =
         JobRequest.builder(submission.sourceUrl().trim())
             .engine(EngineMode.parse(submission.engine()))
@@ -119,7 +114,7 @@ public class JobService {
             .keepSource(Boolean.TRUE.equals(submission.keepSource()))
             .requestedBy(requestedBy)
             .queues(props.queues().taskQueues())
-            .budgetUsd(budgetUsd)
+            .budgetUsd(submission.budgetUsd())
             .clips(submission.clips())
             .webhookUrl(submission.webhookUrl())
             .tenant(tenant)
@@ -213,7 +208,7 @@ public class JobService {
         String detail = lastDetail(jobId);
         if (detail != null) {
           return new JobResult(jobId, JobStatus.CANCELLED, null, null, null, null, null, null, null, Map.of(),
-              new ErrorInfo("Cancelled", detail));
+              new ErrorInfo(ErrorTypes.CANCELLED, detail));
         }
       }
       return result;
@@ -261,10 +256,7 @@ public class JobService {
     if (priority == null) {
       throw new IllegalArgumentException("priority is required: 1 (highest) to 5");
     }
-    if (priority < 1 || priority > 5) {
-      throw new IllegalArgumentException("priority must be 1 (highest) to 5, was " + priority);
-    }
-    return priority;
+    return JobRequest.requirePriority(priority);
   }
 
   private String lastDetail(String jobId) {
@@ -349,7 +341,7 @@ public class JobService {
       return new ErrorInfo(deepest.getType(), deepest.getOriginalMessage());
     }
     String message = cause instanceof TemporalFailure tf ? tf.getOriginalMessage() : String.valueOf(cause);
-    return new ErrorInfo(cancelled ? "Cancelled" : cause.getClass().getSimpleName(), message);
+    return new ErrorInfo(cancelled ? ErrorTypes.CANCELLED : cause.getClass().getSimpleName(), message);
   }
 
   static String newJobId() {

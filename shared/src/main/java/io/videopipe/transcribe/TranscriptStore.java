@@ -37,12 +37,12 @@ public final class TranscriptStore {
   public TranscriptionOutcome write(String jobId, Engine engine, Transcript transcript, double computeSec)
       throws IOException {
     Map<String, String> artifacts = new LinkedHashMap<>();
-    URI json = storage.jobUri(jobId, JobPaths.TRANSCRIPT + "transcript.json");
+    URI json = storage.jobUri(jobId, JobPaths.transcript("json"));
     JsonArtifacts.write(storage, json, transcript);
     artifacts.put("json", json.toString());
     List<Captions.Cue> cues = cues(transcript.words());
     for (String format : List.of("srt", "vtt", "txt")) {
-      URI uri = storage.jobUri(jobId, JobPaths.TRANSCRIPT + "transcript." + format);
+      URI uri = storage.jobUri(jobId, JobPaths.transcript(format));
       String body =
           switch (format) {
             case "srt" -> Captions.srt(cues);

@@ -13,6 +13,7 @@ import io.temporal.failure.ApplicationFailure;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.worker.Worker;
 import io.temporal.workflow.Workflow;
+import io.videopipe.pipeline.HistoryFiles;
 import io.videopipe.pipeline.JobRequest;
 import io.videopipe.pipeline.JobResult;
 import io.videopipe.pipeline.JobStatus;
@@ -158,7 +159,7 @@ class BulkReprocessWorkflowTest {
   }
 
   @Test
-  void runsEveryChildWithinTheWindowAcrossPagesAndContinueAsNew() {
+  void runsEveryChildWithinTheWindowAcrossPagesAndContinueAsNew() throws Exception {
     List<String> sources =
         IntStream.rangeClosed(1, 7)
             .mapToObj(i -> "gs://b/in/v" + i + (i == 3 ? "-bad" : i == 5 ? "-review" : "") + ".mp4")
@@ -166,7 +167,11 @@ class BulkReprocessWorkflowTest {
     ListSelection selection = start(sources);
     BulkRequest request = BulkRequest.of(BulkSelection.ofPrefix("gs://b/in/"), 2).withPaging(3, 4);
 
-    BulkProgress done = bulk("bulk-1").run(request);
+    BulkReprocessWorkflow wf = bulk("bulk-1");
+    BulkProgress done = wf.run(request);
+    HistoryFiles.saveIfCapturing(
+        "bulk-paged-continued-as-new",
+        client.fetchHistory("bulk-1", WorkflowStub.fromTyped(wf).getExecution().getRunId()));
 
     assertThat(done.status()).isEqualTo("COMPLETED");
     assertThat(done.counts()).isEqualTo(new BulkCounts(7, 5, 1, 1, 0, 0));
@@ -222,5 +227,6 @@ class BulkReprocessWorkflowTest {
     assertThat(last.status()).isEqualTo("CANCELLED");
     assertThat(last.counts().cancelled()).isEqualTo(2);
     assertThat(last.running()).isZero();
+    HistoryFiles.saveIfCapturing("bulk-cancelled", client.fetchHistory("bulk-cancel"));
   }
 }

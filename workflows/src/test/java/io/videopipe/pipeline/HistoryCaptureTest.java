@@ -10,9 +10,6 @@ import io.temporal.client.WorkflowStub;
 import io.temporal.failure.ApplicationFailure;
 import io.videopipe.route.EngineMode;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -27,13 +24,11 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  *
  * <pre>mvn -B -ntp -o -pl workflows test -Dtest=HistoryCaptureTest -Dvideopipe.captureHistories=true</pre>
  *
- * <p>A test that exists here but whose file is already stored is skipped unless {@code -Dvideopipe.recapture=true}:
- * re-capturing a history with changed workflow code would hide exactly the change the replay is there to catch.
+ * <p>A history already stored is kept unless {@code -Dvideopipe.recapture=true} ({@link HistoryFiles}). The bulk
+ * workflow's histories are captured by {@code BulkReprocessWorkflowTest} the same way.
  */
 @EnabledIfSystemProperty(named = "videopipe.captureHistories", matches = "true")
 class HistoryCaptureTest {
-  static final Path DIR = Path.of("src/test/resources/histories");
-
   @RegisterExtension final PipelineTestEnvironment testEnv = new PipelineTestEnvironment();
 
   private FakePipeline pipeline() {
@@ -218,13 +213,6 @@ class HistoryCaptureTest {
   }
 
   private void save(String name, String jobId) throws IOException {
-    Path file = DIR.resolve(name + ".json");
-    if (Files.exists(file) && !Boolean.getBoolean("videopipe.recapture")) {
-      System.out.println("history " + file + " exists; kept (set -Dvideopipe.recapture=true to replace it)");
-      return;
-    }
-    Files.createDirectories(DIR);
-    Files.writeString(file, testEnv.history(jobId).toJson(true) + "\n", StandardCharsets.UTF_8);
-    System.out.println("history " + file + " written");
+    HistoryFiles.saveIfCapturing(name, testEnv.history(jobId));
   }
 }

@@ -6,6 +6,7 @@ import io.temporal.common.WorkflowExecutionHistory;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.testing.WorkflowReplayer;
 import io.temporal.worker.Worker;
+import io.videopipe.bulk.BulkReprocessWorkflowImpl;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -28,7 +29,7 @@ class HistoryReplayTest {
   private static final List<String> REQUIRED =
       List.of(
           "completed", "fallback-after-engine-failure", "hybrid-refine", "cancelled-mid-transcription",
-          "needs-review-after-rerender");
+          "needs-review-after-rerender", "bulk-paged-continued-as-new", "bulk-cancelled");
 
   private TestWorkflowEnvironment env;
 
@@ -40,7 +41,7 @@ class HistoryReplayTest {
   static void warmUp() throws Exception {
     try (TestWorkflowEnvironment warm = TestWorkflowEnvironment.newInstance()) {
       Worker worker = warm.newWorker(TaskQueues.DEFAULT_CPU);
-      PipelineTestEnvironment.registerWorkflows(worker, PipelineTimeouts.defaults());
+      register(worker);
       try {
         WorkflowReplayer.replayWorkflowExecution(read(histories().findFirst().orElseThrow()), worker);
       } catch (Exception | Error e) {
@@ -49,9 +50,15 @@ class HistoryReplayTest {
     }
   }
 
+  /** Both workflow types; timeouts are worker configuration, not commands: replay with the production defaults. */
+  private static void register(Worker worker) {
+    PipelineTestEnvironment.registerWorkflows(worker, PipelineTimeouts.defaults());
+    worker.registerWorkflowImplementationTypes(BulkReprocessWorkflowImpl.class);
+  }
+
   private static WorkflowExecutionHistory read(String file) throws IOException {
     return WorkflowExecutionHistory.fromJson(
-        Files.readString(HistoryCaptureTest.DIR.resolve(file), StandardCharsets.UTF_8));
+        Files.readString(HistoryFiles.DIR.resolve(file), StandardCharsets.UTF_8));
   }
 
   @AfterEach
@@ -62,7 +69,7 @@ class HistoryReplayTest {
   }
 
   static Stream<String> histories() throws IOException {
-    try (Stream<Path> files = Files.list(HistoryCaptureTest.DIR)) {
+    try (Stream<Path> files = Files.list(HistoryFiles.DIR)) {
       return files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".json")).sorted().toList().stream();
     }
   }
@@ -79,8 +86,7 @@ class HistoryReplayTest {
     WorkflowExecutionHistory history = read(file);
     env = TestWorkflowEnvironment.newInstance();
     Worker worker = env.newWorker(TaskQueues.DEFAULT_CPU);
-    // Timeouts are worker configuration, not commands: replay with the production defaults.
-    PipelineTestEnvironment.registerWorkflows(worker, PipelineTimeouts.defaults());
+    register(worker);
 
     // Throws on any non-determinism: a command the code no longer issues, or issues in another order.
     WorkflowReplayer.replayWorkflowExecution(history, worker);

@@ -13,7 +13,7 @@ import java.util.Map;
 
 /** The JSON the {@code process} command prints on stdout: one object per job. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record JobSummary(
+public record ProcessOutput(
     String jobId,
     String status,
     Source source,
@@ -46,7 +46,7 @@ public record JobSummary(
    * @param artifacts format to local path (after copying to the output directory)
    * @param files every export by name to its local path (after copying), or null to list the result's URIs
    */
-  static JobSummary of(
+  static ProcessOutput of(
       JobResult r, String fullText, Map<String, String> artifacts, String artifactsDir, Map<String, String> files) {
     Source source = null;
     if (r.source() != null) {
@@ -86,7 +86,7 @@ public record JobSummary(
       Double total = steps.remove("total");
       timings = new Timings(total, steps);
     }
-    return new JobSummary(
+    return new ProcessOutput(
         r.jobId(),
         r.status().name(),
         source,
