@@ -54,18 +54,19 @@ class LocalRestartTest {
       phase("role started");
       assertThat(role.logText()).contains("Temporal Web UI: http://127.0.0.1:" + role.uiPort + "/namespaces/default");
 
-      String firstBody = JSON.createObjectNode().put("sourceUrl", SAMPLE.toString()).put("language", "en").toString();
+      // One highlight, one clip: the restart is under test, not rendering (this machine is shared and slow).
+      String firstBody = "{\"sourceUrl\":\"" + SAMPLE + "\",\"highlights\":{\"maxCount\":1,\"minSec\":15,\"maxSec\":60}}";
       HttpResponse<String> first = post("/api/v1/jobs", firstBody, "order-before-restart");
       assertThat(first.statusCode()).as(first.body()).isEqualTo(202);
       String firstId = JSON.readTree(first.body()).path("jobId").asText();
-      JsonNode firstDone = awaitTerminal(firstId, Duration.ofMinutes(3));
+      JsonNode firstDone = awaitTerminal(firstId, Duration.ofMinutes(6));
       assertThat(firstDone.path("status").asText()).isEqualTo("COMPLETED");
       assertThat(firstDone.path("links").path("temporalUi").asText())
           .isEqualTo("http://127.0.0.1:" + role.uiPort + "/namespaces/default/workflows/" + firstId);
 
       phase("first job completed");
       String jobId = "killed-mid-transcribe";
-      String body = JSON.createObjectNode().put("sourceUrl", SAMPLE.toString()).put("jobId", jobId).toString();
+      String body = "{\"sourceUrl\":\"" + SAMPLE + "\",\"jobId\":\"" + jobId + "\",\"highlights\":{\"maxCount\":1,\"minSec\":15,\"maxSec\":60}}";
       assertThat(post("/api/v1/jobs", body, null).statusCode()).isEqualTo(202);
       awaitStep(jobId, "TRANSCRIBE", Duration.ofMinutes(2));
       long serverBefore = role.temporalServer().orElseThrow().pid();
@@ -82,7 +83,7 @@ class LocalRestartTest {
       assertThat(serverAfter.get().pid()).as("the stale server was replaced").isNotEqualTo(serverBefore);
       assertThat(ProcessHandle.of(serverBefore).map(ProcessHandle::isAlive)).isNotEqualTo(Optional.of(true));
 
-      JsonNode done = awaitTerminal(jobId, Duration.ofMinutes(4));
+      JsonNode done = awaitTerminal(jobId, Duration.ofMinutes(6));
       assertThat(done.path("status").asText()).as(done.toString()).isEqualTo("COMPLETED");
       assertThat(done.path("result").path("transcription").path("words").asInt()).isGreaterThan(100);
       phase("second job completed");
