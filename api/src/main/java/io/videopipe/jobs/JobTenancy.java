@@ -32,7 +32,7 @@ public class JobTenancy {
    * @throws JobNotFoundException when there is no such job, or another tenant owns it
    */
   public void require(String jobId, Caller caller) {
-    if (jobId == null || !JobService.JOB_ID.matcher(jobId).matches()) {
+    if (!io.videopipe.pipeline.JobIds.isValid(jobId)) {
       throw new JobNotFoundException(jobId); // no job can have that id: no need to ask Temporal, whoever asks
     }
     if (caller == null || caller.admin()) {

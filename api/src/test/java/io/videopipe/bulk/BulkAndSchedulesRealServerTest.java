@@ -12,6 +12,7 @@ import io.temporal.client.schedules.ScheduleClientOptions;
 import io.temporal.common.SearchAttributes;
 import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactory;
+import io.videopipe.security.Caller;
 import io.videopipe.jobs.JobFilter;
 import io.videopipe.jobs.JobListing;
 import io.videopipe.jobs.JobSummary;
@@ -39,6 +40,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * no worker here runs the pipeline, so each child job stays queued (RUNNING, step QUEUED), enough to be listed.
  */
 class BulkAndSchedulesRealServerTest {
+  private static final Caller ADMIN = new Caller("test-admin", Caller.DEFAULT_TENANT, true);
+
   @RegisterExtension static final TemporalCliServer TEMPORAL = new TemporalCliServer();
   static final TaskQueues QUEUES = new TaskQueues("bulk-real-cpu", "bulk-real-gpu");
 
@@ -133,22 +136,22 @@ class BulkAndSchedulesRealServerTest {
   void aBulkRunOverPastJobsStartsOneChildPerSelectedJobAndTheyAreListed() throws Exception {
     ReprocessSpec spec = new ReprocessSpec(null, "local", from.toString(), to.toString(), 4, null, null, null, null,
         null, null);
-    String bulkId = reprocess.start(spec.toRequest("test"));
+    String bulkId = reprocess.start(spec.toRequest("test", Caller.DEFAULT_TENANT));
 
     await("three children started", () -> count("ParentWorkflowId = '" + bulkId + "'") == 3);
-    assertThat(reprocess.view(bulkId).execution()).isEqualTo("RUNNING");
+    assertThat(reprocess.view(bulkId, ADMIN).execution()).isEqualTo("RUNNING");
     await("the children are listed as running jobs", () -> listing.list(JobFilter.of("RUNNING", null, null, null, 100,
         null)).jobs().stream().filter(j -> j.jobId().startsWith(bulkId + "-")).count() == 3);
     assertThat(listing.list(JobFilter.of("RUNNING", null, null, null, 100, null)).jobs())
         .filteredOn(j -> j.jobId().startsWith(bulkId + "-")).extracting(JobSummary::step).containsOnly("QUEUED");
-    reprocess.cancel(bulkId);
+    reprocess.cancel(bulkId, ADMIN);
   }
 
   @Test
   void cronAndIntervalSchedulesAreListedWithSpecAndNextRuns() throws Exception {
-    schedules.create(new ScheduleRequest("nightly-local", "0 3 * * *", null, localSpec()));
-    schedules.create(new ScheduleRequest("every-six-hours", null, "PT6H", localSpec()));
-    assertThatThrownBy(() -> schedules.create(new ScheduleRequest("nightly-local", "0 4 * * *", null, localSpec())))
+    schedules.create(new ScheduleRequest("nightly-local", "0 3 * * *", null, localSpec()), Caller.DEFAULT_TENANT);
+    schedules.create(new ScheduleRequest("every-six-hours", null, "PT6H", localSpec()), Caller.DEFAULT_TENANT);
+    assertThatThrownBy(() -> schedules.create(new ScheduleRequest("nightly-local", "0 4 * * *", null, localSpec()), Caller.DEFAULT_TENANT))
         .isInstanceOf(ScheduleConflictException.class);
 
     await("both schedules are listed", () -> listed("nightly-local") != null && listed("every-six-hours") != null);
@@ -168,7 +171,7 @@ class BulkAndSchedulesRealServerTest {
 
   @Test
   void pauseUnpauseTriggerDelete() throws Exception {
-    schedules.create(new ScheduleRequest("hourly-local", null, "PT1H", localSpec()));
+    schedules.create(new ScheduleRequest("hourly-local", null, "PT1H", localSpec()), Caller.DEFAULT_TENANT);
     schedules.pause("hourly-local", "maintenance window");
     await("listed as paused", () -> Boolean.TRUE.equals(field("hourly-local", "paused")));
     schedules.unpause("hourly-local");
@@ -197,7 +200,7 @@ class BulkAndSchedulesRealServerTest {
 
   @SuppressWarnings("unchecked")
   private static Map<String, Object> listed(String id) {
-    for (Map<String, Object> s : (List<Map<String, Object>>) schedules.list().get("schedules")) {
+    for (Map<String, Object> s : (List<Map<String, Object>>) schedules.list(ADMIN).get("schedules")) {
       if (id.equals(s.get("scheduleId"))) {
         return s;
       }

@@ -39,7 +39,7 @@ class GpuRoutingRealServerTest {
     RouteActivitiesImpl route = new RouteActivitiesImpl(
         Map.of(Engine.LOCAL, () -> new Availability(true, "Vosk on this worker"), Engine.PARAKEET, gpu),
         Prices.defaults(), 2);
-    return RoutePolicy.plan(EngineMode.AUTO, 600, 3, route.gatherFacts());
+    return RoutePolicy.plan(EngineMode.AUTO, 600, 3, null, route.gatherFacts());
   }
 
   @Test
