@@ -54,7 +54,7 @@ class ClipBenchmark {
             new ClipRenderer(new ClipRenderer.Settings(preset, 21, dir));
         Path out = dir.resolve("clip.mp4");
         long t0 = System.nanoTime();
-        renderer.render(source, 1.0, 61.0, ClipOptions.defaults(), 1, out, () -> {});
+        renderer.render(source, 1.0, 61.0, ClipOptions.defaults(), java.util.List.of(), 1, out, () -> {});
         double ours = (System.nanoTime() - t0) / 1e9;
         ClipInspector.Report r = new ClipInspector().inspect(out);
         long t1 = System.nanoTime();
