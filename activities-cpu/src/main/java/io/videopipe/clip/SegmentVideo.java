@@ -105,10 +105,10 @@ final class SegmentVideo implements AutoCloseable {
     boolean hdr = facts.transfer() == AVCOL_TRC_SMPTE2084 || facts.transfer() == AVCOL_TRC_ARIB_STD_B67;
     if (hdr) {
       return String.format(Locale.ROOT,
-          "zscale=tin=%s:min=%s:pin=%s:rin=%s:t=linear:npl=%d,format=gbrpf32le,zscale=p=709,"
+          "zscale=tin=%s:min=%s:pin=%s:rin=%s:t=linear:npl=%d:p=%s,format=gbrpf32le,zscale=p=709,"
               + "tonemap=tonemap=mobius:param=%.2f:desat=0:peak=%.2f,zscale=t=709:m=709:r=limited:dither=ordered,"
               + "format=yuv420p",
-          tin, min, pin, range, SDR_WHITE_NITS, TONEMAP_KNEE, HDR_PEAK_NITS / SDR_WHITE_NITS);
+          tin, min, pin, range, SDR_WHITE_NITS, pin, TONEMAP_KNEE, HDR_PEAK_NITS / SDR_WHITE_NITS);
     }
     return String.format(Locale.ROOT,
         "zscale=tin=%s:min=%s:pin=%s:rin=%s:t=709:m=709:p=709:r=limited:dither=ordered,format=yuv420p",

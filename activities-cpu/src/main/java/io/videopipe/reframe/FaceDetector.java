@@ -33,8 +33,10 @@ public final class FaceDetector implements AutoCloseable {
   public enum Cascade {
     /** Viola-Jones Haar cascade: the renderer's. */
     HAAR_FRONTAL("haarcascades/haarcascade_frontalface_default.xml", 5),
-    /** Local binary patterns cascade trained on other data: QA's independent check. */
-    LBP_FRONTAL_IMPROVED("lbpcascades/lbpcascade_frontalface_improved.xml", 4);
+    /** Another Haar cascade, trained separately (tree of stumps): QA's independent check. */
+    HAAR_FRONTAL_ALT2("haarcascades/haarcascade_frontalface_alt2.xml", 3),
+    /** Local binary patterns cascade trained on other data. */
+    LBP_FRONTAL_IMPROVED("lbpcascades/lbpcascade_frontalface_improved.xml", 3);
 
     final String resource;
     final int minNeighbours;
