@@ -7,6 +7,10 @@ import io.temporal.failure.ApplicationFailure;
 import io.videopipe.clip.ClipCaptions;
 import io.videopipe.clip.ClipInspector;
 import io.videopipe.clip.ClipOptions;
+import io.videopipe.clip.ClipOutputSpec;
+import io.videopipe.captions.CaptionProbe;
+import io.videopipe.reframe.FaceDetector;
+import io.videopipe.reframe.FramingProbe;
 import io.videopipe.clip.RenderedClip;
 import io.videopipe.highlight.Highlight;
 import io.videopipe.highlight.HighlightOptions;
@@ -71,20 +75,25 @@ import java.util.stream.Collectors;
  *   <li>{@code clip.audio}: AAC 48 kHz stereo.
  *   <li>{@code clip.decode}: every video and audio frame decodes, with zero errors.
  *   <li>{@code clip.duration}: the clip's duration equals its highlight's within one frame (1/fps; 50 ms audio-only).
- *   <li>{@code clip.loudness}: integrated loudness within {@value #CLIP_LOUDNESS_TOLERANCE_LU} LU of the target.
- *   <li>{@code clip.truePeak}: true peak at most the bound plus {@value #CLIP_TRUE_PEAK_TOLERANCE_DB} dB.
+ *   <li>{@code clip.loudness}: integrated loudness within {@link ClipOutputSpec#LOUDNESS_TOLERANCE_LU} LU of the target.
+ *   <li>{@code clip.truePeak}: true peak of the published (AAC) file at most the bound, no allowance.
  *   <li>{@code clip.captions}: the SRT and VTT parse and every cue lies inside the clip.
- *   <li>{@code clip.loudnessSpread} (job-wide): max - min integrated loudness of the clips at most {@value
- *       #CLIP_SPREAD_LU} LU.
+ *   <li>{@code clip.framing} (9:16 and 1:1 clips): measured with a second face cascade ({@link
+ *       FaceDetector.Cascade#HAAR_FRONTAL_ALT2}; the renderer uses another) on 4 frames a second: for a clip framed on
+ *       a face, a face in at least half the frames and its centre in the middle fifth of the width in at least {@link
+ *       ClipOutputSpec#FACE_CENTRED_SHARE} of them; for a centre crop (the renderer saw no face), no face in most frames.
+ *   <li>{@code clip.burnedCaptions} (clips with captions in the picture): text in the caption band at the middle of
+ *       every word the transcript has inside the clip, none in the middle of pauses longer than a page break
+ *       ({@link CaptionProbe}).
+ *   <li>{@code clip.loudnessSpread} (job-wide): max - min integrated loudness of the clips at most {@link
+ *       ClipOutputSpec#LOUDNESS_SPREAD_LU} LU.
  * </ul>
  */
 public final class QaActivitiesImpl implements QaActivities {
   static final String FILE = "qa.json";
 
-  static final double CLIP_LOUDNESS_TOLERANCE_LU = 1.0;
-  /** AAC encoding and the meter's interpolation move the true peak by a few tenths of a dB. */
-  static final double CLIP_TRUE_PEAK_TOLERANCE_DB = 0.3;
-  static final double CLIP_SPREAD_LU = 1.5;
+  static final double CLIP_LOUDNESS_TOLERANCE_LU = ClipOutputSpec.LOUDNESS_TOLERANCE_LU;
+  static final double CLIP_SPREAD_LU = ClipOutputSpec.LOUDNESS_SPREAD_LU;
   static final double AUDIO_ONLY_DURATION_TOLERANCE_SEC = 0.05;
 
   /** Tolerance for comparing times that went through float arithmetic. */
@@ -183,7 +192,7 @@ public final class QaActivitiesImpl implements QaActivities {
         ClipOptions clipOptions = request.clipOptions() == null ? ClipOptions.defaults() : request.clipOptions();
         List<ClipMeasurement> measured = new ArrayList<>();
         for (RenderedClip clip : clips) {
-          measured.add(measure(clip));
+          measured.add(measure(clip, clipOptions, transcript));
         }
         checks.addAll(clipChecks(clips, measured, clipOptions));
       }
@@ -398,20 +407,34 @@ public final class QaActivitiesImpl implements QaActivities {
    */
   record ClipMeasurement(
       ClipInspector.Report report, Loudness loudness, String problem, List<Captions.Cue> srt,
-      List<Captions.Cue> vtt, String captionProblem) {}
+      List<Captions.Cue> vtt, String captionProblem, FramingProbe.Measurement framing,
+      List<CaptionProbe.Sample> burned) {}
 
-  private ClipMeasurement measure(RenderedClip clip) throws IOException {
+  private ClipMeasurement measure(RenderedClip clip, ClipOptions options, Transcript transcript) throws IOException {
     ActivityExecutionContext context = Activity.getExecutionContext();
     Runnable beat = () -> context.heartbeat("checking clip " + clip.rank());
     ClipInspector.Report report = null;
     Loudness loudness = null;
     String problem = null;
+    FramingProbe.Measurement framing = null;
+    List<CaptionProbe.Sample> burned = null;
     if (clip.clipUri() == null) {
       problem = "no clip URI";
     } else {
       try (LocalFile file = storage.localFile(URI.create(clip.clipUri()))) {
         report = inspector.inspect(file.path(), beat);
         loudness = meter.measure(file.path(), beat);
+        if (report.hasVideo() && options.reframed()) {
+          framing = FramingProbe.measure(file.path(), FaceDetector.Cascade.HAAR_FRONTAL_ALT2, beat);
+        }
+        if (report.hasVideo() && clip.captionsBurned() && transcript != null && transcript.words() != null) {
+          List<Word> inClip = new ArrayList<>();
+          for (Word w : ClipCaptions.wordsInside(transcript.words(), clip.startSec(), clip.endSec())) {
+            inClip.add(new Word(w.text(), w.start() - clip.startSec(), w.end() - clip.startSec(), w.confidence()));
+          }
+          burned = CaptionProbe.measure(file.path(),
+              CaptionProbe.probeTimes(inClip, clip.endSec() - clip.startSec()), beat);
+        }
       } catch (FileNotFoundException e) {
         problem = "clip missing: " + clip.clipUri();
       } catch (LoudnessMeter.MediaException e) {
@@ -429,7 +452,7 @@ public final class QaActivitiesImpl implements QaActivities {
     } catch (IllegalArgumentException e) {
       captionProblem = "captions malformed: " + e.getMessage();
     }
-    return new ClipMeasurement(report, loudness, problem, srt, vtt, captionProblem);
+    return new ClipMeasurement(report, loudness, problem, srt, vtt, captionProblem, framing, burned);
   }
 
   private String readText(String uri) throws IOException {
@@ -460,9 +483,15 @@ public final class QaActivitiesImpl implements QaActivities {
             fmt("%.2f LUFS integrated", m.loudness().integratedLufs()),
             fmt("%.1f +- %.1f LUFS", options.targetLufs(), CLIP_LOUDNESS_TOLERANCE_LU), rank));
         checks.add(new QaCheck("clip.truePeak",
-            m.loudness().truePeakDbtp() <= options.maxTruePeakDbtp() + CLIP_TRUE_PEAK_TOLERANCE_DB,
+            m.loudness().truePeakDbtp() <= options.maxTruePeakDbtp() + EPS,
             fmt("%.2f dBTP", m.loudness().truePeakDbtp()),
-            fmt("<= %.1f dBTP (+%.1f dB tolerance)", options.maxTruePeakDbtp(), CLIP_TRUE_PEAK_TOLERANCE_DB), rank));
+            fmt("<= %.1f dBTP on the published AAC", options.maxTruePeakDbtp()), rank));
+        if (m.framing() != null) {
+          checks.add(framingCheck(clip, m.framing()));
+        }
+        if (clip.captionsBurned()) {
+          checks.add(burnedCaptionsCheck(clip, m.burned()));
+        }
       }
       checks.add(captionCheck(clip, m));
     }
@@ -475,23 +504,57 @@ public final class QaActivitiesImpl implements QaActivities {
     return checks;
   }
 
+  private static QaCheck framingCheck(RenderedClip clip, FramingProbe.Measurement f) {
+    String measured = fmt("renderer: %s; QA's detector: a face in %d of %d frames, centred in %d (%.0f %%)",
+        clip.framing(), f.withFace(), f.samples(), f.centred(), 100 * f.centredShare());
+    if (RenderedClip.FRAMING_FACE.equals(clip.framing())) {
+      boolean ok = f.faceShare() >= 0.5 && f.centredShare() >= ClipOutputSpec.FACE_CENTRED_SHARE - EPS;
+      return new QaCheck("clip.framing", ok, measured,
+          fmt("a face in >= 50 %% of frames, centred (middle fifth) in >= %.0f %% of them",
+              100 * ClipOutputSpec.FACE_CENTRED_SHARE), clip.rank());
+    }
+    return new QaCheck("clip.framing", f.faceShare() < 0.5, measured,
+        "centre crop because no face was seen: no face in most frames", clip.rank());
+  }
+
+  private static QaCheck burnedCaptionsCheck(RenderedClip clip, List<CaptionProbe.Sample> samples) {
+    String expected = fmt("text in the caption band at every word (share >= %.3f), none in pauses (<= %.3f)",
+        CaptionProbe.PRESENT_SHARE, CaptionProbe.ABSENT_SHARE);
+    if (samples == null) {
+      return new QaCheck("clip.burnedCaptions", false, "no transcript to check the captions against", expected,
+          clip.rank());
+    }
+    List<String> bad = samples.stream().filter(s -> !s.ok())
+        .map(s -> fmt("%.2f s %s text (%.4f)", s.timeSec(), s.expectText() ? "lacks" : "has", s.textShare())).toList();
+    long words = samples.stream().filter(CaptionProbe.Sample::expectText).count();
+    return new QaCheck("clip.burnedCaptions", bad.isEmpty(),
+        bad.isEmpty() ? fmt("%d word times with text, %d pauses without", words, samples.size() - words)
+            : String.join("; ", bad),
+        expected, clip.rank());
+  }
+
   private static List<QaCheck> formatChecks(RenderedClip clip, ClipInspector.Report r) {
     int rank = clip.rank();
     List<QaCheck> checks = new ArrayList<>();
     if (clip.hasVideo() || r.hasVideo()) {
-      checks.add(new QaCheck("clip.codec", "h264".equals(r.videoCodec()), String.valueOf(r.videoCodec()), "h264", rank));
-      checks.add(new QaCheck("clip.profile", r.profile() == 100, fmt("%d", r.profile()), "100 (High)", rank));
-      checks.add(new QaCheck("clip.level", r.level() == 40, fmt("%d", r.level()), "40 (level 4.0)", rank));
-      checks.add(new QaCheck("clip.pixelFormat", "yuv420p".equals(r.pixelFormat()), String.valueOf(r.pixelFormat()),
-          "yuv420p", rank));
+      checks.add(new QaCheck("clip.codec", ClipOutputSpec.VIDEO_CODEC.equals(r.videoCodec()),
+          String.valueOf(r.videoCodec()), ClipOutputSpec.VIDEO_CODEC, rank));
+      checks.add(new QaCheck("clip.profile", r.profile() == ClipOutputSpec.PROFILE, fmt("%d", r.profile()),
+          ClipOutputSpec.PROFILE + " (High)", rank));
+      checks.add(new QaCheck("clip.level", r.level() == ClipOutputSpec.LEVEL, fmt("%d", r.level()),
+          ClipOutputSpec.LEVEL + " (level 4.0)", rank));
+      checks.add(new QaCheck("clip.pixelFormat", ClipOutputSpec.PIXEL_FORMAT.equals(r.pixelFormat()),
+          String.valueOf(r.pixelFormat()), ClipOutputSpec.PIXEL_FORMAT, rank));
       String stream = r.primaries() + "/" + r.transfer() + "/" + r.matrix();
-      checks.add(new QaCheck("clip.colour",
-          "bt709/bt709/bt709".equals(stream) && "bt709/bt709/bt709".equals(r.frameColour()),
-          "container " + stream + ", bitstream " + r.frameColour(), "bt709/bt709/bt709 in both", rank));
+      String want = String.join("/", ClipOutputSpec.COLOUR, ClipOutputSpec.COLOUR, ClipOutputSpec.COLOUR);
+      checks.add(new QaCheck("clip.colour", want.equals(stream) && want.equals(r.frameColour()),
+          "container " + stream + ", bitstream " + r.frameColour(), want + " in both", rank));
     }
     checks.add(new QaCheck("clip.audio",
-        "aac".equals(r.audioCodec()) && r.sampleRate() == 48000 && r.channels() == 2,
-        fmt("%s %d Hz %d ch", r.audioCodec(), r.sampleRate(), r.channels()), "aac 48000 Hz 2 ch", rank));
+        ClipOutputSpec.AUDIO_CODEC.equals(r.audioCodec()) && r.sampleRate() == ClipOutputSpec.SAMPLE_RATE
+            && r.channels() == ClipOutputSpec.CHANNELS,
+        fmt("%s %d Hz %d ch", r.audioCodec(), r.sampleRate(), r.channels()),
+        fmt("%s %d Hz %d ch", ClipOutputSpec.AUDIO_CODEC, ClipOutputSpec.SAMPLE_RATE, ClipOutputSpec.CHANNELS), rank));
     boolean framesOk = r.audioSamples() > 0 && (!clip.hasVideo() || r.videoFrames() > 0);
     checks.add(new QaCheck("clip.decode", r.decodeErrors() == 0 && framesOk,
         fmt("%d errors, %d video frames, %d audio samples", r.decodeErrors(), r.videoFrames(), r.audioSamples()),
