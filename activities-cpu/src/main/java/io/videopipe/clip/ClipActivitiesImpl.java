@@ -78,7 +78,7 @@ public final class ClipActivitiesImpl implements ClipActivities {
       Files.writeString(vtt, Captions.vtt(cues), StandardCharsets.UTF_8);
 
       ClipRenderer.Result result =
-          renderer.render(source.path(), h.startSec(), h.endSec(), options, attempt, mp4,
+          renderer.render(source.path(), h.startSec(), h.endSec(), options, words, attempt, mp4,
               () -> ctx.heartbeat("rendering clip " + h.rank()));
 
       URI clipUri = storage.jobUri(request.jobId(), JobPaths.CLIPS + fileName(h.rank(), "mp4"));
@@ -101,7 +101,9 @@ public final class ClipActivitiesImpl implements ClipActivities {
           result.loudness().truePeakDbtp(),
           attempt,
           (System.nanoTime() - started) / 1e9,
-          sizeBytes);
+          sizeBytes,
+          result.framing(),
+          result.captionsBurned());
     } catch (ClipException e) {
       throw ApplicationFailure.newNonRetryableFailure(
           "clip " + h.rank() + ": " + e.getMessage(), e.errorType());

@@ -25,13 +25,7 @@ public final class ClipCaptions {
   /** Cues for the words that lie (mostly) inside {@code [startSec, endSec]} of the source. */
   public static List<Captions.Cue> cues(List<Word> words, double startSec, double endSec) {
     double duration = endSec - startSec;
-    List<Word> inside = new ArrayList<>();
-    for (Word w : words) {
-      double mid = (w.start() + w.end()) / 2;
-      if (mid >= startSec && mid <= endSec && !w.text().isBlank()) {
-        inside.add(w);
-      }
-    }
+    List<Word> inside = wordsInside(words, startSec, endSec);
     List<Captions.Cue> cues = new ArrayList<>();
     List<Word> current = new ArrayList<>();
     for (Word w : inside) {
@@ -53,6 +47,18 @@ public final class ClipCaptions {
     }
     cues.removeIf(c -> c.end() <= c.start());
     return cues;
+  }
+
+  /** The words whose middle lies inside {@code [startSec, endSec]} of the source (source timeline), blank ones left out. */
+  public static List<Word> wordsInside(List<Word> words, double startSec, double endSec) {
+    List<Word> inside = new ArrayList<>();
+    for (Word w : words) {
+      double mid = (w.start() + w.end()) / 2;
+      if (mid >= startSec && mid <= endSec && w.text() != null && !w.text().isBlank()) {
+        inside.add(w);
+      }
+    }
+    return inside;
   }
 
   private static Captions.Cue cue(List<Word> words, double clipStart, double duration) {

@@ -1,17 +1,20 @@
 package io.videopipe.clip;
 
-import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_AAC;
 import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_H264;
 import static org.bytedeco.ffmpeg.global.avformat.AV_DISPOSITION_ATTACHED_PIC;
+import static org.bytedeco.ffmpeg.global.avutil.AVCOL_RANGE_JPEG;
 import static org.bytedeco.ffmpeg.global.avutil.AVMEDIA_TYPE_VIDEO;
 import static org.bytedeco.ffmpeg.global.avutil.AV_NOPTS_VALUE;
-import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_BGR24;
 import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUV420P;
-import static org.bytedeco.ffmpeg.global.avutil.AV_SAMPLE_FMT_FLT;
+import static org.bytedeco.ffmpeg.global.avutil.av_pix_fmt_desc_get;
 
+import io.videopipe.captions.CaptionBurner;
 import io.videopipe.loudness.Loudness;
 import io.videopipe.loudness.LoudnessMeter;
 import io.videopipe.pipeline.ErrorTypes;
+import io.videopipe.reframe.CropPath;
+import io.videopipe.reframe.FaceTracker;
+import io.videopipe.transcribe.Word;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
@@ -20,10 +23,13 @@ import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
+import org.bytedeco.ffmpeg.avcodec.AVCodecParameters;
 import org.bytedeco.ffmpeg.avformat.AVFormatContext;
 import org.bytedeco.ffmpeg.avformat.AVStream;
-import org.bytedeco.javacv.FFmpegFrameFilter;
+import org.bytedeco.ffmpeg.avutil.AVPixFmtDescriptor;
 import org.bytedeco.javacv.FFmpegFrameGrabber;
 import org.bytedeco.javacv.FFmpegFrameRecorder;
 import org.bytedeco.javacv.FFmpegLogCallback;
@@ -32,28 +38,25 @@ import org.bytedeco.javacv.FrameGrabber;
 
 /**
  * Renders one highlight of a source file as an MP4 clip, in-process with FFmpeg through JavaCV's grabber, filter and
- * recorder: H.264 High level 4.0 yuv420p tagged BT.709 (at most 1920x1080 or 1080x1920, at most 30 fps), AAC 48 kHz
- * stereo, index first (faststart).
+ * recorder, in the format {@link ClipOutputSpec} states: H.264 High level 4.0 yuv420p BT.709 SDR (at most 1920x1080 or
+ * 1080x1920, at most 30 fps), AAC 48 kHz stereo, index first (faststart).
  *
  * <p>The cut is frame-accurate: the grabber seeks to the keyframe before the start and decodes forward; video frames
- * before the start are dropped, and audio is trimmed to the sample. Loudness is normalised in two measured passes: the
- * clip's audio segment is measured (EBU R128, {@link LoudnessMeter}), then normalised to the target; attempt 1 uses
- * FFmpeg's {@code loudnorm} in linear mode fed the measured values, attempt 2 (the re-render after a failed QA check)
- * applies the measured gain with a 4x-oversampled peak limiter, measures its own result and corrects the residual
- * error once more, so it converges even where loudnorm falls back to its dynamic mode.
+ * before the start are dropped, and audio is trimmed to the sample. The picture is encoded once: the segment's audio is
+ * decoded once and levelled first ({@link AudioLeveller}: its own measured loudness gives the gain; a true-peak
+ * limiter and a check on the AAC-encoded audio make the published file land on the target), then the pictures are
+ * encoded with those samples. 9:16 and 1:1 clips follow a face ({@link FaceTracker}, a look at the segment before
+ * encoding); burned-in captions are drawn into each picture ({@link CaptionBurner}). Pictures stay in yuv420p from
+ * decoder to encoder (HDR and 10-bit sources are converted to 8-bit BT.709 SDR on the way, {@link SegmentVideo}).
  */
 public final class ClipRenderer {
-  public static final int SAMPLE_RATE = 48_000;
-  public static final int CHANNELS = 2;
-  /** H.264 level 4.0 caps the frame rate at 30 fps for 1080p. */
-  public static final double MAX_FPS = 30;
-  static final int MAX_LONG_SIDE = 1920;
-  static final int MAX_SHORT_SIDE = 1080;
+  public static final int SAMPLE_RATE = ClipOutputSpec.SAMPLE_RATE;
+  public static final int CHANNELS = ClipOutputSpec.CHANNELS;
+  public static final double MAX_FPS = ClipOutputSpec.MAX_FPS;
+  static final int MAX_LONG_SIDE = ClipOutputSpec.MAX_LONG_SIDE;
+  static final int MAX_SHORT_SIDE = ClipOutputSpec.MAX_SHORT_SIDE;
   /** A highlight may end this far past the source's declared duration (container rounding). */
   static final double END_TOLERANCE_SEC = 0.1;
-  /** Level 4.0 High profile: 25 Mbit/s max bitrate, 25 Mbit CPB; keep headroom. */
-  static final String MAX_RATE = "20000k";
-  static final String BUFSIZE = "25000k";
 
   /**
    * @param x264Preset speed/size trade-off of libx264, e.g. "veryfast"
@@ -66,8 +69,20 @@ public final class ClipRenderer {
     }
   }
 
-  /** What was rendered. */
-  public record Result(double durationSec, boolean hasVideo, int width, int height, double fps, Loudness loudness) {}
+  /**
+   * What was rendered.
+   *
+   * @param framing {@link RenderedClip#FRAMING_SOURCE}, {@link RenderedClip#FRAMING_FACE} or {@link
+   *     RenderedClip#FRAMING_CENTRE}; null without video
+   * @param faceShare share of the analysed frames in which the renderer found a face (0 when not reframed)
+   * @param captionsShown when burned-in captions are on screen, {start, end} s from the clip's start; null if none
+   */
+  public record Result(double durationSec, boolean hasVideo, int width, int height, double fps, Loudness loudness,
+      String framing, double faceShare, List<double[]> captionsShown) {
+    public boolean captionsBurned() {
+      return captionsShown != null;
+    }
+  }
 
   static {
     FFmpegLogCallback.setLevel(org.bytedeco.ffmpeg.global.avutil.AV_LOG_ERROR);
@@ -75,6 +90,7 @@ public final class ClipRenderer {
 
   private final Settings settings;
   private final LoudnessMeter meter = new LoudnessMeter();
+  private final AudioLeveller leveller = new AudioLeveller(meter);
 
   public ClipRenderer(Settings settings) {
     this.settings = settings;
@@ -85,82 +101,116 @@ public final class ClipRenderer {
   }
 
   /**
-   * Renders {@code [startSec, endSec)} of {@code source} to {@code out} (overwritten). {@code progress} runs every few
-   * frames (a heartbeat; an exception from it stops the render). On failure {@code out} may hold partial data: the
-   * caller deletes it.
+   * Renders {@code [startSec, endSec)} of {@code source} to {@code out} (overwritten). {@code words} are the
+   * transcript's (source timeline), drawn into the picture when {@code options.burnCaptions()}. {@code progress} runs
+   * every few frames (a heartbeat; an exception from it stops the render). On failure {@code out} may hold partial
+   * data: the caller deletes it.
    *
    * @throws ClipException for input that cannot make a clip (range outside the source, unreadable media, no audio)
    */
-  public Result render(Path source, double startSec, double endSec, ClipOptions options, int attempt, Path out,
-      Runnable progress) throws IOException {
+  public Result render(Path source, double startSec, double endSec, ClipOptions options, List<Word> words, int attempt,
+      Path out, Runnable progress) throws IOException {
     // Intermediates go next to the output: the caller owns that directory and clears it after a killed attempt.
     Path dir = out.toAbsolutePath().getParent();
     Files.createDirectories(dir);
-    Path segment = Files.createTempFile(dir, "clip-segment-", ".wav");
-    Path normalised = Files.createTempFile(dir, "clip-norm-", ".wav");
-    try {
-      SourceFacts facts = probe(source);
-      if (!(startSec >= 0 && endSec > startSec)) {
-        throw new ClipException(
-            String.format(Locale.ROOT, "highlight %.3f-%.3f s is not a forward range", startSec, endSec),
-            ErrorTypes.HIGHLIGHT_OUT_OF_RANGE);
-      }
-      if (endSec > facts.durationSec + END_TOLERANCE_SEC) {
-        throw new ClipException(
-            String.format(Locale.ROOT, "highlight %.3f-%.3f s ends after the source (%.3f s)", startSec, endSec,
-                facts.durationSec),
-            ErrorTypes.HIGHLIGHT_OUT_OF_RANGE);
-      }
-      if (!facts.hasAudio) {
-        throw new ClipException("source has no audio stream to cut a clip from", ErrorTypes.NO_AUDIO_STREAM);
-      }
-      double duration = endSec - startSec;
-      float[] audio = readAudio(source, facts, startSec, duration, progress);
-      writeWav(segment, audio);
-      Loudness measured = meter.measure(segment, progress);
-      float[] levelled =
-          attempt >= 2
-              ? gainAndLimit(audio, measured, options, normalised, progress)
-              : loudnorm(audio, measured, options);
-      progress.run();
-      encode(source, facts, startSec, duration, levelled, options, out, progress);
-      Loudness result = meter.measure(out, progress);
-      return new Result(
-          duration, facts.hasVideo, facts.outWidth(options), facts.outHeight(options), facts.outFps(), result);
-    } finally {
-      Files.deleteIfExists(segment);
-      Files.deleteIfExists(normalised);
+    SourceFacts facts = probe(source);
+    if (!(startSec >= 0 && endSec > startSec)) {
+      throw new ClipException(
+          String.format(Locale.ROOT, "highlight %.3f-%.3f s is not a forward range", startSec, endSec),
+          ErrorTypes.HIGHLIGHT_OUT_OF_RANGE);
     }
+    if (endSec > facts.durationSec + END_TOLERANCE_SEC) {
+      throw new ClipException(
+          String.format(Locale.ROOT, "highlight %.3f-%.3f s ends after the source (%.3f s)", startSec, endSec,
+              facts.durationSec),
+          ErrorTypes.HIGHLIGHT_OUT_OF_RANGE);
+    }
+    if (!facts.hasAudio) {
+      throw new ClipException("source has no audio stream to cut a clip from", ErrorTypes.NO_AUDIO_STREAM);
+    }
+    double duration = endSec - startSec;
+    float[] audio = readAudio(source, facts, startSec, duration, progress);
+    AudioLeveller.Levelled levelled =
+        leveller.level(audio, options.targetLufs(), options.maxTruePeakDbtp(), attempt, dir, progress);
+    progress.run();
+    Picture picture = facts.hasVideo ? plan(source, facts, startSec, duration, options, words, progress) : null;
+    encode(source, facts, startSec, duration, levelled.samples(), picture, out, progress);
+    Loudness result = meter.measure(out, progress);
+    return new Result(
+        duration, facts.hasVideo, facts.outWidth(options), facts.outHeight(options), facts.outFps(), result,
+        picture == null ? null : picture.framing,
+        picture == null || picture.path == null ? 0 : picture.path.faceShare(),
+        picture == null || picture.captions == null ? null : picture.captions.shown());
+  }
+
+  /** How the pictures are made: the crop window (the whole frame when not cropped) and the captions (null: none). */
+  private record Picture(int cropWidth, int cropHeight, int cropTop, CropPath path, String framing,
+      CaptionBurner captions) {}
+
+  private Picture plan(Path source, SourceFacts facts, double startSec, double duration, ClipOptions options,
+      List<Word> words, Runnable progress) throws IOException {
+    int cw = facts.cropWidth(options);
+    int ch = facts.cropHeight(options);
+    double fps = facts.outFps();
+    int frames = (int) Math.round(duration * fps);
+    CropPath path = null;
+    String framing = RenderedClip.FRAMING_SOURCE;
+    if (cw < facts.width) {
+      try (FaceTracker tracker = new FaceTracker(frames, fps, facts.width, facts.height, cw);
+          SegmentVideo video = SegmentVideo.open(source, facts, startSec, fps, frames)) {
+        video.forEach((k, yuv) -> tracker.offer(k, yuv.luma(), yuv.lumaStride()), progress);
+        path = tracker.plan();
+      }
+      framing = path.faceSeen() ? RenderedClip.FRAMING_FACE : RenderedClip.FRAMING_CENTRE;
+    } else if (ch < facts.height) {
+      framing = RenderedClip.FRAMING_CENTRE;
+    }
+    CaptionBurner captions = null;
+    if (options.burnCaptions()) {
+      List<Word> inClip = new ArrayList<>();
+      for (Word w : ClipCaptions.wordsInside(words, startSec, startSec + duration)) {
+        inClip.add(new Word(w.text(), w.start() - startSec, w.end() - startSec, w.confidence(), w.speaker()));
+      }
+      captions = new CaptionBurner(inClip, cw, ch, options.highlightWord());
+    }
+    int top = ch == facts.height ? 0 : even((facts.height - ch) / 2.0);
+    return new Picture(cw, ch, top, path, framing, captions);
   }
 
   /** What the renderer needs to know about the source before cutting. */
   record SourceFacts(double durationSec, double startOffsetSec, boolean hasAudio, boolean hasVideo, int width,
-      int height, double fps) {
+      int height, double fps, int pixelFormat, int bitsPerComponent, int transfer, int primaries, boolean fullRange) {
     double outFps() {
-      double f = fps > 0 && Double.isFinite(fps) ? fps : 25;
-      return f > MAX_FPS ? (f / 2 >= 24 && f / 2 <= MAX_FPS ? f / 2 : MAX_FPS) : f;
+      return ClipOutputSpec.outputFps(fps);
     }
 
+    /** The crop window's width: the frame's, or narrower for a 9:16 or 1:1 output of a wider source. */
     int cropWidth(ClipOptions options) {
-      return options.vertical() ? Math.min(width, even(height * 9.0 / 16)) : width;
+      double a = options.aspectRatio();
+      return a > 0 && (double) width / height > a ? Math.min(width, even(height * a)) : width;
+    }
+
+    /** The crop window's height: the frame's, or lower for a 9:16 or 1:1 output of a narrower source. */
+    int cropHeight(ClipOptions options) {
+      double a = options.aspectRatio();
+      return a > 0 && (double) width / height < a ? Math.min(height, even(width / a)) : height;
     }
 
     int outWidth(ClipOptions options) {
-      return hasVideo ? fit(options)[0] : 0;
+      return hasVideo ? fit(cropWidth(options), cropHeight(options))[0] : 0;
     }
 
     int outHeight(ClipOptions options) {
-      return hasVideo ? fit(options)[1] : 0;
+      return hasVideo ? fit(cropWidth(options), cropHeight(options))[1] : 0;
     }
+  }
 
-    private int[] fit(ClipOptions options) {
-      int w = cropWidth(options);
-      int h = height;
-      double maxW = w >= h ? MAX_LONG_SIDE : MAX_SHORT_SIDE;
-      double maxH = w >= h ? MAX_SHORT_SIDE : MAX_LONG_SIDE;
-      double scale = Math.min(1, Math.min(maxW / w, maxH / h));
-      return new int[] {even(w * scale), even(h * scale)};
-    }
+  /** The output size of a crop: scaled down to fit 1920x1080 (landscape) or 1080x1920 (portrait). */
+  static int[] fit(int w, int h) {
+    double maxW = w >= h ? MAX_LONG_SIDE : MAX_SHORT_SIDE;
+    double maxH = w >= h ? MAX_SHORT_SIDE : MAX_LONG_SIDE;
+    double scale = Math.min(1, Math.min(maxW / w, maxH / h));
+    return new int[] {even(w * scale), even(h * scale)};
   }
 
   static int even(double v) {
@@ -174,18 +224,26 @@ public final class ClipRenderer {
     try (FFmpegFrameGrabber g = new FFmpegFrameGrabber(source.toFile())) {
       g.start();
       AVFormatContext fmt = g.getFormatContext();
-      boolean video = false;
+      AVCodecParameters par = null;
       for (int i = 0; i < fmt.nb_streams(); i++) {
         AVStream s = fmt.streams(i);
-        if (s.codecpar().codec_type() == AVMEDIA_TYPE_VIDEO && (s.disposition() & AV_DISPOSITION_ATTACHED_PIC) == 0) {
-          video = true;
+        if (s.codecpar().codec_type() == AVMEDIA_TYPE_VIDEO && (s.disposition() & AV_DISPOSITION_ATTACHED_PIC) == 0
+            && par == null) {
+          par = s.codecpar();
         }
       }
-      video = video && g.getImageWidth() > 0 && g.getImageHeight() > 0;
+      boolean video = par != null && g.getImageWidth() > 0 && g.getImageHeight() > 0;
       double offset = fmt.start_time() == AV_NOPTS_VALUE ? 0 : fmt.start_time() / 1e6;
       double duration = g.getLengthInTime() / 1e6;
+      int pixFmt = video ? par.format() : -1;
+      int bits = 8;
+      if (video) {
+        AVPixFmtDescriptor d = av_pix_fmt_desc_get(pixFmt);
+        bits = d == null ? 8 : d.comp(0).depth();
+      }
       return new SourceFacts(duration, offset, g.getAudioChannels() > 0, video, g.getImageWidth(),
-          g.getImageHeight(), g.getFrameRate());
+          g.getImageHeight(), g.getFrameRate(), pixFmt, bits, video ? par.color_trc() : 0,
+          video ? par.color_primaries() : 0, video && par.color_range() == AVCOL_RANGE_JPEG);
     } catch (FrameGrabber.Exception e) {
       throw new ClipException("cannot read the source: " + e.getMessage(), ErrorTypes.UNSUPPORTED_MEDIA);
     }
@@ -253,95 +311,18 @@ public final class ClipRenderer {
     return n;
   }
 
-  /** Attempt 1: loudnorm in linear mode with the first pass's measurements, resampled back to 48 kHz. */
-  private static float[] loudnorm(float[] audio, Loudness m, ClipOptions options) throws IOException {
-    double lra = Math.max(7, Math.min(20, m.loudnessRangeLu() + 1));
-    String filter = String.format(
-        Locale.ROOT,
-        "loudnorm=I=%.1f:TP=%.1f:LRA=%.1f:measured_I=%.2f:measured_TP=%.2f:measured_LRA=%.2f:measured_thresh=%.2f"
-            + ":offset=0:linear=true:print_format=none,aresample=%d,aformat=sample_fmts=flt:channel_layouts=stereo",
-        options.targetLufs(), options.maxTruePeakDbtp(), lra, m.integratedLufs(), m.truePeakDbtp(),
-        m.loudnessRangeLu(), m.integratedLufs() - 10, SAMPLE_RATE);
-    return filter(audio, filter);
-  }
-
-  /**
-   * Attempt 2: the measured gain, a 4x-oversampled limiter holding the true peak under the bound, then a measurement of
-   * the result and one more pass with the residual error folded into the gain.
-   */
-  private float[] gainAndLimit(float[] audio, Loudness m, ClipOptions options, Path scratch, Runnable progress)
-      throws IOException {
-    double gain = options.targetLufs() - m.integratedLufs();
-    float[] out = null;
-    for (int pass = 0; pass < 2; pass++) {
-      // 0.3 dB below the bound: the limiter works on 4x samples, the meter's true peak on its own interpolation
-      double limit = Math.pow(10, (options.maxTruePeakDbtp() - 0.3) / 20);
-      String filter = String.format(
-          Locale.ROOT,
-          "volume=%.3fdB,aresample=%d,alimiter=limit=%.5f:level=false:attack=5:release=50,aresample=%d,"
-              + "aformat=sample_fmts=flt:channel_layouts=stereo",
-          gain, SAMPLE_RATE * 4, limit, SAMPLE_RATE);
-      out = filter(audio, filter);
-      writeWav(scratch, out);
-      Loudness got = meter.measure(scratch, progress);
-      double residual = options.targetLufs() - got.integratedLufs();
-      if (Math.abs(residual) < 0.2) {
-        break;
-      }
-      gain += residual;
-    }
-    return out;
-  }
-
-  /** Runs interleaved stereo 48 kHz floats through an audio filter chain; the result has the same length. */
-  private static float[] filter(float[] audio, String chain) throws IOException {
-    float[] out = new float[audio.length];
-    int written = 0;
-    try (FFmpegFrameFilter f = new FFmpegFrameFilter(chain, CHANNELS)) {
-      f.setSampleFormat(AV_SAMPLE_FMT_FLT);
-      f.setSampleRate(SAMPLE_RATE);
-      f.start();
-      int chunk = 4096 * CHANNELS;
-      for (int off = 0; off < audio.length; off += chunk) {
-        int len = Math.min(chunk, audio.length - off);
-        f.pushSamples(0, CHANNELS, SAMPLE_RATE, AV_SAMPLE_FMT_FLT,
-            FloatBuffer.wrap(java.util.Arrays.copyOfRange(audio, off, off + len)));
-        written = drain(f, out, written);
-      }
-      f.push(null);
-      written = drain(f, out, written);
-    } catch (FFmpegFrameFilter.Exception e) {
-      throw new IOException("audio filter failed: " + e.getMessage(), e);
-    }
-    return out;
-  }
-
-  private static int drain(FFmpegFrameFilter f, float[] out, int written) throws FFmpegFrameFilter.Exception {
-    Frame frame;
-    while ((frame = f.pullSamples()) != null && frame.samples != null) {
-      FloatBuffer b = (FloatBuffer) frame.samples[0];
-      int n = Math.min(b.remaining(), out.length - written);
-      b.get(out, written, n);
-      written += n;
-    }
-    return written;
-  }
-
-  /** Mux: the source's video frames in the range (cropped/scaled by the recorder) interleaved with the levelled audio. */
+  /** Mux: the segment's pictures (cropped, captioned) interleaved with the levelled audio; one encode. */
   private void encode(Path source, SourceFacts facts, double startSec, double duration, float[] audio,
-      ClipOptions options, Path out, Runnable progress) throws IOException {
-    int width = facts.outWidth(options);
-    int height = facts.outHeight(options);
+      Picture picture, Path out, Runnable progress) throws IOException {
+    boolean video = picture != null;
+    int[] size = video ? fit(picture.cropWidth, picture.cropHeight) : new int[] {0, 0};
     double fps = facts.outFps();
     int frames = (int) Math.round(duration * fps);
-    try (FFmpegFrameRecorder rec = new FFmpegFrameRecorder(out.toFile(), width, height, CHANNELS)) {
+    try (FFmpegFrameRecorder rec = new FFmpegFrameRecorder(out.toFile(), size[0], size[1], CHANNELS)) {
       rec.setFormat("mp4");
       rec.setOption("movflags", "+faststart+write_colr");
-      rec.setAudioCodec(AV_CODEC_ID_AAC);
-      rec.setSampleRate(SAMPLE_RATE);
-      rec.setAudioChannels(CHANNELS);
-      rec.setAudioBitrate(160_000);
-      if (facts.hasVideo) {
+      AudioLeveller.configureAudio(rec);
+      if (video) {
         rec.setVideoCodec(AV_CODEC_ID_H264);
         rec.setPixelFormat(AV_PIX_FMT_YUV420P);
         rec.setFrameRate(fps);
@@ -349,95 +330,81 @@ public final class ClipRenderer {
         rec.setVideoBitrate(0);
         rec.setVideoOption("preset", settings.x264Preset());
         rec.setVideoOption("crf", Integer.toString(settings.crf()));
-        rec.setVideoOption("profile", "high");
-        rec.setVideoOption("level", "40");
-        rec.setVideoOption("maxrate", MAX_RATE);
-        rec.setVideoOption("bufsize", BUFSIZE);
-        rec.setVideoOption("color_primaries", "bt709");
-        rec.setVideoOption("color_trc", "bt709");
-        rec.setVideoOption("colorspace", "bt709");
+        rec.setVideoOption("profile", ClipOutputSpec.PROFILE_NAME);
+        rec.setVideoOption("level", Integer.toString(ClipOutputSpec.LEVEL));
+        rec.setVideoOption("maxrate", ClipOutputSpec.MAX_RATE);
+        rec.setVideoOption("bufsize", ClipOutputSpec.BUFSIZE);
+        rec.setVideoOption("color_primaries", ClipOutputSpec.COLOUR);
+        rec.setVideoOption("color_trc", ClipOutputSpec.COLOUR);
+        rec.setVideoOption("colorspace", ClipOutputSpec.COLOUR);
         rec.setVideoOption("color_range", "tv");
       }
       rec.start();
-      long audioWritten = 0;
       long audioTotal = audio.length / CHANNELS;
-      if (facts.hasVideo) {
-        FFmpegFrameFilter crop = null;
-        try (FFmpegFrameGrabber g = new FFmpegFrameGrabber(source.toFile())) {
-          // yuv420p straight through when the frame is kept whole: no RGB round trip (two conversions per frame).
-          // Only at widths whose chroma rows need no padding: the recorder assumes tightly packed planes.
-          int pixelFormat =
-              !options.vertical() && facts.width % 64 == 0 ? AV_PIX_FMT_YUV420P : AV_PIX_FMT_BGR24;
-          g.setPixelFormat(pixelFormat);
-          g.start();
-          if (options.vertical()) {
-            int cw = facts.cropWidth(options);
-            crop = new FFmpegFrameFilter(
-                String.format(Locale.ROOT, "crop=%d:%d:%d:0", cw, facts.height, even((facts.width - cw) / 2.0)),
-                facts.width, facts.height);
-            crop.setPixelFormat(AV_PIX_FMT_BGR24);
-            crop.start();
-          }
-          if (startSec > 0) {
-            g.setVideoTimestamp(Math.round(startSec * 1e6));
-          }
-          int lastK = -1;
-          Frame f;
-          while (lastK < frames - 1 && (f = g.grabImage()) != null) {
-            double t = f.timestamp / 1e6 - facts.startOffsetSec - startSec;
-            int k = (int) Math.round(t * fps);
-            if (k < 0 || k <= lastK) {
-              continue;
+      long[] audioWritten = {0};
+      if (video) {
+        boolean crop = picture.cropWidth < facts.width || picture.cropHeight < facts.height;
+        SegmentVideo.Yuv canvas = SegmentVideo.Yuv.packed(picture.cropWidth, picture.cropHeight);
+        int delivered;
+        try (SegmentVideo pictures = SegmentVideo.open(source, facts, startSec, fps, frames)) {
+          delivered = pictures.forEach((k, yuv) -> {
+            SegmentVideo.Yuv pic = yuv;
+            boolean packed = yuv.lumaStride() == yuv.width() && yuv.chromaStride() == (yuv.width() + 1) / 2;
+            // the decoder's buffer is reused (and repeated over VFR gaps): draw only into our own copy
+            if (crop || picture.captions != null || !packed) {
+              int left = picture.cropWidth == facts.width ? 0
+                  : picture.path == null ? even((facts.width - picture.cropWidth) / 2.0) : picture.path.left(k);
+              copy(yuv, canvas, left, picture.cropTop);
+              pic = canvas;
             }
-            if (k >= frames) {
-              break;
+            if (picture.captions != null) {
+              picture.captions.draw(k / fps, pic.data(), pic.lumaStride(), pic.chromaStride(), pic.uOffset(),
+                  pic.vOffset());
             }
-            Frame picture = f;
-            if (crop != null) {
-              crop.push(f);
-              picture = crop.pullImage();
-              if (picture == null) {
-                continue;
-              }
+            try {
+              rec.setFrameNumber(k);
+              rec.record(pic.frame(), AV_PIX_FMT_YUV420P);
+              long audioUpTo = Math.min(audioTotal, Math.round((k + 1) / fps * SAMPLE_RATE));
+              audioWritten[0] = AudioLeveller.writeAudio(rec, audio, audioWritten[0], audioUpTo);
+            } catch (org.bytedeco.javacv.FrameRecorder.Exception e) {
+              throw new IOException("clip encoding failed: " + e.getMessage(), e);
             }
-            rec.setFrameNumber(k);
-            rec.record(picture, pixelFormat);
-            lastK = k;
-            long audioUpTo = Math.min(audioTotal, Math.round((k + 1) / fps * SAMPLE_RATE));
-            audioWritten = writeAudio(rec, audio, audioWritten, audioUpTo);
-            if (k % 15 == 0) {
-              checkInterrupt();
-              progress.run();
-            }
-          }
-          if (lastK < 0) {
-            throw new ClipException("the source has no video frames in the highlight", ErrorTypes.UNSUPPORTED_MEDIA);
-          }
-        } finally {
-          if (crop != null) {
-            crop.close();
-          }
+          }, progress);
+        }
+        if (delivered == 0) {
+          throw new ClipException("the source has no video frames in the highlight", ErrorTypes.UNSUPPORTED_MEDIA);
         }
       }
-      writeAudio(rec, audio, audioWritten, audioTotal);
+      AudioLeveller.writeAudio(rec, audio, audioWritten[0], audioTotal);
       rec.stop();
-    } catch (FrameGrabber.Exception e) {
-      throw new ClipException("cannot decode the source's video: " + e.getMessage(), ErrorTypes.UNSUPPORTED_MEDIA);
-    } catch (org.bytedeco.javacv.FrameRecorder.Exception | FFmpegFrameFilter.Exception e) {
+    } catch (org.bytedeco.javacv.FrameRecorder.Exception e) {
       throw new IOException("clip encoding failed: " + e.getMessage(), e);
     }
   }
 
-  private static long writeAudio(FFmpegFrameRecorder rec, float[] audio, long from, long to)
-      throws org.bytedeco.javacv.FrameRecorder.Exception {
-    final int chunk = 4096;
-    // a fresh array per chunk: JavaCV copies a heap buffer's whole backing array, ignoring a slice's offset
-    for (long s = from; s < to; s += chunk) {
-      int n = (int) Math.min(chunk, to - s);
-      float[] part = java.util.Arrays.copyOfRange(audio, (int) s * CHANNELS, (int) (s + n) * CHANNELS);
-      rec.recordSamples(SAMPLE_RATE, CHANNELS, FloatBuffer.wrap(part));
+  /** Copies the window at ({@code left}, {@code top}) of {@code src} into the packed {@code dst} (even offsets). */
+  static void copy(SegmentVideo.Yuv src, SegmentVideo.Yuv dst, int left, int top) {
+    ByteBuffer s = src.data().duplicate();
+    ByteBuffer d = dst.data().duplicate();
+    byte[] row = new byte[dst.width()];
+    for (int y = 0; y < dst.height(); y++) {
+      s.position((top + y) * src.lumaStride() + left);
+      s.get(row, 0, dst.width());
+      d.position(y * dst.lumaStride());
+      d.put(row, 0, dst.width());
     }
-    return Math.max(from, to);
+    int cw = (dst.width() + 1) / 2;
+    for (int y = 0; y < (dst.height() + 1) / 2; y++) {
+      int sy = top / 2 + y;
+      s.position(src.uOffset() + sy * src.chromaStride() + left / 2);
+      s.get(row, 0, cw);
+      d.position(dst.uOffset() + y * dst.chromaStride());
+      d.put(row, 0, cw);
+      s.position(src.vOffset() + sy * src.chromaStride() + left / 2);
+      s.get(row, 0, cw);
+      d.position(dst.vOffset() + y * dst.chromaStride());
+      d.put(row, 0, cw);
+    }
   }
 
   private static void checkInterrupt() throws InterruptedIOException {

@@ -42,7 +42,7 @@ class ClipBenchmark {
   void render60sClips() throws Exception {
     Path dir = Files.createTempDirectory("clip-bench");
     String[] presets = System.getProperty("clip.presets", "veryfast").split(",");
-    for (int[] size : new int[][] {{1920, 1080}, {1280, 720}}) {
+    for (int[] size : new int[][] {{1920, 1080}, {1080, 1920}}) {
       Path source = MediaFixtures.ffmpeg(
           dir.resolve("src-" + size[1] + ".mp4"),
           "-f", "lavfi", "-i", String.format(Locale.ROOT, "testsrc2=size=%dx%d:rate=30:duration=62", size[0], size[1]),
@@ -54,19 +54,22 @@ class ClipBenchmark {
             new ClipRenderer(new ClipRenderer.Settings(preset, 21, dir));
         Path out = dir.resolve("clip.mp4");
         long t0 = System.nanoTime();
-        renderer.render(source, 1.0, 61.0, ClipOptions.defaults(), 1, out, () -> {});
+        renderer.render(source, 1.0, 61.0, ClipOptions.defaults(), java.util.List.of(), 1, out, () -> {});
         double ours = (System.nanoTime() - t0) / 1e9;
         ClipInspector.Report r = new ClipInspector().inspect(out);
         long t1 = System.nanoTime();
         cli(dir, "-ss", "1", "-i", source.toString(), "-t", "60",
             "-c:v", "libx264", "-preset", preset, "-crf", "21", "-profile:v", "high", "-level", "4.0",
-            "-pix_fmt", "yuv420p", "-c:a", "aac", "-ar", "48000", "-ac", "2", "-movflags", "+faststart",
+            "-maxrate", ClipOutputSpec.MAX_RATE, "-bufsize", ClipOutputSpec.BUFSIZE, "-g", "60",
+            "-color_primaries", "bt709", "-color_trc", "bt709", "-colorspace", "bt709",
+            "-pix_fmt", "yuv420p", "-af", "volume=3dB", "-c:a", "aac", "-b:a", "160k", "-ar", "48000", "-ac", "2",
+            "-movflags", "+faststart",
             dir.resolve("cli.mp4").toString());
         double cli = (System.nanoTime() - t1) / 1e9;
         System.out.printf(Locale.ROOT,
-            "BENCH %dp %s: ours %.1f s (%.2fx realtime cost = %.2f s per clip second), ffmpeg CLI %.1f s, ratio %.2f;"
+            "BENCH %dx%d %s: ours %.1f s (%.2fx realtime cost = %.2f s per clip second), ffmpeg CLI %.1f s, ratio %.2f;"
                 + " %dx%d %.0f fps, %d KiB%n",
-            size[1], preset, ours, 60 / ours, ours / 60, cli, ours / cli, r.width(), r.height(), r.fps(),
+            size[0], size[1], preset, ours, 60 / ours, ours / 60, cli, ours / cli, r.width(), r.height(), r.fps(),
             Files.size(out) / 1024);
       }
     }

@@ -59,6 +59,9 @@ public final class ProcessCommand {
       Double budgetUsd = null;
       double targetLufs = ClipOptions.DEFAULT_TARGET_LUFS;
       boolean vertical = false;
+      String aspect = null;
+      boolean captions = false;
+      boolean highlightWord = false;
       List<String> spring = new ArrayList<>();
       for (int i = 0; i < args.length; i++) {
         String a = args[i];
@@ -71,6 +74,13 @@ public final class ProcessCommand {
           case "--budget" -> budgetUsd = budget(value(args, ++i, a));
           case "--target-lufs" -> targetLufs = number(value(args, ++i, a), a);
           case "--vertical" -> vertical = true;
+          case "--square" -> aspect = ClipOptions.SQUARE;
+          case "--aspect" -> aspect = value(args, ++i, a);
+          case "--captions" -> captions = true;
+          case "--highlight-word" -> {
+            captions = true;
+            highlightWord = true;
+          }
           default -> {
             if (a.startsWith("--") && a.contains("=")) {
               spring.add(a);
@@ -88,7 +98,7 @@ public final class ProcessCommand {
         throw new IllegalArgumentException("a source path or URL is required");
       }
       ClipOptions clips =
-          new ClipOptions(targetLufs, ClipOptions.DEFAULT_MAX_TRUE_PEAK_DBTP, vertical, false);
+          new ClipOptions(targetLufs, ClipOptions.DEFAULT_MAX_TRUE_PEAK_DBTP, vertical, captions, aspect, highlightWord);
       return new Options(source, engine, out, jobId, priority, keepSource, budgetUsd, clips, spring);
     }
 
@@ -130,7 +140,8 @@ public final class ProcessCommand {
     } catch (IllegalArgumentException e) {
       System.err.println("process: " + e.getMessage());
       System.err.println("usage: videopipe.jar process <path-or-url> [--engine auto|local|parakeet|deepgram|hybrid]"
-          + " [--out DIR] [--priority 1..5] [--budget USD] [--target-lufs -14] [--vertical]");
+          + " [--out DIR] [--priority 1..5] [--budget USD] [--target-lufs -14] [--vertical | --square | --aspect source|9:16|1:1]"
+          + " [--captions] [--highlight-word]");
       return 2;
     }
     try (ConfigurableApplicationContext ctx =

@@ -15,8 +15,9 @@ import io.videopipe.highlight.HighlightOptions;
  * @param keepSource keep our copy of the source after the job
  * @param budgetUsd optional: the most the job may spend on transcription, in US dollars, &gt; 0; the route policy
  *     leaves out engines estimated above it
- * @param clips optional clip rendering: targetLufs (default -14), maxTruePeakDbtp (default -1), vertical (9:16 centre
- *     crop); burnCaptions is refused for now (no caption burn-in yet)
+ * @param clips optional clip rendering: targetLufs (default -14), maxTruePeakDbtp (default -1), aspect ("source",
+ *     "9:16" or "1:1": the cropped frames follow a face; vertical = "9:16"), burnCaptions (word-timed captions drawn
+ *     into the picture), highlightWord (the spoken word in colour); see docs/clips.md
  * @param webhookUrl optional https URL that receives the result summary when the job ends, signed (HMAC-SHA256)
  */
 public record JobSubmission(

@@ -41,6 +41,11 @@ class ProcessOptionsTest {
 
     assertThat(plain.clips()).isEqualTo(ClipOptions.defaults());
     assertThat(shorts.clips()).isEqualTo(new ClipOptions(-16, -1, true, false));
+    ProcessCommand.Options square =
+        ProcessCommand.Options.parse(new String[] {"a.mp4", "--square", "--highlight-word"});
+    assertThat(square.clips()).isEqualTo(new ClipOptions(-14, -1, false, true, ClipOptions.SQUARE, true));
+    assertThat(ProcessCommand.Options.parse(new String[] {"a.mp4", "--aspect", "9:16", "--captions"}).clips())
+        .isEqualTo(new ClipOptions(-14, -1, true, true));
     assertThatThrownBy(() -> ProcessCommand.Options.parse(new String[] {"a.mp4", "--burn-captions"}))
         .hasMessage("unknown option --burn-captions");
     assertThatThrownBy(() -> ProcessCommand.Options.parse(new String[] {"a.mp4", "--target-lufs", "loud"}))

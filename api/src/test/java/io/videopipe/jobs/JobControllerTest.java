@@ -228,9 +228,14 @@ class JobControllerTest {
         .andExpect(jsonPath("$.detail").value("request body is not valid JSON for a job"));
     mvc.perform(post("/api/v1/jobs").contentType(MediaType.APPLICATION_JSON)
             .content("{\"sourceUrl\": \"b\", \"clips\": {\"targetLufs\": -14, \"maxTruePeakDbtp\": -1,"
-                + " \"burnCaptions\": true}}"))
+                + " \"highlightWord\": true}}"))
         .andExpect(status().isBadRequest())
-        .andExpect(jsonPath("$.detail").value(containsString("burnCaptions is not available yet")));
+        .andExpect(jsonPath("$.detail").value(containsString("highlightWord needs burnCaptions")));
+    mvc.perform(post("/api/v1/jobs").contentType(MediaType.APPLICATION_JSON)
+            .content("{\"sourceUrl\": \"b\", \"clips\": {\"targetLufs\": -14, \"maxTruePeakDbtp\": -1,"
+                + " \"aspect\": \"4:3\"}}"))
+        .andExpect(status().isBadRequest())
+        .andExpect(jsonPath("$.detail").value(containsString("aspect must be one of [source, 9:16, 1:1]")));
     mvc.perform(post("/api/v1/jobs").contentType(MediaType.APPLICATION_JSON)
             .content("{\"sourceUrl\": \"b\", \"clips\": {\"targetLufs\": -3, \"maxTruePeakDbtp\": -1}}"))
         .andExpect(status().isBadRequest())

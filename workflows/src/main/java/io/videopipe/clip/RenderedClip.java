@@ -16,6 +16,9 @@ package io.videopipe.clip;
  * @param attempt which render this is (1, or 2 after a failed QA check)
  * @param computeSec seconds the render took
  * @param sizeBytes the MP4's size
+ * @param framing how the picture was framed: {@value #FRAMING_SOURCE} (the source's frame), {@value #FRAMING_FACE}
+ *     (a crop following a face) or {@value #FRAMING_CENTRE} (a centre crop: no face was seen); null for audio-only
+ * @param captionsBurned whether the captions are drawn into the picture
  */
 public record RenderedClip(
     int rank,
@@ -30,4 +33,19 @@ public record RenderedClip(
     double truePeakDbtp,
     int attempt,
     double computeSec,
-    long sizeBytes) {}
+    long sizeBytes,
+    String framing,
+    boolean captionsBurned) {
+
+  public static final String FRAMING_SOURCE = "source";
+  public static final String FRAMING_FACE = "face";
+  public static final String FRAMING_CENTRE = "centre";
+
+  /** A clip of the first releases' shape: the source's frame, no captions in the picture. */
+  public RenderedClip(int rank, String clipUri, String srtUri, String vttUri, double startSec, double endSec,
+      double durationSec, boolean hasVideo, double integratedLufs, double truePeakDbtp, int attempt, double computeSec,
+      long sizeBytes) {
+    this(rank, clipUri, srtUri, vttUri, startSec, endSec, durationSec, hasVideo, integratedLufs, truePeakDbtp, attempt,
+        computeSec, sizeBytes, hasVideo ? FRAMING_SOURCE : null, false);
+  }
+}
