@@ -94,7 +94,7 @@ public final class ParakeetEngine implements TranscriptionEngine, AutoCloseable 
   public static ParakeetEngine load(Settings settings) {
     ParakeetModel model = ParakeetModel.load(settings.modelDir(), settings.model());
     try {
-      ParakeetEngine engine = new ParakeetEngine(settings, model, new SileroVad(model.env()));
+      ParakeetEngine engine = new ParakeetEngine(settings, model, new SileroVad(model.env(), SileroVad.Chunking.defaults()));
       log.info(
           "Parakeet encoder batches up to {} segments, shared by concurrent transcriptions (linger {} ms)",
           settings.batchSize(), settings.batchLingerMillis());
@@ -116,6 +116,16 @@ public final class ParakeetEngine implements TranscriptionEngine, AutoCloseable 
   /** The encoder queue shared by this engine's transcriptions (its counters are the tests' view of batching). */
   EncoderBatcher batcher() {
     return batcher;
+  }
+
+  /** Encoder runs so far, over every transcription of this engine (with {@link #segmentsEncoded}: the batch fill). */
+  public long encoderRuns() {
+    return batcher.encoderRuns();
+  }
+
+  /** Segments encoded so far. */
+  public long segmentsEncoded() {
+    return batcher.segmentsEncoded();
   }
 
   @Override

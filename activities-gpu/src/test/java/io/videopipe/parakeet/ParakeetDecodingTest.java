@@ -146,7 +146,10 @@ class ParakeetDecodingTest {
         new ParakeetEngine.Settings(writeDesigned(dir), ParakeetModel.Options.cpu(), 20, 2);
     float[] audio = Pcm16Wav.read(SileroVadTest.SAMPLE);
     try (ParakeetEngine engine = ParakeetEngine.load(settings)) {
-      List<SileroVad.Span> spans = new SileroVad(engine.model().env()).speech(audio, SileroVad.Settings.defaults(20));
+      List<SileroVad.Span> spans;
+      try (SileroVad vad = new SileroVad(engine.model().env(), SileroVad.Chunking.defaults())) {
+        spans = vad.speech(audio, SileroVad.Settings.defaults(20));
+      }
       List<Double> progress = new CopyOnWriteArrayList<>();
       Transcript t =
           engine.transcribe(Files.copy(SileroVadTest.SAMPLE, dir.resolve("a.wav")), "en", progress::add);

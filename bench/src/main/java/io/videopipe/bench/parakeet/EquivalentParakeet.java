@@ -24,7 +24,9 @@ import java.util.Locale;
  * (attention scores are a few per cent of the encoder's work; the projections and feed-forwards dominate).
  *
  * <p>Decoder+joint: embedding of the previous token (vocab 1025 incl. blank), 2-layer LSTM of 640, joint projecting the
- * encoder frame (1024 to 640) and the prediction (640 to 640), ReLU, and the output layer to 1025 tokens + 5 durations.
+ * encoder frame (1024 to 640) and the prediction (640 to 640), ReLU, and the output layer to 1025 tokens + 5 durations;
+ * a cheap gate then steers emissions to the pace of real speech (see {@code DecoderJoint}), so decoding makes as many
+ * decoder+joint calls per second of audio as with real weights, not the per-frame cap's worth.
  *
  * <p>int8: every MatMul becomes DynamicQuantizeLinear + MatMulInteger (uint8 activations, int8 weights, per-tensor
  * scales), as ONNX Runtime's dynamic quantization writes them; convolutions, LSTM and norms stay fp32.
@@ -71,7 +73,7 @@ public final class EquivalentParakeet {
 
     /** Encoder weights (parameters), for choosing embedded or external data. */
     public long encoderParameters() {
-      long perLayer = 4L * dModel * ffDim + 9L * dModel * dModel + (long) dModel * convKernel;
+      long perLayer = 4L * dModel * ffDim + 8L * dModel * dModel + (long) dModel * convKernel;
       long sub = 9L * subChannels + 2 * (9L * subChannels + (long) subChannels * subChannels)
           + (long) subChannels * (MEL / 8) * dModel;
       return layers * perLayer + sub + (long) maxFrames * dModel;
@@ -162,7 +164,7 @@ public final class EquivalentParakeet {
   private static String configLine(Config c, Precision p) {
     return String.format(
         Locale.ROOT,
-        "\"generated\": \"%s layers=%d d_model=%d heads=%d ff=%d conv_kernel=%d sub_channels=%d pred=%dx%d joint=%d"
+        "\"generated\": \"v2 %s layers=%d d_model=%d heads=%d ff=%d conv_kernel=%d sub_channels=%d pred=%dx%d joint=%d"
             + " vocab=%d max_frames=%d\",",
         p.dirName(), c.layers(), c.dModel(), c.heads(), c.ffDim(), c.convKernel(), c.subChannels(), c.predLayers(),
         c.predHidden(), c.jointHidden(), c.vocab(), c.maxFrames())
@@ -403,7 +405,22 @@ public final class EquivalentParakeet {
       String pred = linear("joint_pred", transpose(x, 1, 0, 2), ph, c.jointHidden(), true);
       String joint = g.node("Relu", g.node("Add", enc, pred));
       String logits = linear("joint_out", joint, c.jointHidden(), width, true);
-      g.node("Unsqueeze", "outputs", new String[] {logits, g.ints(2)});
+      // Random weights alone would emit a token at nearly every step, up to the per-frame cap (11 decoder calls per
+      // frame, ten times a real model's). A gate on the frame's projection (~N(0,1), channel 0) emits a token on about
+      // half the frames and a blank on the others, and duration biases make both skip 1-4 frames (mostly 1-2): about
+      // 0.7 decoder calls and 0.35 tokens per frame (4-5 tokens/s), the pace of greedy TDT decoding on speech.
+      String gate = g.node("Slice", enc, g.ints(0), g.ints(1), g.ints(2));
+      String boost = g.node("Where", g.node("LessOrEqual", gate, g.floatScalar(0f)), g.floatScalar(100f),
+          g.floatScalar(-100f));
+      float[] blankOnly = new float[width];
+      blankOnly[c.vocab() - 1] = 1f;
+      float[] durationBias = new float[width];
+      float[] durations = {-100f, 1f, 1f, 0f, -1f};
+      System.arraycopy(durations, 0, durationBias, c.vocab(), durations.length);
+      String steered =
+          g.node("Add", g.node("Add", logits, g.node("Mul", boost, g.constant("blank_only", blankOnly))),
+              g.constant("duration_bias", durationBias));
+      g.node("Unsqueeze", "outputs", new String[] {steered, g.ints(2)});
     }
   }
 }

@@ -140,6 +140,18 @@ final class OnnxGraph implements AutoCloseable {
     return name;
   }
 
+  /** A small float vector of the given values, embedded. */
+  String constant(String name, float[] values) {
+    ByteBuffer b = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+    for (float v : values) {
+      b.putFloat(v);
+    }
+    graph.addInitializer(
+        TensorProto.newBuilder().setName(name).setDataType(TensorProto.DataType.FLOAT_VALUE).addDims(values.length)
+            .setRawData(ByteString.copyFrom(b.array())));
+    return name;
+  }
+
   /** A float tensor filled with one value. */
   String filled(String name, float value, long... dims) throws IOException {
     return floats(name, dims, () -> value);
