@@ -24,7 +24,7 @@ import java.util.concurrent.Future;
 
 /**
  * {@code bench-parakeet <modelDir|equivalent|equivalent-int8> <audio> [--cpu] [--int8] [--batch N | --batches 1,4,8,16]
- * [--max-segment SEC] [--runs N] [--parallel N | --jobs 2,4,8] [--threads N] [--json FILE]}: the time of each
+ * [--max-segment SEC] [--runs N] [--parallel N | --jobs 2,4,8] [--threads N] [--json FILE] [--note TEXT]}: the time of each
  * Parakeet stage (audio decode, VAD, frontend, encoder, TDT decoding, whole transcription) as RTFx (audio seconds per
  * wall second), per encoder batch size, averaged over the runs after a warm-up, on CUDA when available; then N
  * transcriptions of the audio at once on one engine, whose segments share encoder batches.
@@ -37,7 +37,7 @@ public final class ParakeetStageBench {
   static final String USAGE =
       "usage: videopipe.jar bench-parakeet <modelDir|equivalent|equivalent-int8> <audio (a 16 kHz mono s16le WAV, or"
           + " any media file)> [--cpu] [--int8] [--batch N | --batches 1,4,8,16] [--max-segment SEC] [--runs N]"
-          + " [--parallel N | --jobs 2,4,8] [--threads N] [--json FILE]";
+          + " [--parallel N | --jobs 2,4,8] [--threads N] [--json FILE] [--note TEXT]";
   static final String EQUIVALENT_NOTE =
       "compute-equivalent Parakeet-TDT-0.6B with RANDOM weights: these figures measure speed, not accuracy";
 
@@ -52,7 +52,8 @@ public final class ParakeetStageBench {
       int runs,
       List<Integer> jobs,
       int threads,
-      Path json) {
+      Path json,
+      List<String> notes) {
 
     static Options parse(String[] args) {
       if (args.length < 2) {
@@ -66,6 +67,7 @@ public final class ParakeetStageBench {
       List<Integer> jobs = List.of();
       int threads = 0;
       Path json = null;
+      List<String> notes = new ArrayList<>();
       for (int i = 2; i < args.length; i++) {
         String a = args[i];
         try {
@@ -80,6 +82,7 @@ public final class ParakeetStageBench {
             case "--jobs" -> jobs = list(a, args[++i]);
             case "--threads" -> threads = positive(a, args[++i]);
             case "--json" -> json = Path.of(args[++i]);
+            case "--note" -> notes.add(args[++i]);
             default -> throw new IllegalArgumentException("unknown option " + a);
           }
         } catch (ArrayIndexOutOfBoundsException e) {
@@ -89,7 +92,8 @@ public final class ParakeetStageBench {
       if (args[0].equals("equivalent-int8")) {
         int8 = true;
       }
-      return new Options(args[0], Path.of(args[1]), cuda, int8, batches, maxSegment, runs, jobs, threads, json);
+      return new Options(
+          args[0], Path.of(args[1]), cuda, int8, batches, maxSegment, runs, jobs, threads, json, List.copyOf(notes));
     }
 
     boolean equivalent() {
@@ -152,9 +156,11 @@ public final class ParakeetStageBench {
     report.put("command", "bench-parakeet");
     report.put("at", Instant.now().toString());
     report.put("model", modelDir.toAbsolutePath().toString());
+    List<String> notes = new ArrayList<>(o.notes());
     if (o.equivalent()) {
-      report.put("note", EQUIVALENT_NOTE);
+      notes.add(0, EQUIVALENT_NOTE);
     }
+    report.put("notes", notes);
     report.put("machine", MachineInfo.current().toMap());
 
     // Audio decode: what the GPU worker does with the WAV the CPU queue extracted (a non-WAV input is extracted first,

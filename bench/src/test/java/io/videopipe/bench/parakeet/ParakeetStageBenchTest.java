@@ -24,6 +24,9 @@ class ParakeetStageBenchTest {
           .toAbsolutePath()
           .normalize();
 
+  /** scripts/gpu-check.sh sets it on a GPU machine: the same check then runs on the CUDA execution provider. */
+  static final boolean CUDA = Boolean.getBoolean("videopipe.bench.cuda");
+
   @TempDir Path dir;
 
   private final ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -38,14 +41,20 @@ class ParakeetStageBenchTest {
   void printsAndWritesTheRealTimeFactorOfEachStagePerBatchSizeAndForConcurrentJobs() throws Exception {
     Path model = SyntheticParakeet.writeDesigned(dir.resolve("model"));
     Path json = dir.resolve("out/bench.json");
-    int rc =
-        bench(model.toString(), SAMPLE.toString(), "--cpu", "--runs", "2", "--batches", "1,8", "--jobs", "3",
-            "--json", json.toString());
+    List<String> args =
+        new java.util.ArrayList<>(
+            List.of(model.toString(), SAMPLE.toString(), "--runs", "2", "--batches", "1,8", "--jobs", "3", "--json",
+                json.toString()));
+    if (!CUDA) {
+      args.add("--cpu");
+    }
+    int rc = bench(args.toArray(String[]::new));
     String printed = out.toString(StandardCharsets.UTF_8);
     System.out.print(printed);
 
     assertThat(rc).as(err.toString(StandardCharsets.UTF_8)).isZero();
-    assertThat(printed).contains("on CPU").contains("12.3 s of audio in 3 segments, mean of 2 runs");
+    assertThat(printed).contains(CUDA ? "on CUDA device 0" : "on CPU")
+        .contains("12.3 s of audio in 3 segments, mean of 2 runs");
     for (String stage : List.of("audio decode", "VAD", "frontend", "encoder", "decoding", "overall")) {
       Matcher row = Pattern.compile("(?m)^" + stage + " +([0-9.]+) +([0-9.]+|Infinity)$").matcher(printed);
       assertThat(row.find()).as("a row for %s in%n%s", stage, printed).isTrue();
