@@ -164,7 +164,7 @@ public final class EquivalentParakeet {
   private static String configLine(Config c, Precision p) {
     return String.format(
         Locale.ROOT,
-        "\"generated\": \"v2 %s layers=%d d_model=%d heads=%d ff=%d conv_kernel=%d sub_channels=%d pred=%dx%d joint=%d"
+        "\"generated\": \"v3 %s layers=%d d_model=%d heads=%d ff=%d conv_kernel=%d sub_channels=%d pred=%dx%d joint=%d"
             + " vocab=%d max_frames=%d\",",
         p.dirName(), c.layers(), c.dModel(), c.heads(), c.ffDim(), c.convKernel(), c.subChannels(), c.predLayers(),
         c.predHidden(), c.jointHidden(), c.vocab(), c.maxFrames())
@@ -406,10 +406,13 @@ public final class EquivalentParakeet {
       String joint = g.node("Relu", g.node("Add", enc, pred));
       String logits = linear("joint_out", joint, c.jointHidden(), width, true);
       // Random weights alone would emit a token at nearly every step, up to the per-frame cap (11 decoder calls per
-      // frame, ten times a real model's). A gate on the frame's projection (~N(0,1), channel 0) emits a token on about
+      // frame, ten times a real model's). A gate on the frame's projection (channel 0) emits a token on about
       // half the frames and a blank on the others, and duration biases make both skip 1-4 frames (mostly 1-2): about
       // 0.7 decoder calls and 0.35 tokens per frame (4-5 tokens/s), the pace of greedy TDT decoding on speech.
-      String gate = g.node("Slice", enc, g.ints(0), g.ints(1), g.ints(2));
+      // A random deep encoder's frames differ little from each other (its output is dominated by a shared
+      // direction), so the gate is sin(1000 x) of the projection: a pseudo-random sign per frame.
+      String projected = g.node("Slice", enc, g.ints(0), g.ints(1), g.ints(2));
+      String gate = g.node("Sin", g.node("Mul", projected, g.floatScalar(1000f)));
       String boost = g.node("Where", g.node("LessOrEqual", gate, g.floatScalar(0f)), g.floatScalar(100f),
           g.floatScalar(-100f));
       float[] blankOnly = new float[width];

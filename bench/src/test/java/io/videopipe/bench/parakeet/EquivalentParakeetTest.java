@@ -96,9 +96,13 @@ class EquivalentParakeetTest {
       assertThat(result.segments()).isEqualTo(3);
       assertThat(result.timings().encoderSec()).isPositive();
       assertThat(result.timings().decoderSec()).isPositive();
-      // Random weights: words are noise, but only the vocabulary's.
+      // Random weights: words are noise, but only the vocabulary's, at about the pace of speech (the joint's gate
+      // emits on about half the frames, durations 1-4): 2-12 tokens per second of the 12.3 s.
       assertThat(result.transcript().words())
           .allSatisfy(w -> assertThat(w.text()).matches("(w[0-9]+|x[0-9]+)+"));
+      String text = result.transcript().text().replace(" ", "");
+      int tokens = text.split("(?=w|x)").length;
+      assertThat(tokens).as(result.transcript().text()).isBetween(25, 150);
     }
   }
 
