@@ -2,7 +2,8 @@ package io.videopipe;
 
 import io.videopipe.bench.BenchCommand;
 import io.videopipe.cli.ProcessCommand;
-import io.videopipe.parakeet.ParakeetBenchmark;
+import io.videopipe.bench.parakeet.EquivalentCommand;
+import io.videopipe.bench.parakeet.ParakeetStageBench;
 import java.util.Arrays;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.WebApplicationType;
@@ -24,7 +25,8 @@ public class VideoPipeApplication {
       case "serve" -> SpringApplication.run(VideoPipeApplication.class, rest);
       case "process" -> System.exit(ProcessCommand.run(rest));
       case "bench" -> System.exit(BenchCommand.run(rest));
-      case "bench-parakeet" -> System.exit(ParakeetBenchmark.run(rest, System.out, System.err));
+      case "bench-parakeet" -> System.exit(ParakeetStageBench.run(rest, System.out, System.err));
+      case "parakeet-equivalent" -> System.exit(EquivalentCommand.run(rest, System.out, System.err));
       case "help", "--help", "-h" -> System.out.println(usage());
       default -> {
         System.err.println("unknown command '" + command + "'\n" + usage());
@@ -50,7 +52,8 @@ public class VideoPipeApplication {
                                 [--priority 1..5] [--keep-source]
           videopipe.jar bench [--only=extract,vosk,parakeet,pipeline,memory] [--parakeet-model=DIR]
                               [--out=bench-results.json] [--quick]   performance figures, table + JSON
-          videopipe.jar bench-parakeet <model-dir> <audio>   real-time factor of each Parakeet stage
+          videopipe.jar bench-parakeet <model-dir|equivalent> <audio>   real-time factor of each Parakeet stage
+          videopipe.jar parakeet-equivalent [--int8]   writes the compute-equivalent Parakeet (random weights)
         """;
   }
 }

@@ -6,9 +6,9 @@ import io.temporal.activity.ActivityExecutionContext;
 import io.temporal.failure.ApplicationFailure;
 import io.videopipe.loudness.Loudness;
 import io.videopipe.loudness.LoudnessMeter;
+import io.videopipe.loudness.LoudnessStore;
 import io.videopipe.pipeline.ErrorTypes;
 import io.videopipe.pipeline.JobPaths;
-import io.videopipe.storage.LocalFile;
 import io.videopipe.storage.JsonArtifacts;
 import io.videopipe.storage.Storage;
 import io.videopipe.transcribe.Transcript;
@@ -88,10 +88,11 @@ public final class HighlightActivitiesImpl implements HighlightActivities {
       Transcript transcript = readTranscript(request.transcriptUri());
       Loudness loudness = null;
       if (request.audioUri() != null) {
-        try (LocalFile audio = storage.localFile(URI.create(request.audioUri()))) {
-          ActivityExecutionContext context = Activity.getExecutionContext();
-          loudness = meter.measure(audio.path(), () -> context.heartbeat("measuring loudness"));
-        }
+        // Kept beside the audio: QA reads this measurement instead of decoding the WAV again.
+        ActivityExecutionContext context = Activity.getExecutionContext();
+        loudness =
+            new LoudnessStore(storage, meter)
+                .measure(URI.create(request.audioUri()), () -> context.heartbeat("measuring loudness"));
       }
       double audioSec = loudness != null ? loudness.durationSec() : transcript.durationSec();
       HighlightSelector.Selection selection;

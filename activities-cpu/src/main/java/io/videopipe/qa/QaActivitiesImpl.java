@@ -16,6 +16,7 @@ import io.videopipe.highlight.Highlight;
 import io.videopipe.highlight.HighlightOptions;
 import io.videopipe.loudness.Loudness;
 import io.videopipe.loudness.LoudnessMeter;
+import io.videopipe.loudness.LoudnessStore;
 import io.videopipe.pipeline.ErrorTypes;
 import io.videopipe.pipeline.JobPaths;
 import io.videopipe.storage.JsonArtifacts;
@@ -169,9 +170,12 @@ public final class QaActivitiesImpl implements QaActivities {
       if (request.audioUri() == null) {
         audioProblem = "no audio URI";
       } else {
-        try (LocalFile audio = storage.localFile(URI.create(request.audioUri()))) {
+        try {
+          // The highlight step's measurement of this WAV when it kept one.
           ActivityExecutionContext context = Activity.getExecutionContext();
-          loudness = meter.measure(audio.path(), () -> context.heartbeat("measuring loudness"));
+          loudness =
+              new LoudnessStore(storage, meter)
+                  .measure(URI.create(request.audioUri()), () -> context.heartbeat("measuring loudness"));
         } catch (FileNotFoundException e) {
           audioProblem = "audio missing: " + request.audioUri();
         } catch (LoudnessMeter.MediaException e) {

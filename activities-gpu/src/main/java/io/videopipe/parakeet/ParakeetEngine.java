@@ -17,7 +17,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Parakeet-TDT on ONNX Runtime: Silero VAD cuts the audio into speech segments of at most {@code maxSegmentSec}, the
- * segments are padded into batches for one encoder run each, and each segment is decoded greedily. One model (two
+ * segments are padded into batches for one encoder run each, and the batch's segments are decoded greedily together
+ * (one decoder+joint run advances all of them). One model (two
  * sessions) serves every transcription of the worker; cancellation is honoured between batches.
  *
  * <p>Transcriptions running at once on the worker share encoder batches through an {@link EncoderBatcher}: each submits
@@ -93,7 +94,7 @@ public final class ParakeetEngine implements TranscriptionEngine, AutoCloseable 
   public static ParakeetEngine load(Settings settings) {
     ParakeetModel model = ParakeetModel.load(settings.modelDir(), settings.model());
     try {
-      ParakeetEngine engine = new ParakeetEngine(settings, model, new SileroVad(model.env()));
+      ParakeetEngine engine = new ParakeetEngine(settings, model, new SileroVad(model.env(), SileroVad.Chunking.defaults()));
       log.info(
           "Parakeet encoder batches up to {} segments, shared by concurrent transcriptions (linger {} ms)",
           settings.batchSize(), settings.batchLingerMillis());
@@ -115,6 +116,16 @@ public final class ParakeetEngine implements TranscriptionEngine, AutoCloseable 
   /** The encoder queue shared by this engine's transcriptions (its counters are the tests' view of batching). */
   EncoderBatcher batcher() {
     return batcher;
+  }
+
+  /** Encoder runs so far, over every transcription of this engine (with {@link #segmentsEncoded}: the batch fill). */
+  public long encoderRuns() {
+    return batcher.encoderRuns();
+  }
+
+  /** Segments encoded so far. */
+  public long segmentsEncoded() {
+    return batcher.segmentsEncoded();
   }
 
   @Override
@@ -175,12 +186,14 @@ public final class ParakeetEngine implements TranscriptionEngine, AutoCloseable 
           encoded.add(EncoderBatcher.await(p));
         }
         long d = System.nanoTime();
+        List<TdtDecoder.Segment> segments = new ArrayList<>(batch.size());
+        for (EncoderBatcher.Encoded enc : encoded) {
+          segments.add(new TdtDecoder.Segment(enc.batch().values(), enc.base(), enc.stride(), enc.length()));
+        }
+        List<List<TdtDecoder.Token>> tokens = decoder.decode(segments);
         for (int b = 0; b < batch.size(); b++) {
-          EncoderBatcher.Encoded enc = encoded.get(b);
-          List<TdtDecoder.Token> tokens =
-              decoder.decode(enc.batch().values(), enc.base(), enc.stride(), enc.length());
           words.addAll(
-              words(tokens, model.vocabulary(), batch.get(b).start() / (double) MelFrontend.SAMPLE_RATE,
+              words(tokens.get(b), model.vocabulary(), batch.get(b).start() / (double) MelFrontend.SAMPLE_RATE,
                   model.frameSec()));
         }
         long end = System.nanoTime();

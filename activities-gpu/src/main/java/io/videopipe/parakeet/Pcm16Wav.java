@@ -9,10 +9,10 @@ import java.nio.file.Path;
 import javax.sound.sampled.UnsupportedAudioFileException;
 
 /** Reads a 16 kHz mono 16-bit PCM WAV file into floats in [-1, 1). */
-final class Pcm16Wav {
+public final class Pcm16Wav {
   private Pcm16Wav() {}
 
-  static float[] read(Path wav) throws IOException, UnsupportedAudioFileException {
+  public static float[] read(Path wav) throws IOException, UnsupportedAudioFileException {
     ByteBuffer b = ByteBuffer.wrap(Files.readAllBytes(wav)).order(ByteOrder.LITTLE_ENDIAN);
     if (b.remaining() < 12 || !"RIFF".equals(tag(b, 0)) || !"WAVE".equals(tag(b, 8))) {
       throw new UnsupportedAudioFileException(wav.getFileName() + " is not a RIFF/WAVE file");

@@ -10,8 +10,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Greedy TDT decoding of one segment: per step the decoder+joint sees one encoder frame, the previous token (blank at
- * the start) and the LSTM states; the states advance only when a token is emitted. The predicted duration moves the
+ * Greedy TDT decoding of segments, batched: per step the decoder+joint sees one encoder frame of each unfinished
+ * segment, its previous token (blank at the start) and its LSTM states; a segment's states advance only when it emits
+ * a token. The predicted duration moves the
  * frame pointer; a blank, or the per-frame emission cap, moves it by at least one frame.
  */
 final class TdtDecoder {
@@ -59,63 +60,124 @@ final class TdtDecoder {
   }
 
   /**
-   * Decodes frames {@code [0, frames)} of one batch item: channel {@code c} of frame {@code t} is at {@code
-   * encoded[base + c * stride + t]}.
+   * One segment's encoder output to decode: channel {@code c} of frame {@code t} is at {@code values[base + c * stride +
+   * t]} for {@code t < frames}.
    */
+  record Segment(float[] values, int base, int stride, int frames) {}
+
+  /** Decodes one segment (a batch of one). */
   List<Token> decode(float[] encoded, int base, int stride, int frames) throws OrtException {
+    return decode(List.of(new Segment(encoded, base, stride, frames))).get(0);
+  }
+
+  /**
+   * Decodes the segments together: each decoder+joint run advances every segment that still has frames by one step
+   * (the same step it would take alone), so a batch of B segments costs as many runs as its longest segment alone
+   * rather than the sum of all. Each segment keeps its own previous token, frame pointer, emission count and LSTM
+   * states ([layers, 1, hidden] slices gathered into and scattered from the batch's [layers, n, hidden] tensors).
+   */
+  List<List<Token>> decode(List<Segment> segments) throws OrtException {
+    int n = segments.size();
     int dim = model.encoderDim();
     int vocab = model.vocabulary().size();
     int blank = model.vocabulary().blank();
-    float[] frame = new float[dim];
-    List<Token> tokens = new ArrayList<>();
-    Step accepted = null;
-    OnnxTensor zero1 = zeroState();
-    OnnxTensor zero2 = zeroState();
-    try {
-      int prev = blank;
-      int t = 0;
-      int emittedHere = 0;
-      int loaded = -1;
-      while (t < frames) {
-        if (loaded != t) {
-          for (int c = 0; c < dim; c++) {
-            frame[c] = encoded[base + c * stride + t];
-          }
-          loaded = t;
+    int layers = model.stateLayers();
+    int hidden = model.stateDim();
+    int stateSize = layers * hidden;
+    List<List<Token>> tokens = new ArrayList<>(n);
+    int[] t = new int[n];
+    int[] prev = new int[n];
+    int[] emittedHere = new int[n];
+    float[][] s1 = new float[n][stateSize];
+    float[][] s2 = new float[n][stateSize];
+    for (int i = 0; i < n; i++) {
+      tokens.add(new ArrayList<>());
+      prev[i] = blank;
+    }
+    int[] active = new int[n];
+    float[] frames = new float[n * dim];
+    int[] targets = new int[n];
+    int[] ones = new int[n];
+    java.util.Arrays.fill(ones, 1);
+    float[] states1 = new float[n * stateSize];
+    float[] states2 = new float[n * stateSize];
+    float[] out1 = new float[n * stateSize];
+    float[] out2 = new float[n * stateSize];
+    var env = model.env();
+    while (true) {
+      int m = 0;
+      for (int i = 0; i < n; i++) {
+        if (t[i] < segments.get(i).frames()) {
+          active[m++] = i;
         }
-        OnnxTensor s1 = accepted == null ? zero1 : accepted.state("output_states_1");
-        OnnxTensor s2 = accepted == null ? zero2 : accepted.state("output_states_2");
-        Step step = step(frame, prev, s1, s2);
-        float[] logits = step.logits();
-        int token = argmax(logits, 0, vocab);
-        int duration = DURATIONS[argmax(logits, vocab, vocab + DURATIONS.length) - vocab];
+      }
+      if (m == 0) {
+        return tokens;
+      }
+      // Gather: frame [m, dim, 1], targets [m, 1], states [layers, m, hidden].
+      for (int j = 0; j < m; j++) {
+        int i = active[j];
+        Segment s = segments.get(i);
+        int at = s.base() + t[i];
+        for (int c = 0; c < dim; c++) {
+          frames[j * dim + c] = s.values()[at + c * s.stride()];
+        }
+        targets[j] = prev[i];
+        for (int l = 0; l < layers; l++) {
+          System.arraycopy(s1[i], l * hidden, states1, (l * m + j) * hidden, hidden);
+          System.arraycopy(s2[i], l * hidden, states2, (l * m + j) * hidden, hidden);
+        }
+      }
+      float[] logits;
+      int width;
+      try (OnnxTensor enc = OnnxTensor.createTensor(env, FloatBuffer.wrap(frames, 0, m * dim), new long[] {m, dim, 1});
+          OnnxTensor tg = OnnxTensor.createTensor(env, IntBuffer.wrap(targets, 0, m), new long[] {m, 1});
+          OnnxTensor tl = OnnxTensor.createTensor(env, IntBuffer.wrap(ones, 0, m), new long[] {m});
+          OnnxTensor i1 =
+              OnnxTensor.createTensor(env, FloatBuffer.wrap(states1, 0, m * stateSize), new long[] {layers, m, hidden});
+          OnnxTensor i2 =
+              OnnxTensor.createTensor(env, FloatBuffer.wrap(states2, 0, m * stateSize), new long[] {layers, m, hidden});
+          OrtSession.Result r =
+              model
+                  .decoderJoint()
+                  .run(
+                      Map.of(
+                          "encoder_outputs", enc,
+                          "targets", tg,
+                          "target_length", tl,
+                          "input_states_1", i1,
+                          "input_states_2", i2))) {
+        FloatBuffer out = ((OnnxTensor) r.get("outputs").orElseThrow()).getFloatBuffer();
+        logits = new float[out.remaining()];
+        out.get(logits);
+        width = logits.length / m;
+        ((OnnxTensor) r.get("output_states_1").orElseThrow()).getFloatBuffer().get(out1, 0, m * stateSize);
+        ((OnnxTensor) r.get("output_states_2").orElseThrow()).getFloatBuffer().get(out2, 0, m * stateSize);
+      }
+      float[] row = new float[width];
+      for (int j = 0; j < m; j++) {
+        int i = active[j];
+        System.arraycopy(logits, j * width, row, 0, width);
+        int token = argmax(row, 0, vocab);
+        int duration = DURATIONS[argmax(row, vocab, vocab + DURATIONS.length) - vocab];
         if (token != blank) {
-          tokens.add(new Token(token, t, duration, softmax(logits, vocab, token)));
-          prev = token;
-          // The emitted token's states become the decoder's; a blank leaves them as they were.
-          if (accepted != null) {
-            accepted.close();
+          tokens.get(i).add(new Token(token, t[i], duration, softmax(row, vocab, token)));
+          prev[i] = token;
+          // Scatter: the emitted token's states become the segment's; a blank leaves them as they were.
+          for (int l = 0; l < layers; l++) {
+            System.arraycopy(out1, (l * m + j) * hidden, s1[i], l * hidden, hidden);
+            System.arraycopy(out2, (l * m + j) * hidden, s2[i], l * hidden, hidden);
           }
-          accepted = step;
-          emittedHere++;
-        } else {
-          step.close();
+          emittedHere[i]++;
         }
         if (duration > 0) {
-          t += duration;
-          emittedHere = 0;
-        } else if (token == blank || emittedHere >= maxSymbolsPerFrame) {
-          t++;
-          emittedHere = 0;
+          t[i] += duration;
+          emittedHere[i] = 0;
+        } else if (token == blank || emittedHere[i] >= maxSymbolsPerFrame) {
+          t[i]++;
+          emittedHere[i] = 0;
         }
       }
-      return tokens;
-    } finally {
-      if (accepted != null) {
-        accepted.close();
-      }
-      zero1.close();
-      zero2.close();
     }
   }
 

@@ -82,12 +82,74 @@ class ParakeetDecodingTest {
   }
 
   @Test
+  void batchedDecodingGivesEachSegmentWhatThePerSegmentLoopGives() throws Exception {
+    // Channel 0 of a frame picks the script's row: random rows give each segment its own mix of emissions, multi-token
+    // frames, duration skips, trap and bad rows. Lengths differ, so segments finish at different steps of the batch.
+    int[] lengths = {16, 3, 29, 12, 1, 22, 7};
+    java.util.Random random = new java.util.Random(17);
+    int tmax = lengths[2];
+    int n = lengths.length;
+    float[] batch = new float[n * DIM * tmax];
+    List<TdtDecoder.Segment> segments = new ArrayList<>();
+    List<ParakeetModel.Encoded> alone = new ArrayList<>();
+    for (int b = 0; b < n; b++) {
+      float[] own = new float[DIM * lengths[b]];
+      for (int t = 0; t < lengths[b]; t++) {
+        // Three segments follow the designed frame numbering (the script's words, cut short by two), four jump around.
+        float v = b == 0 || b == 4 || b == 6 ? t : random.nextInt(14);
+        batch[b * DIM * tmax + t] = v;
+        own[t] = v;
+      }
+      segments.add(new TdtDecoder.Segment(batch, b * DIM * tmax, tmax, lengths[b]));
+      alone.add(new ParakeetModel.Encoded(own, 1, DIM, lengths[b], new long[] {lengths[b]}));
+    }
+    try (ParakeetModel model = ParakeetModel.load(writeDesigned(dir), ParakeetModel.Options.cpu())) {
+      TdtDecoder decoder = new TdtDecoder(model, 10);
+      List<List<Token>> batched = decoder.decode(segments);
+      assertThat(batched).hasSize(n);
+      for (int b = 0; b < n; b++) {
+        ParakeetModel.Encoded e = alone.get(b);
+        List<Token> single = decoder.decode(e.values(), 0, e.frames(), e.frames());
+        assertThat(batched.get(b)).as("segment %d", b).isEqualTo(single);
+        assertThat(batched.get(b)).extracting(Token::id).as("segment %d", b).isEqualTo(flawed(model, e, true, true));
+      }
+      assertThat(batched.get(0)).extracting(Token::id).containsExactly(THE, PIP, E, LINE, WORKS);
+      assertThat(batched.get(4)).isEmpty(); // one frame: blank with duration 0 still advances
+      assertThat(batched.stream().map(tokens -> tokens.stream().map(Token::id).toList()).distinct()).hasSize(n);
+    }
+  }
+
+  @Test
+  void batchedDecodingHonoursTheEmissionCapPerSegment() throws Exception {
+    try (ParakeetModel model = ParakeetModel.load(writeCapped(dir), ParakeetModel.Options.cpu())) {
+      // Frame value 0 emits "the" until the cap, value 1 is blank: segment 1 stays on frame 0 twice.
+      float[] a = new float[DIM * 3];
+      float[] b = new float[DIM * 4];
+      a[0] = 1;
+      a[1] = 0;
+      a[2] = 1;
+      b[0] = 0;
+      b[1] = 0;
+      b[2] = 1;
+      b[3] = 1;
+      List<List<Token>> tokens =
+          new TdtDecoder(model, 3)
+              .decode(List.of(new TdtDecoder.Segment(a, 0, 3, 3), new TdtDecoder.Segment(b, 0, 4, 4)));
+      assertThat(tokens.get(0)).extracting(Token::frame).containsExactly(1, 1, 1);
+      assertThat(tokens.get(1)).extracting(Token::frame).containsExactly(0, 0, 0, 1, 1, 1);
+    }
+  }
+
+  @Test
   void theEngineTranscribesEachSpeechSegmentOnTheSourceTimeline() throws Exception {
     ParakeetEngine.Settings settings =
         new ParakeetEngine.Settings(writeDesigned(dir), ParakeetModel.Options.cpu(), 20, 2);
     float[] audio = Pcm16Wav.read(SileroVadTest.SAMPLE);
     try (ParakeetEngine engine = ParakeetEngine.load(settings)) {
-      List<SileroVad.Span> spans = new SileroVad(engine.model().env()).speech(audio, SileroVad.Settings.defaults(20));
+      List<SileroVad.Span> spans;
+      try (SileroVad vad = new SileroVad(engine.model().env(), SileroVad.Chunking.defaults())) {
+        spans = vad.speech(audio, SileroVad.Settings.defaults(20));
+      }
       List<Double> progress = new CopyOnWriteArrayList<>();
       Transcript t =
           engine.transcribe(Files.copy(SileroVadTest.SAMPLE, dir.resolve("a.wav")), "en", progress::add);
@@ -138,7 +200,7 @@ class ParakeetDecodingTest {
     int prev = BLANK;
     int t = 0;
     int here = 0;
-    while (t < enc.frames() && out.size() < 40) {
+    while (t < enc.frames() && out.size() < 400) {
       float[] frame = new float[DIM];
       for (int c = 0; c < DIM; c++) {
         frame[c] = enc.values()[c * enc.frames() + t];

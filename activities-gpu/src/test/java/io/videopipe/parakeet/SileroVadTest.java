@@ -18,7 +18,7 @@ class SileroVadTest {
   @Test
   void findsTheThreeSentencesAndThePausesBetweenThem() throws Exception {
     float[] audio = Pcm16Wav.read(SAMPLE);
-    try (SileroVad vad = new SileroVad(OrtEnvironment.getEnvironment())) {
+    try (SileroVad vad = new SileroVad(OrtEnvironment.getEnvironment(), SileroVad.Chunking.defaults())) {
       long started = System.nanoTime();
       List<Span> spans = vad.speech(audio, SileroVad.Settings.defaults(20));
       double sec = (System.nanoTime() - started) / 1e9;
@@ -36,6 +36,47 @@ class SileroVadTest {
         assertThat(spans.get(i).end() / 16000.0).as("end of sentence %d", i + 1)
             .isCloseTo(sentences[i][1], org.assertj.core.api.Assertions.within(0.15));
       }
+    }
+  }
+
+  @Test
+  void chunksRunInParallelFindTheSpansOfTheSequentialRunWithin50Ms() throws Exception {
+    // Three minutes of the sample looped with varying gaps, so chunk boundaries fall in speech and in silence.
+    float[] one = Pcm16Wav.read(SAMPLE);
+    java.util.Random random = new java.util.Random(3);
+    float[] audio = new float[180 * 16000];
+    for (int at = 0; at + one.length < audio.length; at += one.length + random.nextInt(16000)) {
+      System.arraycopy(one, 0, audio, at, one.length);
+    }
+    SileroVad.Settings settings = SileroVad.Settings.defaults(20);
+    List<Span> sequential;
+    List<Span> chunked;
+    try (SileroVad vad = new SileroVad(OrtEnvironment.getEnvironment(), SileroVad.Chunking.sequential())) {
+      sequential = vad.speech(audio, settings);
+    }
+    // 7 s chunks (26 of them, 4 s warm-up each), 4 per model run, on 3 threads.
+    try (SileroVad vad = new SileroVad(OrtEnvironment.getEnvironment(), new SileroVad.Chunking(7, 4, 4, 3))) {
+      chunked = vad.speech(audio, settings);
+      // Two jobs at once on the shared threads get the same answer as one alone.
+      var other = java.util.concurrent.CompletableFuture.supplyAsync(() -> speech(vad, audio, settings));
+      assertThat(speech(vad, audio, settings)).isEqualTo(chunked);
+      assertThat(other.get()).isEqualTo(chunked);
+    }
+    assertThat(sequential).hasSizeGreaterThan(30);
+    assertThat(chunked).hasSameSizeAs(sequential);
+    for (int i = 0; i < sequential.size(); i++) {
+      assertThat(Math.abs(chunked.get(i).start() - sequential.get(i).start())).as("start of span %d", i)
+          .isLessThanOrEqualTo(800);
+      assertThat(Math.abs(chunked.get(i).end() - sequential.get(i).end())).as("end of span %d", i)
+          .isLessThanOrEqualTo(800);
+    }
+  }
+
+  private static List<Span> speech(SileroVad vad, float[] audio, SileroVad.Settings settings) {
+    try {
+      return vad.speech(audio, settings);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
     }
   }
 

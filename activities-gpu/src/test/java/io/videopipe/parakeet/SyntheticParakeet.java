@@ -160,8 +160,11 @@ public final class SyntheticParakeet {
     g.addOutput(info("outputs", TensorProto.DataType.FLOAT, "B", "T", "U", width));
     g.addOutput(info("output_states_1", TensorProto.DataType.FLOAT, 2, "B", HIDDEN));
     g.addOutput(info("output_states_2", TensorProto.DataType.FLOAT, 2, "B", HIDDEN));
-    g.addInitializer(ints("origin", 0, 0, 0)).addInitializer(ints("unit", 1, 1, 1));
-    g.addInitializer(ints("flat", 1)).addInitializer(ints("outShape", 1, 1, 1, width));
+    // Every slice keeps the batch axis (axis 0 of encoder_outputs and targets, axis 1 of the states): batch items
+    // are decoded independently, as by the real LSTM.
+    g.addInitializer(ints("origin", 0, 0)).addInitializer(ints("unit", 1, 1));
+    g.addInitializer(ints("encAxes", 1, 2)).addInitializer(ints("stateAxes", 0, 2));
+    g.addInitializer(ints("flat", -1)).addInitializer(ints("outShape", -1, 1, 1, width));
     g.addInitializer(ints("tmax", tmax)).addInitializer(ints("kmaxMinus1", KMAX - 1)).addInitializer(ints("kmax", KMAX));
     g.addInitializer(ints("axis1", 1));
     g.addInitializer(floats("table", new long[] {rows.length * KMAX, width}, table));
@@ -170,11 +173,11 @@ public final class SyntheticParakeet {
         .addDims(KMAX).addAllInt32Data(java.util.Arrays.stream(expectedPrev).boxed().toList()).build());
     g.addInitializer(floats("oneF", new long[] {}, 1f)).addInitializer(floats("twoF", new long[] {}, 2f));
     // t and k
-    g.addNode(node("Slice", List.of("encoder_outputs", "origin", "unit"), "t3"));
+    g.addNode(node("Slice", List.of("encoder_outputs", "origin", "unit", "encAxes"), "t3"));
     g.addNode(node("Reshape", List.of("t3", "flat"), "tF"));
     g.addNode(cast("tF", "tI", TensorProto.DataType.INT64));
     g.addNode(node("Min", List.of("tI", "tmax"), "tC"));
-    g.addNode(node("Slice", List.of("input_states_1", "origin", "unit"), "k3"));
+    g.addNode(node("Slice", List.of("input_states_1", "origin", "unit", "stateAxes"), "k3"));
     g.addNode(node("Reshape", List.of("k3", "flat"), "kF"));
     g.addNode(cast("kF", "kI", TensorProto.DataType.INT64));
     g.addNode(node("Min", List.of("kI", "kmaxMinus1"), "kC"));
@@ -185,7 +188,7 @@ public final class SyntheticParakeet {
     g.addNode(node("Gather", List.of("expectedPrev", "kC"), "prevExpected"));
     g.addNode(node("Reshape", List.of("targets", "flat"), "prev"));
     g.addNode(node("Equal", List.of("prev", "prevExpected"), "prevOk"));
-    g.addNode(node("Slice", List.of("input_states_2", "origin", "unit"), "s3"));
+    g.addNode(node("Slice", List.of("input_states_2", "origin", "unit", "stateAxes"), "s3"));
     g.addNode(node("Reshape", List.of("s3", "flat"), "sF"));
     g.addNode(node("Mul", List.of("kF", "twoF"), "sExpected"));
     g.addNode(node("Equal", List.of("sF", "sExpected"), "stateOk"));

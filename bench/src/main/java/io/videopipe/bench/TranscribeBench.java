@@ -1,7 +1,7 @@
 package io.videopipe.bench;
 
 import io.videopipe.audio.AudioExtractor;
-import io.videopipe.parakeet.ParakeetBenchmark;
+import io.videopipe.bench.parakeet.ParakeetStageBench;
 import io.videopipe.transcribe.Transcript;
 import io.videopipe.transcribe.VoskEngine;
 import io.videopipe.transcribe.VoskModelLocator;
@@ -63,7 +63,7 @@ final class TranscribeBench {
     return s;
   }
 
-  /** Parakeet through {@link ParakeetBenchmark}: its table is kept in the details, its overall RTFx is the figure. */
+  /** Parakeet through {@link ParakeetStageBench}: its table is kept in the details, its overall RTFx is the figure. */
   static Section parakeet(Path modelDir, Path wav, double audioSec, int runs) {
     Section s = new Section("parakeet");
     if (modelDir == null) {
@@ -73,7 +73,7 @@ final class TranscribeBench {
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     List<String> args = new ArrayList<>(List.of(modelDir.toString(), wav.toString(), "--runs", String.valueOf(runs)));
     int code =
-        ParakeetBenchmark.run(
+        ParakeetStageBench.run(
             args.toArray(String[]::new),
             new PrintStream(out, true, StandardCharsets.UTF_8),
             new PrintStream(err, true, StandardCharsets.UTF_8));

@@ -8,10 +8,10 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** What the figures were measured on: they only compare with figures from the same kind of machine. */
-record MachineInfo(
+public record MachineInfo(
     int cores, String cpuModel, long ramBytes, String javaVersion, String javaVm, String os, double loadAverageAtStart) {
 
-  static MachineInfo current() {
+  public static MachineInfo current() {
     var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
     return new MachineInfo(
         Runtime.getRuntime().availableProcessors(),
@@ -24,7 +24,7 @@ record MachineInfo(
   }
 
   /** The one-minute load average now: shows how busy the machine was while a section ran. */
-  static double loadAverage() {
+  public static double loadAverage() {
     return ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
   }
 
@@ -41,14 +41,14 @@ record MachineInfo(
     return System.getProperty("os.arch");
   }
 
-  String oneLine() {
+  public String oneLine() {
     return String.format(
         java.util.Locale.ROOT,
         "%d cores, %s, %.1f GiB RAM, Java %s (%s), %s, load average %.2f",
         cores, cpuModel, ramBytes / (double) (1L << 30), javaVersion, javaVm, os, loadAverageAtStart);
   }
 
-  Map<String, Object> toMap() {
+  public Map<String, Object> toMap() {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("cores", cores);
     m.put("cpuModel", cpuModel);
