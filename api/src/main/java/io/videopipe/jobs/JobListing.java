@@ -14,6 +14,7 @@ import io.temporal.api.workflowservice.v1.WorkflowServiceGrpc.WorkflowServiceBlo
 import io.temporal.client.WorkflowClient;
 import io.temporal.common.converter.DefaultDataConverter;
 import io.videopipe.pipeline.JobStatus;
+import io.videopipe.pipeline.VideoPipelineOptions;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -152,7 +153,8 @@ public class JobListing {
         attribute(attributes, "VpPriority", Long.class),
         attribute(attributes, "VpCostUsd", Double.class),
         info.hasStartTime() ? instant(info.getStartTime()) : null,
-        info.hasCloseTime() ? instant(info.getCloseTime()) : null);
+        info.hasCloseTime() ? instant(info.getCloseTime()) : null,
+        attribute(info.getMemo().getFieldsMap(), VideoPipelineOptions.MEMO_SOURCE, String.class));
   }
 
   private static Instant instant(Timestamp t) {

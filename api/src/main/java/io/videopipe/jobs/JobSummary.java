@@ -10,6 +10,7 @@ import java.time.Instant;
  * @param engine engine whose transcript was kept (VpEngine), null before routing
  * @param costUsd cost so far (VpCostUsd)
  * @param closedAt null while running
+ * @param source the source URL it was submitted with (memo), null when unreadable (an encrypted memo)
  */
 public record JobSummary(
     String jobId,
@@ -19,4 +20,5 @@ public record JobSummary(
     Long priority,
     Double costUsd,
     Instant startedAt,
-    Instant closedAt) {}
+    Instant closedAt,
+    String source) {}

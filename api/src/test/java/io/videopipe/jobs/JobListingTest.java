@@ -142,7 +142,8 @@ class JobListingTest {
                 2L,
                 0.0125,
                 T0.plusSeconds(3600),
-                T0.plusSeconds(3660)));
+                T0.plusSeconds(3660),
+                null));
   }
 
   @Test
