@@ -1,5 +1,8 @@
 package io.videopipe.ui;
 
+import jakarta.servlet.SessionTrackingMode;
+import java.util.Set;
+import org.springframework.boot.web.servlet.ServletContextInitializer;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
@@ -23,6 +26,12 @@ public class DashboardConfiguration {
     reg.addUrlPatterns("/ui", "/ui/*", "/api/*");
     reg.setOrder(Ordered.HIGHEST_PRECEDENCE + 15);
     return reg;
+  }
+
+  /** Sessions travel in the cookie only, never in rewritten URLs (which would leak them into logs and links). */
+  @Bean
+  ServletContextInitializer cookieOnlySessions() {
+    return servletContext -> servletContext.setSessionTrackingModes(Set.of(SessionTrackingMode.COOKIE));
   }
 
   /** The session cookie is HttpOnly (Tomcat's default) and SameSite=Lax: never sent with another site's requests. */
