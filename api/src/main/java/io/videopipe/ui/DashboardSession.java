@@ -136,10 +136,10 @@ public class DashboardSession extends OncePerRequestFilter {
         && MessageDigest.isEqual(sent.getBytes(StandardCharsets.UTF_8), expected.getBytes(StandardCharsets.UTF_8));
   }
 
-  /** Only url-encoded forms are read for the field: an upload's body must stream on untouched. */
+  /** Only url-encoded forms (or bodiless posts) are read for the field: an upload's body must stream on untouched. */
   private static boolean isForm(HttpServletRequest request) {
     String type = request.getContentType();
-    return type != null && type.toLowerCase().startsWith("application/x-www-form-urlencoded");
+    return type == null || type.toLowerCase(java.util.Locale.ROOT).startsWith("application/x-www-form-urlencoded");
   }
 
   private static String newToken() {

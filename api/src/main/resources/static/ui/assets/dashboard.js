@@ -57,7 +57,7 @@
         status.textContent = 'Uploaded ' + body.filename + '; submitting…';
         form.querySelector('#sourceUrl').value = body.sourceUrl;
         form.dataset.uploaded = 'true';
-        form.submit();
+        HTMLFormElement.prototype.submit.call(form);
       } else {
         status.textContent = 'Upload refused: ' + (body.detail || xhr.status);
       }

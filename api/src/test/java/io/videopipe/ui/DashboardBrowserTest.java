@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.videopipe.browser.HeadlessChromium;
+import io.videopipe.monitoring.MonitoringFilesTest;
 import io.videopipe.testing.ApiKeys;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.WebDriverWait;
@@ -78,7 +80,9 @@ class DashboardBrowserTest {
     ApiKeys.sendWith(http, KEY);
     try (HeadlessChromium chromium = HeadlessChromium.desktop()) {
       ChromeDriver d = chromium.driver();
+      // the live parts are swapped in while we read them: look again rather than fail on a replaced element
       WebDriverWait wait = chromium.waiting(JOB);
+      wait.ignoring(StaleElementReferenceException.class);
 
       // GET / leads to the sign-in page; a wrong key is refused with a message, the right one signs in.
       d.get(url("/"));
@@ -88,7 +92,7 @@ class DashboardBrowserTest {
       assertThat(d.findElement(By.cssSelector("[role=alert]")).getText()).contains("not one this service accepts");
       signIn(d);
       wait.until(x -> x.getCurrentUrl().endsWith("/ui/jobs"));
-      assertThat(d.findElement(By.id("job-rows")).getText()).contains("No jobs yet");
+      wait.until(x -> x.findElement(By.id("job-rows")).getText().contains("No jobs yet"));
       String cookie = (String) js(d).executeScript("return document.cookie");
       assertThat(cookie).as("the session cookie is HttpOnly").doesNotContain("JSESSIONID");
 
@@ -96,8 +100,13 @@ class DashboardBrowserTest {
       d.get(url("/ui/submit"));
       d.findElement(By.id("file")).sendKeys(SAMPLE.toString());
       d.findElement(By.id("maxHighlights")).sendKeys("2");
-      d.findElement(By.id("submit")).click();
-      wait.until(x -> x.getCurrentUrl().matches(".*/ui/jobs/job-[^/]+$"));
+      d.findElement(By.id("submit-job")).click();
+      try {
+        wait.until(x -> x.getCurrentUrl().matches(".*/ui/jobs/job-[^/]+$"));
+      } catch (RuntimeException e) {
+        chromium.screenshot("dashboard-submit-failed");
+        throw new AssertionError("no job page after the upload; the page says: " + d.findElement(By.tagName("main")).getText(), e);
+      }
       String jobId = d.getCurrentUrl().replaceAll(".*/ui/jobs/", "");
       markPage(d);
       chromium.screenshot("dashboard-job-running");
@@ -105,7 +114,7 @@ class DashboardBrowserTest {
       // The job page follows the job over its event stream: the status turns COMPLETED without a reload.
       wait.until(x -> x.findElement(By.id("job-status")).getText().matches("COMPLETED|NEEDS_REVIEW"));
       assertThat(pageMarked(d)).as("the page was not reloaded").isTrue();
-      assertThat(d.findElement(By.id("job-percent")).getText()).isEqualTo("100%");
+      wait.until(x -> x.findElement(By.id("job-percent")).getText().equals("100%"));
       wait.until(x -> !x.findElements(By.cssSelector("#results video")).isEmpty());
       assertThat(d.findElements(By.cssSelector(".timeline li.done")).size()).isGreaterThanOrEqualTo(6);
       assertThat(d.findElement(By.cssSelector("table.qa tbody tr")).getText()).isNotBlank();
@@ -146,11 +155,15 @@ class DashboardBrowserTest {
       assertThat(http.postForEntity("/api/v1/jobs", body, JsonNode.class).getStatusCode().value()).isEqualTo(202);
       wait.until(x -> !x.findElements(By.cssSelector("#job-rows tr[data-job='slow-job']")).isEmpty());
       assertThat(pageMarked(d)).as("the list was not reloaded").isTrue();
-      assertThat(d.findElement(By.cssSelector("#job-rows tr[data-job='" + jobId + "']")).getText()).contains("COMPLETED");
+      wait.until(x -> x.findElement(By.cssSelector("#job-rows tr[data-job='" + jobId + "']")).getText().contains("COMPLETED"));
       chromium.screenshot("dashboard-jobs");
 
       // Cancel the slow job from its page.
-      d.findElement(By.linkText("slow-job")).click();
+      wait.until(x -> {
+        x.findElement(By.linkText("slow-job")).click();
+        return true;
+      });
+      wait.until(x -> x.getCurrentUrl().endsWith("/ui/jobs/slow-job"));
       d.findElement(By.id("reason")).sendKeys("not needed");
       d.findElement(By.id("cancel")).click();
       wait.until(x -> x.findElements(By.cssSelector("[role=status].notice")).size() > 0);
@@ -172,6 +185,9 @@ class DashboardBrowserTest {
         p.get(url("/ui/submit"));
         assertNoHorizontalScroll(p);
       }
+
+      // Jobs have ended in this JVM: every metric the Grafana dashboard and the alert rules query is exported.
+      MonitoringFilesTest.assertExported(http.getForObject("/actuator/prometheus", String.class));
 
       // Signing out ends the session: the pages ask to sign in again.
       d.get(url("/ui/jobs"));
