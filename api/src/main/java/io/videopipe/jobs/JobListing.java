@@ -15,6 +15,7 @@ import io.temporal.client.WorkflowClient;
 import io.temporal.common.converter.DefaultDataConverter;
 import io.videopipe.pipeline.JobStatus;
 import io.videopipe.pipeline.SearchAttributes;
+import io.videopipe.pipeline.VideoPipelineOptions;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -155,7 +156,8 @@ public class JobListing {
         attribute(attributes, "VpCostUsd", Double.class),
         info.hasStartTime() ? instant(info.getStartTime()) : null,
         info.hasCloseTime() ? instant(info.getCloseTime()) : null,
-        attribute(attributes, SearchAttributes.TENANT.getName(), String.class));
+        attribute(attributes, SearchAttributes.TENANT.getName(), String.class),
+        attribute(info.getMemo().getFieldsMap(), VideoPipelineOptions.MEMO_SOURCE, String.class));
   }
 
   private static Instant instant(Timestamp t) {

@@ -11,6 +11,7 @@ import java.time.Instant;
  * @param costUsd cost so far (VpCostUsd)
  * @param closedAt null while running
  * @param tenant the tenant that owns the job (VpTenant), null for jobs from before tenants
+ * @param source the source URL it was submitted with (memo), null when unreadable (an encrypted memo)
  */
 public record JobSummary(
     String jobId,
@@ -21,4 +22,5 @@ public record JobSummary(
     Double costUsd,
     Instant startedAt,
     Instant closedAt,
-    String tenant) {}
+    String tenant,
+    String source) {}

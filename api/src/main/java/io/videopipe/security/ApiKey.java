@@ -10,7 +10,7 @@ import java.util.Set;
  * @param expiresAt when the key stops working; null for never
  * @param origin where the key is defined: {@code config} (videopipe.security.keys, the bootstrap key) or {@code api}
  */
-record ApiKey(
+public record ApiKey(
     String name,
     byte[] sha256,
     Set<Scope> scopes,
@@ -23,7 +23,7 @@ record ApiKey(
   static final String CONFIG = "config";
   static final String API = "api";
 
-  boolean allows(Scope needed) {
+  public boolean allows(Scope needed) {
     return scopes.contains(Scope.ADMIN) || scopes.contains(needed);
   }
 

@@ -43,7 +43,16 @@ public class ApiKeyFilter extends OncePerRequestFilter {
           "/swagger-ui/**",
           "/swagger-ui.html",
           "/v3/api-docs",
-          "/v3/api-docs/**");
+          "/v3/api-docs/**",
+          // the dashboard's sign-in page and its assets; its other pages carry the session's key (ui.DashboardSession)
+          "/",
+          "/ui/login",
+          "/ui/logout",
+          "/ui/assets/**",
+          "/webjars/**");
+
+  /** Uploads stream their body to storage, which enforces their own limit (videopipe.ui.max-upload-size). */
+  static final List<String> STREAMED_PATHS = List.of("/api/v1/uploads", "/ui/uploads");
 
   private static final AntPathMatcher PATHS = new AntPathMatcher();
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -127,6 +136,11 @@ public class ApiKeyFilter extends OncePerRequestFilter {
       response.setHeader(HttpHeaders.RETRY_AFTER, Long.toString(waitSeconds));
       problem(response, request, 429, "Too many requests",
           "key '" + k.name() + "' is over its '" + needed.label() + "' rate limit; retry in " + waitSeconds + " s");
+      return;
+    }
+    if (STREAMED_PATHS.contains(path)) {
+      request.setAttribute(KEY_NAME, k.name());
+      chain.doFilter(request, response);
       return;
     }
     long limit = path.startsWith("/codec/") ? maxCodecBody : maxBody;

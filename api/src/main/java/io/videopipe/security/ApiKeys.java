@@ -76,7 +76,7 @@ public final class ApiKeys {
    * The key whose hash matches. Hashing first gives every comparison the same length, and every key is compared, so
    * timing says nothing about how close a guess was or which key it was near.
    */
-  Optional<ApiKey> authenticate(String presented) {
+  public Optional<ApiKey> authenticate(String presented) {
     byte[] hash = sha256(presented);
     ApiKey found = null;
     for (ApiKey k : keys) {

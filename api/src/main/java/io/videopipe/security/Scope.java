@@ -19,7 +19,16 @@ public enum Scope {
 
   private static final AntPathMatcher PATHS = new AntPathMatcher();
   private static final List<String> SUBMIT_PATHS =
-      List.of("/api/v1/jobs", "/api/v1/jobs/*/cancel", "/api/v1/jobs/*/priority");
+      List.of(
+          "/api/v1/jobs",
+          "/api/v1/jobs/*/cancel",
+          "/api/v1/jobs/*/priority",
+          "/api/v1/uploads",
+          // the dashboard's forms do the same through the same services
+          "/ui/jobs",
+          "/ui/jobs/*/cancel",
+          "/ui/jobs/*/priority",
+          "/ui/uploads");
   private static final List<String> ADMIN_PATHS = List.of("/api/v1/keys", "/api/v1/keys/**");
 
   /** The scope a request needs; anything not named here needs admin, so new endpoints are safe by default. */

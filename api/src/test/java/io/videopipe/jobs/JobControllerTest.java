@@ -143,7 +143,7 @@ class JobControllerTest {
     when(listing.list(any()))
         .thenReturn(
             new JobPage(
-                List.of(new JobSummary("a", JobStatus.COMPLETED, "COST", "local", 3L, 0.0, Instant.parse("2026-11-23T08:00:00Z"), null, null)),
+                List.of(new JobSummary("a", JobStatus.COMPLETED, "COST", "local", 3L, 0.0, Instant.parse("2026-11-23T08:00:00Z"), null, null, null)),
                 null,
                 "WorkflowType = 'VideoPipeline'",
                 true,

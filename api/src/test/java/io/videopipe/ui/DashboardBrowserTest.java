@@ -1,0 +1,236 @@
+package io.videopipe.ui;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.videopipe.browser.HeadlessChromium;
+import io.videopipe.monitoring.MonitoringFilesTest;
+import io.videopipe.testing.ApiKeys;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import okhttp3.mockwebserver.MockResponse;
+import okhttp3.mockwebserver.MockWebServer;
+import okio.Buffer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.StaleElementReferenceException;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.support.ui.WebDriverWait;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.client.TestRestTemplate;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * The dashboard as a new user meets it, in headless Chromium against a real local role (embedded Temporal, FFmpeg,
+ * Vosk): sign in, upload and submit the sample, watch the job page and the list update without reloading, play a
+ * clip, seek it from the transcript, cancel another job from its page, and the same views on a 390 px phone.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+class DashboardBrowserTest {
+  static final Path SAMPLE = Path.of("..", "samples", "talk.mp4").toAbsolutePath().normalize();
+  static final String KEY = "dashboard-browser-test-key-7d1e";
+  static final Duration JOB = Duration.ofSeconds(240);
+
+  @TempDir static Path dir;
+  static MockWebServer slowSource;
+
+  @DynamicPropertySource
+  static void props(DynamicPropertyRegistry registry) {
+    registry.add("videopipe.storage.root", () -> dir.resolve("data").toString());
+    registry.add("videopipe.storage.work-dir", () -> dir.resolve("work").toString());
+    // uploads land in storage, which the local role then reads as a local file
+    registry.add("videopipe.download.local-roots", () -> dir.resolve("data") + "," + SAMPLE.getParent());
+    registry.add("videopipe.download.allow-plain-http", () -> "true");
+    registry.add("videopipe.download.allowed-hosts", () -> "localhost");
+    registry.add("videopipe.security.bootstrap-key", () -> KEY);
+  }
+
+  @BeforeAll
+  static void slowServer() throws Exception {
+    HeadlessChromium.requireInstalled();
+    slowSource = new MockWebServer();
+    slowSource.start();
+  }
+
+  @AfterAll
+  static void stopServer() throws Exception {
+    slowSource.shutdown();
+  }
+
+  @LocalServerPort int port;
+  @Autowired TestRestTemplate http;
+
+  String url(String path) {
+    return "http://localhost:" + port + path;
+  }
+
+  @Test
+  void aNewUsersJourney() throws Exception {
+    ApiKeys.sendWith(http, KEY);
+    try (HeadlessChromium chromium = HeadlessChromium.desktop()) {
+      ChromeDriver d = chromium.driver();
+      // the live parts are swapped in while we read them: look again rather than fail on a replaced element
+      WebDriverWait wait = chromium.waiting(JOB);
+      wait.ignoring(StaleElementReferenceException.class);
+
+      // GET / leads to the sign-in page; a wrong key is refused with a message, the right one signs in.
+      d.get(url("/"));
+      assertThat(d.getCurrentUrl()).contains("/ui/login");
+      d.findElement(By.id("apiKey")).sendKeys("not-a-key");
+      d.findElement(By.id("signin")).click();
+      assertThat(d.findElement(By.cssSelector("[role=alert]")).getText()).contains("not one this service accepts");
+      signIn(d);
+      wait.until(x -> x.getCurrentUrl().endsWith("/ui/jobs"));
+      wait.until(x -> x.findElement(By.id("job-rows")).getText().contains("No jobs yet"));
+      String cookie = (String) js(d).executeScript("return document.cookie");
+      assertThat(cookie).as("the session cookie is HttpOnly").doesNotContain("JSESSIONID");
+
+      // Submit the sample as an upload, with short highlights so it yields clips quickly.
+      d.get(url("/ui/submit"));
+      d.findElement(By.id("file")).sendKeys(SAMPLE.toString());
+      d.findElement(By.id("maxHighlights")).sendKeys("2");
+      d.findElement(By.id("submit-job")).click();
+      try {
+        wait.until(x -> x.getCurrentUrl().matches(".*/ui/jobs/job-[^/]+$"));
+      } catch (RuntimeException e) {
+        chromium.screenshot("dashboard-submit-failed");
+        throw new AssertionError("no job page after the upload; the page says: " + d.findElement(By.tagName("main")).getText(), e);
+      }
+      String jobId = d.getCurrentUrl().replaceAll(".*/ui/jobs/", "");
+      markPage(d);
+      chromium.screenshot("dashboard-job-running");
+
+      // The job page follows the job over its event stream: the status turns COMPLETED without a reload.
+      wait.until(x -> x.findElement(By.id("job-status")).getText().matches("COMPLETED|NEEDS_REVIEW"));
+      assertThat(pageMarked(d)).as("the page was not reloaded").isTrue();
+      wait.until(x -> x.findElement(By.id("job-percent")).getText().equals("100%"));
+      wait.until(x -> !x.findElements(By.cssSelector("#results video")).isEmpty());
+      assertThat(d.findElements(By.cssSelector(".timeline li.done")).size()).isGreaterThanOrEqualTo(6);
+      assertThat(d.findElement(By.cssSelector("table.qa tbody tr")).getText()).isNotBlank();
+      assertThat(d.findElements(By.cssSelector("svg.bars rect"))).hasSizeGreaterThanOrEqualTo(2);
+      assertThat(d.findElement(By.cssSelector("#results")).getText()).contains("welcome");
+
+      // The first clip plays: it gets data and its clock advances.
+      WebElement video = d.findElement(By.id("clip-1"));
+      assertThat(video.findElement(By.tagName("track")).getAttribute("src")).endsWith("/clips/1.vtt");
+      js(d).executeScript("arguments[0].muted = true; arguments[0].play();", video);
+      wait.until(x -> number(x, "return arguments[0].readyState", video) >= 2
+          && number(x, "return arguments[0].currentTime", video) > 0.5);
+      js(d).executeScript("arguments[0].pause();", video);
+      chromium.screenshot("dashboard-job-done");
+
+      // A transcript word inside clip 1 seeks clip 1 to it.
+      double clipStart = Double.parseDouble(d.findElement(By.cssSelector("article.clip")).getAttribute("data-start"));
+      WebElement word = null;
+      for (WebElement w : d.findElements(By.cssSelector("button.w"))) {
+        double t = Double.parseDouble(w.getAttribute("data-t"));
+        if (t > clipStart + 5) {
+          word = w;
+          break;
+        }
+      }
+      assertThat(word).as("a word 5 s into the first clip").isNotNull();
+      double expected = Double.parseDouble(word.getAttribute("data-t")) - clipStart;
+      js(d).executeScript("arguments[0].scrollIntoView({block: 'center'})", word);
+      word.click();
+      wait.until(x -> Math.abs(number(x, "return arguments[0].currentTime", video) - expected) < 1.0);
+      assertThat(d.findElement(By.id("seek-note")).getText()).contains("Playing clip 1");
+
+      // The list shows new jobs as they start, without a reload: start one through the API while watching.
+      d.get(url("/ui/jobs"));
+      markPage(d);
+      slowSource.enqueue(slowVideo());
+      Map<String, Object> body = Map.of("sourceUrl", slowSource.url("/slow.mp4").toString(), "jobId", "slow-job");
+      assertThat(http.postForEntity("/api/v1/jobs", body, JsonNode.class).getStatusCode().value()).isEqualTo(202);
+      wait.until(x -> !x.findElements(By.cssSelector("#job-rows tr[data-job='slow-job']")).isEmpty());
+      assertThat(pageMarked(d)).as("the list was not reloaded").isTrue();
+      wait.until(x -> x.findElement(By.cssSelector("#job-rows tr[data-job='" + jobId + "']")).getText().contains("COMPLETED"));
+      chromium.screenshot("dashboard-jobs");
+
+      // Cancel the slow job from its page.
+      wait.until(x -> {
+        x.findElement(By.linkText("slow-job")).click();
+        return true;
+      });
+      wait.until(x -> x.getCurrentUrl().endsWith("/ui/jobs/slow-job"));
+      d.findElement(By.id("reason")).sendKeys("not needed");
+      d.findElement(By.id("cancel")).click();
+      wait.until(x -> x.findElements(By.cssSelector("[role=status].notice")).size() > 0);
+      wait.until(x -> x.findElement(By.id("job-status")).getText().equals("CANCELLED"));
+      JsonNode slow = http.getForObject("/api/v1/jobs/slow-job", JsonNode.class);
+      assertThat(slow.path("status").asText()).isEqualTo("CANCELLED");
+
+      // The phone: the same views fit 390 px without horizontal scrolling.
+      try (HeadlessChromium phone = HeadlessChromium.phone()) {
+        ChromeDriver p = phone.driver();
+        p.get(url("/ui/jobs"));
+        signIn(p);
+        phone.waiting(JOB).until(x -> x.getCurrentUrl().endsWith("/ui/jobs"));
+        assertNoHorizontalScroll(p);
+        phone.screenshot("dashboard-phone-jobs");
+        p.get(url("/ui/jobs/" + jobId));
+        assertNoHorizontalScroll(p);
+        phone.screenshot("dashboard-phone-job");
+        p.get(url("/ui/submit"));
+        assertNoHorizontalScroll(p);
+      }
+
+      // Jobs have ended in this JVM: every metric the Grafana dashboard and the alert rules query is exported.
+      MonitoringFilesTest.assertExported(http.getForObject("/actuator/prometheus", String.class));
+
+      // Signing out ends the session: the pages ask to sign in again.
+      d.get(url("/ui/jobs"));
+      d.findElement(By.cssSelector("form.signout button")).click();
+      wait.until(x -> x.getCurrentUrl().contains("/ui/login"));
+      d.get(url("/ui/jobs"));
+      assertThat(d.getCurrentUrl()).contains("/ui/login");
+    }
+  }
+
+  static void signIn(ChromeDriver d) {
+    d.findElement(By.id("apiKey")).sendKeys(KEY);
+    d.findElement(By.id("signin")).click();
+  }
+
+  static void assertNoHorizontalScroll(ChromeDriver d) {
+    long width = ((Number) js(d).executeScript("return document.scrollingElement.scrollWidth")).longValue();
+    assertThat(width).as("page width on a phone at " + d.getCurrentUrl()).isLessThanOrEqualTo(390);
+  }
+
+  static JavascriptExecutor js(ChromeDriver d) {
+    return d;
+  }
+
+  static void markPage(ChromeDriver d) {
+    js(d).executeScript("window.__notReloaded = true;");
+  }
+
+  static boolean pageMarked(ChromeDriver d) {
+    return Boolean.TRUE.equals(js(d).executeScript("return window.__notReloaded === true;"));
+  }
+
+  static double number(org.openqa.selenium.WebDriver d, String script, WebElement e) {
+    return ((Number) ((JavascriptExecutor) d).executeScript(script, e)).doubleValue();
+  }
+
+  /** A source that trickles: the job stays in its download step until it is cancelled. */
+  static MockResponse slowVideo() throws Exception {
+    Buffer bytes = new Buffer().write(Files.readAllBytes(SAMPLE));
+    return new MockResponse()
+        .setResponseCode(200)
+        .addHeader("Content-Type", "video/mp4")
+        .setBody(bytes)
+        .throttleBody(4096, 1, TimeUnit.SECONDS);
+  }
+}
