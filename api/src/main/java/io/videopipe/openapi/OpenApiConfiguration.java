@@ -140,8 +140,7 @@ public class OpenApiConfiguration {
     full.put("highlights", Map.of("maxCount", 3, "minSec", 15, "maxSec", 45));
     full.put("budgetUsd", 0.5);
     full.put("clips", Map.of("targetLufs", -16, "vertical", true));
-    full.put("webhookUrl", "https://hooks.example.com/videopipe");
-    examples.put("everything", new Example().summary("Engine, priority, bounds, budget, clips and a webhook").value(full));
+    examples.put("everything", new Example().summary("Engine, priority, bounds, budget and clips").value(full));
     return examples;
   }
 
