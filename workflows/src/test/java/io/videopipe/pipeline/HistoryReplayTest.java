@@ -88,7 +88,12 @@ class HistoryReplayTest {
     Worker worker = env.newWorker(TaskQueues.DEFAULT_CPU);
     register(worker);
 
-    // Throws on any non-determinism: a command the code no longer issues, or issues in another order.
-    WorkflowReplayer.replayWorkflowExecution(history, worker);
+    try {
+      // Throws on any non-determinism: a command the code no longer issues, or issues in another order.
+      WorkflowReplayer.replayWorkflowExecution(history, worker);
+    } catch (Exception e) {
+      throw new AssertionError("stored history " + file + " no longer replays: put the change behind"
+          + " Workflow.getVersion (CONTRIBUTING.md)", e);
+    }
   }
 }
