@@ -9,6 +9,7 @@ import io.videopipe.jobs.JobConflictException;
 import io.videopipe.jobs.JobService;
 import io.videopipe.jobs.JobSubmission;
 import io.videopipe.pipeline.JobPaths;
+import io.videopipe.pipeline.JobRequest;
 import io.videopipe.pipeline.JobResult;
 import io.videopipe.pipeline.JobStatus;
 import io.videopipe.pipeline.Progress;
@@ -117,10 +118,11 @@ public final class ProcessCommand {
       } catch (NumberFormatException e) {
         throw new IllegalArgumentException("--budget needs an amount in US dollars, got '" + value + "'");
       }
-      if (!(usd > 0) || Double.isInfinite(usd)) {
+      try {
+        return JobRequest.requireBudget(usd);
+      } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException("--budget must be a positive amount in US dollars, got '" + value + "'");
       }
-      return usd;
     }
 
     private static String value(String[] args, int i, String option) {

@@ -13,7 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -31,7 +31,8 @@ class HistoryReplayTest {
           "completed", "fallback-after-engine-failure", "hybrid-refine", "cancelled-mid-transcription",
           "needs-review-after-rerender", "bulk-paged-continued-as-new", "bulk-cancelled");
 
-  private TestWorkflowEnvironment env;
+  /** One environment for every replay: each history gets a worker of its own. */
+  private static TestWorkflowEnvironment env;
 
   /**
    * Loads the SDK's and the workflow's classes once, outside any test: on a loaded machine the first replay's class
@@ -39,14 +40,13 @@ class HistoryReplayTest {
    */
   @BeforeAll
   static void warmUp() throws Exception {
-    try (TestWorkflowEnvironment warm = TestWorkflowEnvironment.newInstance()) {
-      Worker worker = warm.newWorker(TaskQueues.DEFAULT_CPU);
-      register(worker);
-      try {
-        WorkflowReplayer.replayWorkflowExecution(read(histories().findFirst().orElseThrow()), worker);
-      } catch (Exception | Error e) {
-        // the test of this history reports it
-      }
+    env = TestWorkflowEnvironment.newInstance();
+    Worker worker = env.newWorker("warm-up");
+    register(worker);
+    try {
+      WorkflowReplayer.replayWorkflowExecution(read(histories().findFirst().orElseThrow()), worker);
+    } catch (Exception | Error e) {
+      // the test of this history reports it
     }
   }
 
@@ -61,8 +61,8 @@ class HistoryReplayTest {
         Files.readString(HistoryFiles.DIR.resolve(file), StandardCharsets.UTF_8));
   }
 
-  @AfterEach
-  void close() {
+  @AfterAll
+  static void close() {
     if (env != null) {
       env.close();
     }
@@ -84,11 +84,15 @@ class HistoryReplayTest {
   @MethodSource("histories")
   void replaysWithoutNonDeterminism(String file) throws Exception {
     WorkflowExecutionHistory history = read(file);
-    env = TestWorkflowEnvironment.newInstance();
-    Worker worker = env.newWorker(TaskQueues.DEFAULT_CPU);
+    Worker worker = env.newWorker("replay-" + file);
     register(worker);
 
-    // Throws on any non-determinism: a command the code no longer issues, or issues in another order.
-    WorkflowReplayer.replayWorkflowExecution(history, worker);
+    try {
+      // Throws on any non-determinism: a command the code no longer issues, or issues in another order.
+      WorkflowReplayer.replayWorkflowExecution(history, worker);
+    } catch (Exception e) {
+      throw new AssertionError("stored history " + file + " no longer replays: put the change behind"
+          + " Workflow.getVersion (CONTRIBUTING.md)", e);
+    }
   }
 }
