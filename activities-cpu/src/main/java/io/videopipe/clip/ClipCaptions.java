@@ -49,7 +49,7 @@ public final class ClipCaptions {
     return cues;
   }
 
-  /** The words whose middle lies inside {@code [startSec, endSec]} of the source (source timeline), blank ones left out. */
+  /** The words whose middle lies inside {@code [startSec, endSec]} of the source (source timeline), blanks left out. */
   public static List<Word> wordsInside(List<Word> words, double startSec, double endSec) {
     List<Word> inside = new ArrayList<>();
     for (Word w : words) {

@@ -193,7 +193,7 @@ final class SegmentVideo implements AutoCloseable {
     return lastK + 1;
   }
 
-  /** The planes of a yuv420p frame as JavaCV hands it over: one buffer, luma then U then V, rows {@code stride} apart. */
+  /** The planes of a yuv420p frame as JavaCV hands it over: one buffer, luma then U then V, rows a stride apart. */
   private static Yuv describe(Frame f) {
     // JavaCV limits the buffer to the luma plane; the chroma planes follow it inside the same allocation
     ByteBuffer b = ((ByteBuffer) f.image[0]).duplicate();
