@@ -96,35 +96,6 @@ class BulkReprocessActivitiesImplTest {
   }
 
   @Test
-  void pastJobsComeFromVisibilityWithThePageTokenAsCursor() {
-    page =
-        ListWorkflowExecutionsResponse.newBuilder()
-            .addExecutions(job("j1", "gs://b/talk1.mp4"))
-            .addExecutions(job("j2", "gs://b/talk2.mp4"))
-            .setNextPageToken(ByteString.copyFromUtf8("p2"))
-            .build();
-
-    SourcePage first =
-        activities.selectSources(
-            new BulkSelection(null, "local", "2026-11-01T00:00:00Z", "2026-11-23T00:00:00Z"), null, 50);
-
-    assertThat(first.sources()).containsExactly("gs://b/talk1.mp4", "gs://b/talk2.mp4");
-    assertThat(new String(Base64.getUrlDecoder().decode(first.nextCursor()))).isEqualTo("p2");
-    ListWorkflowExecutionsRequest r = requests.get(0);
-    assertThat(r.getNamespace()).isEqualTo("prod");
-    assertThat(r.getPageSize()).isEqualTo(50);
-    assertThat(r.getQuery())
-        .isEqualTo("WorkflowType = 'VideoPipeline' AND VpEngine = 'local' AND StartTime >= '2026-11-01T00:00:00Z'"
-            + " AND StartTime < '2026-11-23T00:00:00Z'");
-
-    page = ListWorkflowExecutionsResponse.newBuilder().addExecutions(job("j3", "gs://b/talk3.mp4")).build();
-    SourcePage last = activities.selectSources(new BulkSelection(null, "local", null, null), first.nextCursor(), 50);
-    assertThat(requests.get(1).getNextPageToken().toStringUtf8()).isEqualTo("p2");
-    assertThat(last.sources()).containsExactly("gs://b/talk3.mp4");
-    assertThat(last.nextCursor()).isNull();
-  }
-
-  @Test
   void withoutVisibilityThePastJobsSelectionFailsClearlyAndIsNotRetried() {
     failure = Status.UNIMPLEMENTED.withDescription("method ListWorkflowExecutions is unimplemented");
     assertThatThrownBy(() -> activities.selectSources(new BulkSelection(null, "local", null, null), null, 10))

@@ -147,37 +147,6 @@ class ScheduleServiceTest {
   }
 
   @Test
-  void anIntervalBecomesAnIntervalSpecAndListingShowsIt() {
-    service.create(new ScheduleRequest("every-90m", null, "PT90M", spec()), null);
-
-    ScheduleSpec spec = created.get(0).getSchedule().getSpec();
-    assertThat(spec.getIntervalList()).singleElement().satisfies(i ->
-        assertThat(i.getInterval().getSeconds()).isEqualTo(5400));
-    @SuppressWarnings("unchecked")
-    List<Map<String, Object>> listed = (List<Map<String, Object>>) service.list(null).get("schedules");
-    assertThat(listed).singleElement().satisfies(s -> {
-      assertThat(s).containsEntry("scheduleId", "every-90m").containsEntry("paused", true);
-      assertThat(s.get("intervals")).isEqualTo(List.of("PT1H30M"));
-    });
-  }
-
-  @Test
-  void pauseUnpauseTriggerAndDeleteReachTheServer() {
-    service.create(new ScheduleRequest("nightly", "0 3 * * *", null, spec()), null);
-
-    service.pause("nightly", "maintenance");
-    service.unpause("nightly");
-    service.trigger("nightly");
-    service.delete("nightly");
-
-    assertThat(patches).hasSize(3);
-    assertThat(patches.get(0).getPatch().getPause()).isEqualTo("maintenance");
-    assertThat(patches.get(1).getPatch().getUnpause()).isNotEmpty();
-    assertThat(patches.get(2).getPatch().hasTriggerImmediately()).isTrue();
-    assertThat(existing).isEmpty();
-  }
-
-  @Test
   void unknownSchedulesConflictsAndBadSpecsAreClearErrors() {
     assertThatThrownBy(() -> service.pause("nope", null)).isInstanceOf(ScheduleNotFoundException.class);
     assertThatThrownBy(() -> service.delete("nope")).isInstanceOf(ScheduleNotFoundException.class);

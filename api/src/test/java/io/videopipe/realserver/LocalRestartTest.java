@@ -50,7 +50,7 @@ class LocalRestartTest {
     try (LocalRole role = new LocalRole(dir, cli, SAMPLE.getParent())) {
       role.keepLogIn(Path.of("target", "realserver", "LocalRestartTest-local-role.log"));
       base = "http://127.0.0.1:" + role.httpPort;
-      role.start().awaitStarted(Duration.ofMinutes(3));
+      role.start().awaitStarted(Duration.ofMinutes(6));
       phase("role started");
       assertThat(role.logText()).contains("Temporal Web UI: http://127.0.0.1:" + role.uiPort + "/namespaces/default");
 
@@ -76,7 +76,7 @@ class LocalRestartTest {
       // The Temporal server outlives the JVM that started it, as after a real crash.
       assertThat(role.temporalServer()).map(ProcessHandle::pid).contains(serverBefore);
 
-      role.start().awaitStarted(Duration.ofMinutes(3));
+      role.start().awaitStarted(Duration.ofMinutes(6));
       phase("role restarted");
       Optional<ProcessHandle> serverAfter = role.temporalServer();
       assertThat(serverAfter).isPresent();
