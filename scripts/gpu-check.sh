@@ -85,8 +85,8 @@ log "1/4 build ${PROFILE:-(CPU onnxruntime)}"
 mvn_run $PROFILE -pl api -am package -DskipTests || fail "build (see $LOG)"
 JAR=api/target/videopipe.jar
 
-log "2/4 synthetic-correctness check on ${CUDA_TEST/true/the CUDA execution provider}"
-[ "$CUDA_TEST" = false ] && log "    (CPU execution provider)"
+if [ "$CUDA_TEST" = true ]; then EP="the CUDA execution provider"; else EP="the CPU execution provider"; fi
+log "2/4 synthetic-correctness check on $EP"
 if mvn_run $PROFILE -pl bench -am test -Dtest=ParakeetStageBenchTest -Dsurefire.failIfNoSpecifiedTests=false \
     -Dvideopipe.bench.cuda=$CUDA_TEST; then
   SYNTHETIC="passed: designed text 'the pipeline works' x3, no bad/trap tokens, on ${DEVICE}"

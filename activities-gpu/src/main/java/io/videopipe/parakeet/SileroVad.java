@@ -139,8 +139,11 @@ public final class SileroVad implements AutoCloseable {
     }
     List<Future<?>> running = new ArrayList<>();
     try {
-      for (int from = 0; from < chunks.size(); from += chunking.batch()) {
-        List<int[]> group = chunks.subList(from, Math.min(chunks.size(), from + chunking.batch()));
+      // Enough groups to keep every thread busy, each of at most `batch` chunks.
+      int perGroup =
+          Math.max(1, Math.min(chunking.batch(), (chunks.size() + chunking.threads() - 1) / chunking.threads()));
+      for (int from = 0; from < chunks.size(); from += perGroup) {
+        List<int[]> group = chunks.subList(from, Math.min(chunks.size(), from + perGroup));
         running.add(
             pool.submit(
                 () -> {
