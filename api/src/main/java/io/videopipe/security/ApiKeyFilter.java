@@ -25,7 +25,9 @@ import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * Every request needs an API key ({@code X-API-Key: <key>} or {@code Authorization: Bearer <key>}) except the public
- * paths: health probes and the OpenAPI document with its UI, which describe the API but hold no data. Then, in order:
+ * paths: health probes and the OpenAPI document with its UI, which describe the API but hold no data, and the codec
+ * sign-in page. Under {@code /codec/} the cookie of a codec sign-in ({@link CodecLoginController}) counts as the key.
+ * Then, in order:
  * scope (403), rate limit (429) and body size (413). The key's name goes on as request attribute {@link #KEY_NAME}.
  */
 public class ApiKeyFilter extends OncePerRequestFilter {
@@ -41,7 +43,8 @@ public class ApiKeyFilter extends OncePerRequestFilter {
           "/swagger-ui/**",
           "/swagger-ui.html",
           "/v3/api-docs",
-          "/v3/api-docs/**");
+          "/v3/api-docs/**",
+          CodecLoginController.PATH);
 
   private static final AntPathMatcher PATHS = new AntPathMatcher();
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -66,7 +69,7 @@ public class ApiKeyFilter extends OncePerRequestFilter {
       chain.doFilter(request, response);
       return;
     }
-    String presented = presentedKey(request);
+    String presented = presentedKey(request, path);
     if (presented == null) {
       response.setHeader(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"videopipe\"");
       problem(response, request, 401, "API key required",
@@ -114,7 +117,7 @@ public class ApiKeyFilter extends OncePerRequestFilter {
     chain.doFilter(forward, response);
   }
 
-  private static String presentedKey(HttpServletRequest request) {
+  private static String presentedKey(HttpServletRequest request, String path) {
     String header = request.getHeader("X-API-Key");
     if (header != null && !header.isBlank()) {
       return header.trim();
@@ -122,6 +125,14 @@ public class ApiKeyFilter extends OncePerRequestFilter {
     String auth = request.getHeader(HttpHeaders.AUTHORIZATION);
     if (auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7) && !auth.substring(7).isBlank()) {
       return auth.substring(7).trim();
+    }
+    // the Temporal Web UI's codec requests: only the cookie of a codec sign-in, only under /codec
+    if (path.startsWith("/codec/") && request.getCookies() != null) {
+      for (jakarta.servlet.http.Cookie c : request.getCookies()) {
+        if (CodecLoginController.COOKIE.equals(c.getName())) {
+          return CodecLoginController.decode(c.getValue());
+        }
+      }
     }
     return null;
   }

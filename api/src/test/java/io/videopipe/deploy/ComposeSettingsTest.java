@@ -1,9 +1,9 @@
 package io.videopipe.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.videopipe.fault.RoleProcess;
+import io.videopipe.realserver.TemporalCliServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -20,6 +20,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.yaml.snakeyaml.Yaml;
 
 /**
@@ -42,17 +43,16 @@ class ComposeSettingsTest {
 
   static Map<String, Map<String, Object>> services;
   static Path dir;
-  static CliServer temporal;
+  @RegisterExtension static final TemporalCliServer TEMPORAL = new TemporalCliServer();
+
   static final List<RoleProcess> roles = new ArrayList<>();
   static int apiPort;
   static Map<String, String> mounts;
 
   @BeforeAll
   static void startCompose() throws Exception {
-    Path cli = CliServer.requireCli();
     services = loadServices();
     dir = Files.createTempDirectory(Path.of("target"), "compose-settings-").toAbsolutePath();
-    temporal = CliServer.start(cli, dir.resolve("temporal"));
     mounts = Map.of("/data", dir.resolve("data").toString(), "/samples", REPO.resolve("samples").toString());
     apiPort = RoleProcess.freePort();
     Path logs = dir.resolve("logs");
@@ -68,9 +68,6 @@ class ComposeSettingsTest {
   @AfterAll
   static void stop() {
     roles.forEach(RoleProcess::close);
-    if (temporal != null) {
-      temporal.close();
-    }
   }
 
   @Test
@@ -96,7 +93,7 @@ class ComposeSettingsTest {
     // what the roles got is the file's own settings: a setting added to compose reaches this test's JVMs too
     Map<String, String> worker = containerEnv("worker-cpu", 1);
     assertThat(worker).containsEntry("SPRING_PROFILES_ACTIVE", "cpu-worker")
-        .containsEntry("TEMPORAL_ADDRESS", temporal.target())
+        .containsEntry("TEMPORAL_ADDRESS", TEMPORAL.target())
         .containsEntry("VIDEOPIPE_DOWNLOAD_ALLOWLOCALFILES", "true")
         .containsEntry("VIDEOPIPE_DOWNLOAD_LOCALROOTS", REPO.resolve("samples").toString());
     assertThat(containerEnv("api", 1)).containsEntry("SPRING_PROFILES_ACTIVE", "api");
@@ -118,7 +115,7 @@ class ComposeSettingsTest {
   /** host:port of a compose service becomes the test's server; a path under a mount becomes the host's path. */
   private static String standIn(String value) {
     if (value.matches("temporal:\\d+")) {
-      return temporal.target();
+      return TEMPORAL.target();
     }
     List<String> parts = new ArrayList<>();
     for (String part : value.split(",", -1)) {
@@ -174,81 +171,6 @@ class ComposeSettingsTest {
     try (InputStream in = Files.newInputStream(REPO.resolve("docker-compose.yml"))) {
       Map<String, Object> compose = new Yaml().load(in);
       return (Map<String, Map<String, Object>>) compose.get("services");
-    }
-  }
-
-  /**
-   * Stand-in until the shared CLI-server harness lands: {@code temporal server start-dev} on free loopback ports with
-   * a SQLite file and our search attributes.
-   */
-  static final class CliServer implements AutoCloseable {
-    final Process process;
-    final int port;
-
-    private CliServer(Process process, int port) {
-      this.process = process;
-      this.port = port;
-    }
-
-    String target() {
-      return "127.0.0.1:" + port;
-    }
-
-    static Path requireCli() {
-      String env = System.getenv("VIDEOPIPE_TEMPORAL_CLI");
-      Path cli = env == null || env.isBlank() ? REPO.resolve(".tools/temporal-cli/bin/temporal") : Path.of(env);
-      boolean present = Files.isExecutable(cli);
-      if (!present && "true".equalsIgnoreCase(System.getenv("CI"))) {
-        throw new IllegalStateException("CI=true but no Temporal CLI at " + cli + ": .ci/run installs it");
-      }
-      assumeTrue(present, "no Temporal CLI: run scripts/install-temporal-cli.sh or set VIDEOPIPE_TEMPORAL_CLI");
-      return cli;
-    }
-
-    static CliServer start(Path cli, Path dir) throws Exception {
-      Files.createDirectories(dir);
-      int port = RoleProcess.freePort();
-      List<String> cmd = new ArrayList<>(List.of(cli.toString(), "server", "start-dev", "--ip", "127.0.0.1",
-          "--port", Integer.toString(port), "--http-port", Integer.toString(RoleProcess.freePort()),
-          "--metrics-port", Integer.toString(RoleProcess.freePort()), "--headless",
-          "--db-filename", dir.resolve("temporal.db").toString(), "--log-level", "warn"));
-      io.videopipe.pipeline.SearchAttributes.definitions().forEach((name, type) -> cmd.addAll(List.of(
-          "--search-attribute", name + "=" + typeName(type))));
-      Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
-          .redirectOutput(dir.resolve("temporal.log").toFile()).start();
-      long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-      while (System.nanoTime() < deadline) {
-        assertThat(p.isAlive()).as(Files.readString(dir.resolve("temporal.log"))).isTrue();
-        try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
-          Thread.sleep(1000);
-          return new CliServer(p, port);
-        } catch (IOException notYet) {
-          Thread.sleep(250);
-        }
-      }
-      p.destroyForcibly();
-      throw new IllegalStateException("the Temporal CLI server did not listen on " + port);
-    }
-
-    private static String typeName(io.temporal.api.enums.v1.IndexedValueType t) {
-      String n = t.name().substring("INDEXED_VALUE_TYPE_".length());
-      return switch (n) {
-        case "KEYWORD_LIST" -> "KeywordList";
-        default -> n.charAt(0) + n.substring(1).toLowerCase(java.util.Locale.ROOT);
-      };
-    }
-
-    @Override
-    public void close() {
-      process.destroy();
-      try {
-        if (!process.waitFor(15, TimeUnit.SECONDS)) {
-          process.destroyForcibly();
-        }
-      } catch (InterruptedException e) {
-        process.destroyForcibly();
-        Thread.currentThread().interrupt();
-      }
     }
   }
 }

@@ -237,7 +237,7 @@ class VideoPipelineWorkflowTest {
 
   private VideoPipelineWorkflow startJob(String jobId, JobRequest request) {
     VideoPipelineWorkflow wf =
-        client.newWorkflowStub(VideoPipelineWorkflow.class, VideoPipelineOptions.forJob(jobId, request, null));
+        client.newWorkflowStub(VideoPipelineWorkflow.class, VideoPipelineOptions.forJob(jobId, request, null, null));
     WorkflowClient.start(wf::run, request);
     return wf;
   }
