@@ -61,8 +61,8 @@ class ComposeSettingsTest {
     RoleProcess api = new RoleProcess("api", logs, containerEnv("api", apiPort), "384m").exactEnvironment();
     roles.add(worker.start());
     roles.add(api.start());
-    worker.awaitStarted(Duration.ofMinutes(3));
-    api.awaitStarted(Duration.ofMinutes(3));
+    worker.awaitStarted(Duration.ofMinutes(5));
+    api.awaitStarted(Duration.ofMinutes(5));
   }
 
   @AfterAll
