@@ -19,7 +19,7 @@ public final class JobsClient {
   static final Set<String> TERMINAL = Set.of("COMPLETED", "NEEDS_REVIEW", "FAILED", "CANCELLED");
   static final ObjectMapper JSON = new ObjectMapper();
 
-  final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  public final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   final String base;
 
   public JobsClient(int port) {

@@ -97,6 +97,8 @@ class TemporalWebUiTest {
     worker.awaitStarted(Duration.ofMinutes(5));
     api.awaitStarted(Duration.ofMinutes(5));
     client = new JobsClient(API_PORT);
+    RoleProcess.awaitHttp(client.http, "http://127.0.0.1:" + API_PORT + "/actuator/health/readiness",
+        Duration.ofMinutes(2));
   }
 
   @AfterAll
@@ -110,8 +112,13 @@ class TemporalWebUiTest {
 
   @Test
   void theUiShowsAJobHeldInTranscriptionAndDecodesItThroughOurCodec() throws Exception {
+    // On a loaded machine the api's first call to Temporal may time out (500); the same jobId makes a retry safe.
     var r = client.submit(JOB, SAMPLE.toString(), "deepgram");
-    assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
+    for (int i = 0; i < 3 && r.statusCode() >= 500; i++) {
+      Thread.sleep(3000);
+      r = client.submit(JOB, SAMPLE.toString(), "deepgram");
+    }
+    assertThat(r.statusCode()).as(r.body()).isIn(202, 409);
     assertThat(transcribing.await(3, TimeUnit.MINUTES)).as("the job reached Deepgram").isTrue();
     String ui = TEMPORAL.uiUrl() + "/namespaces/default/workflows";
     try (HeadlessChromium browser = HeadlessChromium.desktop()) {
