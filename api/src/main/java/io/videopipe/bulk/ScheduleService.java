@@ -34,6 +34,7 @@ import java.util.regex.Pattern;
 public class ScheduleService {
   static final String EMBEDDED_MODE = "cron-workflow (embedded server has no schedules)";
   static final String SCHEDULE_MODE = "schedule";
+  static final String MEMO_CRON = "cron";
   private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
 
   private final ScheduleClient schedules;
@@ -109,7 +110,9 @@ public class ScheduleService {
             .setSpec(spec.build())
             .build();
     try {
-      schedules.createSchedule(body.id(), schedule, ScheduleOptions.newBuilder().build());
+      // The server keeps a cron expression only as calendar ranges: the memo keeps the text the user gave, to list it.
+      schedules.createSchedule(body.id(), schedule, ScheduleOptions.newBuilder()
+          .setMemo(hasCron ? Map.of(MEMO_CRON, body.cron().strip()) : Map.of()).build());
     } catch (ScheduleAlreadyRunningException e) {
       throw new ScheduleConflictException("a schedule with id " + body.id() + " exists already");
     }
@@ -147,8 +150,13 @@ public class ScheduleService {
       item.put("paused", d.getSchedule().getState() != null && d.getSchedule().getState().isPaused());
       if (d.getSchedule().getSpec() != null) {
         ScheduleSpec spec = d.getSchedule().getSpec();
-        if (spec.getCronExpressions() != null && !spec.getCronExpressions().isEmpty()) {
+        Object cron = memo(d);
+        if (cron != null) {
+          item.put("cron", List.of(cron));
+        } else if (spec.getCronExpressions() != null && !spec.getCronExpressions().isEmpty()) {
           item.put("cron", spec.getCronExpressions());
+        } else if (spec.getCalendars() != null && !spec.getCalendars().isEmpty()) {
+          item.put("calendars", spec.getCalendars().stream().map(Object::toString).toList());
         }
         if (spec.getIntervals() != null && !spec.getIntervals().isEmpty()) {
           item.put("intervals", spec.getIntervals().stream().map(i -> i.getEvery().toString()).toList());
@@ -159,6 +167,14 @@ public class ScheduleService {
       item.put("nextActionTimes", d.getInfo().getNextActionTimes().stream().map(Object::toString).toList());
     }
     return item;
+  }
+
+  private static Object memo(ScheduleListDescription d) {
+    try {
+      return d.getMemo(MEMO_CRON, String.class);
+    } catch (RuntimeException e) {
+      return null;
+    }
   }
 
   public void pause(String id, String note) {

@@ -68,7 +68,7 @@ public class JobListing {
     }
   }
 
-  /** One page of jobs matching the filter, newest first. */
+  /** One page of jobs matching the filter in the server's order: running jobs first, then the latest closed. */
   public JobPage list(JobFilter filter) {
     String query = filter.visibilityQuery();
     ListWorkflowExecutionsResponse response;

@@ -25,6 +25,7 @@ import io.videopipe.pipeline.Progress;
 import io.videopipe.pipeline.VideoPipelineOptions;
 import io.videopipe.pipeline.VideoPipelineWorkflow;
 import io.videopipe.route.EngineMode;
+import io.videopipe.temporal.TemporalUi;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.charset.StandardCharsets;
@@ -57,12 +58,15 @@ public class JobService {
   private final VideoPipeProperties props;
   private final JobListing listing;
   private final CostModel costModel;
+  private final TemporalUi ui;
   /** Base of the links to REST artifacts in the Web UI's job details (videopipe.api-url). */
   @Value("${videopipe.api-url:}")
   private String apiUrl;
 
-  public JobService(WorkflowClient client, VideoPipeProperties props, JobListing listing, PriceProperties prices) {
+  public JobService(
+      WorkflowClient client, VideoPipeProperties props, JobListing listing, PriceProperties prices, TemporalUi ui) {
     this.client = client;
+    this.ui = ui;
     this.props = props;
     this.listing = listing;
     this.costModel = new CostModel(prices.toPrices(), CostModel.Assumptions.defaults());
@@ -193,14 +197,20 @@ public class JobService {
         double soFar =
             CostModel.total(costModel.lines(new CostRequest(jobId, workflow.stepTimings(), 0, 0, List.of())));
         return new JobView(
-            jobId, p.status(), p.step().name(), p.percent(), p.engine(), p.priority(), p.detail(), soFar, null, null);
+            jobId, p.status(), p.step().name(), p.percent(), p.engine(), p.priority(), p.detail(), soFar, null, null,
+            links(jobId));
       }
     }
     JobResult result = awaitResult(jobId);
     String engine = result.transcription() == null ? null : result.transcription().engine();
     int percent = result.status() == JobStatus.COMPLETED || result.status() == JobStatus.NEEDS_REVIEW ? 100 : 0;
     Double cost = result.cost() == null ? null : result.cost().totalUsd();
-    return new JobView(jobId, result.status(), null, percent, engine, 0, null, cost, result, result.error());
+    return new JobView(
+        jobId, result.status(), null, percent, engine, 0, null, cost, result, result.error(), links(jobId));
+  }
+
+  private Map<String, String> links(String jobId) {
+    return ui.present() ? Map.of("temporalUi", ui.workflowUrl(jobId)) : null;
   }
 
   /** Blocks until the job ends and returns its result, partial for failed and cancelled jobs. */

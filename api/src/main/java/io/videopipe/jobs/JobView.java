@@ -12,6 +12,7 @@ import io.videopipe.pipeline.JobStatus;
  * @param costUsd the cost so far while running (every step attempt priced with the configured prices), the ledger's
  *     total once ended; null when the job ended before it was priced
  * @param result the result (partial for failed and cancelled jobs), null while running
+ * @param links {@code temporalUi}: the job's page in the Temporal Web UI, where there is one
  */
 public record JobView(
     String jobId,
@@ -23,4 +24,5 @@ public record JobView(
     String detail,
     Double costUsd,
     JobResult result,
-    ErrorInfo error) {}
+    ErrorInfo error,
+    java.util.Map<String, String> links) {}

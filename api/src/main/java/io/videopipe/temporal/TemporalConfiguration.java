@@ -20,10 +20,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Profile;
 
-/** How each role reaches Temporal: in-process in the local role, {@code videopipe.temporal.address} otherwise. */
+/**
+ * How each role reaches Temporal: in the local role the in-memory server in-process, or a Temporal CLI server ({@link
+ * LocalTemporalConfiguration}); {@code videopipe.temporal.address} otherwise.
+ */
 @Configuration(proxyBeanMethods = false)
 public class TemporalConfiguration {
 
@@ -35,12 +39,14 @@ public class TemporalConfiguration {
 
   @Bean(destroyMethod = "close")
   @Profile("local")
+  @Conditional(LocalServerChoice.Embedded.class)
   EmbeddedTemporal embeddedTemporal(DataConverter dataConverter, ObjectProvider<Scope> metrics) {
     return new EmbeddedTemporal(dataConverter, metrics.getIfAvailable(NoopScope::new));
   }
 
   @Bean
   @Profile("local")
+  @Conditional(LocalServerChoice.Embedded.class)
   WorkflowClient embeddedWorkflowClient(EmbeddedTemporal temporal) {
     return temporal.client();
   }

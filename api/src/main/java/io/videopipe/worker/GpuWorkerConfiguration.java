@@ -42,6 +42,13 @@ public class GpuWorkerConfiguration {
                 .build());
     Map<Engine, TranscriptionEngine> engines = new EnumMap<>(Engine.class);
     gpuEngines.orderedStream().forEach(g -> engines.put(g.engine(), g.impl()));
+    if (engines.isEmpty()) {
+      // A worker with no activity polls nothing: on a real server its poll would tell the router a GPU engine is
+      // there (DescribeTaskQueue), and every job routed to it would fail over.
+      log.info("GPU worker: no GPU engine configured (PARAKEET_MODEL_DIR), so it does not poll '{}'",
+          props.queues().gpu());
+      return worker;
+    }
     worker.registerActivitiesImplementations(new TranscribeActivitiesImpl(storage, transcripts, engines));
     log.info("GPU worker polls task queue '{}' with engines {}", props.queues().gpu(), engines.keySet());
     return worker;

@@ -65,6 +65,7 @@ class JobsApiTest {
   @Autowired WorkflowClient client;
   @Autowired VideoPipeProperties props;
   @Autowired PriceProperties prices;
+  @Autowired io.videopipe.temporal.TemporalUi ui;
 
   @BeforeEach
   void sendTheKey() {
@@ -274,7 +275,7 @@ class JobsApiTest {
 
     // A restarted API (a new service over the same Temporal) still finds it: nothing was kept in memory.
     JobService restarted =
-        new JobService(client, props, new JobListing(client), prices);
+        new JobService(client, props, new JobListing(client), prices, ui);
     assertThat(restarted.submit(new JobSubmission(body.get("sourceUrl").toString(), null, null, null, null, null, null),
             "bootstrap", "order-1234"))
         .isEqualTo(new JobService.Started(jobId, true));

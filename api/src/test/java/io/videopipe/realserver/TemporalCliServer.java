@@ -69,6 +69,18 @@ public final class TemporalCliServer implements ExecutionCondition, BeforeAllCal
   /** Reported as skipped, with the reason, where no CLI is installed (never in CI: there it fails). */
   @Override
   public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
+    return cliCondition();
+  }
+
+  /** For test classes that start their own CLI server (through the local role): skipped as this class is. */
+  public static final class RequiresCli implements ExecutionCondition {
+    @Override
+    public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
+      return cliCondition();
+    }
+  }
+
+  static ConditionEvaluationResult cliCondition() {
     if (TemporalCli.find("").isEmpty() && !"true".equalsIgnoreCase(System.getenv("CI"))) {
       return ConditionEvaluationResult.disabled("no Temporal CLI for the real-server tests: " + TemporalCli.INSTALL_HINT);
     }
