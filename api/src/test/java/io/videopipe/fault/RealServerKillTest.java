@@ -91,7 +91,7 @@ class RealServerKillTest {
     Thread.sleep(2000);
     TEMPORAL.restart();
 
-    Map<String, JsonNode> done = client.awaitTerminal(JOBS, Duration.ofMinutes(5));
+    Map<String, JsonNode> done = client.awaitTerminal(JOBS, Duration.ofMinutes(10));
     report.put("seconds", (System.nanoTime() - start) / 1_000_000_000L);
     List<String> problems = new ArrayList<>();
     for (String id : JOBS) {
