@@ -77,7 +77,7 @@ while :; do
       fail "job ended NEEDS_REVIEW (a QA check failed): $view" ;;
     FAILED|CANCELLED)
       case "$view" in
-        *SourceNotAllowed*) say "hint: set VIDEOPIPE_ALLOW_LOCAL_FILES=true in .env and run docker compose up -d again" ;;
+        *SourceNotAllowed*) say "hint: set VIDEOPIPE_ALLOW_LOCAL_FILES=true and VIDEOPIPE_LOCAL_ROOTS=/samples in .env and run docker compose up -d again" ;;
       esac
       fail "job ended $status: $view" ;;
   esac

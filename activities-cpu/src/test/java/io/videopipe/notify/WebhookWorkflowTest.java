@@ -134,7 +134,7 @@ class WebhookWorkflowTest {
             .webhookUrl(receiver.url("/hooks/videopipe").toString())
             .build();
     VideoPipelineWorkflow wf =
-        client.newWorkflowStub(VideoPipelineWorkflow.class, VideoPipelineOptions.forJob(jobId, request, null));
+        client.newWorkflowStub(VideoPipelineWorkflow.class, VideoPipelineOptions.forJob(jobId, request, null, null));
     WorkflowClient.start(wf::run, request);
     return WorkflowStub.fromTyped(wf);
   }

@@ -41,6 +41,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Profile;
 import org.springframework.stereotype.Service;
 
@@ -59,6 +60,9 @@ public class JobService {
   private final JobListing listing;
   private final CostModel costModel;
   private final TemporalUi ui;
+  /** Base of the links to REST artifacts in the Web UI's job details (videopipe.api-url). */
+  @Value("${videopipe.api-url:}")
+  private String apiUrl;
 
   public JobService(
       WorkflowClient client, VideoPipeProperties props, JobListing listing, PriceProperties prices, TemporalUi ui) {
@@ -125,7 +129,7 @@ public class JobService {
             .build();
     Map<String, Object> memo = requestHash == null ? null : Map.of(MEMO_REQUEST_HASH, requestHash);
     VideoPipelineWorkflow workflow =
-        client.newWorkflowStub(VideoPipelineWorkflow.class, VideoPipelineOptions.forJob(jobId, request, memo));
+        client.newWorkflowStub(VideoPipelineWorkflow.class, VideoPipelineOptions.forJob(jobId, request, memo, apiUrl));
     try {
       WorkflowClient.start(workflow::run, request);
     } catch (WorkflowExecutionAlreadyStarted e) {

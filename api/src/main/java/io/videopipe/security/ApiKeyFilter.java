@@ -25,7 +25,9 @@ import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * Every request needs an API key ({@code X-API-Key: <key>} or {@code Authorization: Bearer <key>}) except the public
- * paths: health probes and the OpenAPI document with its UI, which describe the API but hold no data. Requests without
+ * paths: health probes and the OpenAPI document with its UI, which describe the API but hold no data, and the codec
+ * sign-in page (under {@code /codec/} the cookie of a codec sign-in, {@link CodecLoginController}, counts as the key).
+ * Requests without
  * a valid key are rate limited per client address (429), then refused (401). Then, in order: expiry (401), scope
  * (403), rate limit (429) and body size (413). The key's name goes on as request attribute {@link #KEY_NAME}, the
  * {@link Caller} (name, tenant, admin) as {@link Caller#ATTRIBUTE}. Every mutating call is written to the audit log.
@@ -49,7 +51,8 @@ public class ApiKeyFilter extends OncePerRequestFilter {
           "/ui/login",
           "/ui/logout",
           "/ui/assets/**",
-          "/webjars/**");
+          "/webjars/**",
+          CodecLoginController.PATH);
 
   /** Uploads stream their body to storage, which enforces their own limit (videopipe.ui.max-upload-size). */
   static final List<String> STREAMED_PATHS = List.of("/api/v1/uploads", "/ui/uploads");
@@ -92,7 +95,7 @@ public class ApiKeyFilter extends OncePerRequestFilter {
   private void authorize(
       HttpServletRequest request, HttpServletResponse response, FilterChain chain, String path, Caller[] caller)
       throws ServletException, IOException {
-    String presented = presentedKey(request);
+    String presented = presentedKey(request, path);
     Optional<ApiKey> key = presented == null ? Optional.empty() : keys.authenticate(presented);
     if (key.isEmpty() || key.get().expiredAt(clock.instant())) {
       // Every request without a usable key draws on its address's bucket: guessing keys is slow.
@@ -164,7 +167,7 @@ public class ApiKeyFilter extends OncePerRequestFilter {
     chain.doFilter(forward, response);
   }
 
-  private static String presentedKey(HttpServletRequest request) {
+  private static String presentedKey(HttpServletRequest request, String path) {
     String header = request.getHeader("X-API-Key");
     if (header != null && !header.isBlank()) {
       return header.trim();
@@ -172,6 +175,14 @@ public class ApiKeyFilter extends OncePerRequestFilter {
     String auth = request.getHeader(HttpHeaders.AUTHORIZATION);
     if (auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7) && !auth.substring(7).isBlank()) {
       return auth.substring(7).trim();
+    }
+    // the Temporal Web UI's codec requests: only the cookie of a codec sign-in, only under /codec
+    if (path.startsWith("/codec/") && request.getCookies() != null) {
+      for (jakarta.servlet.http.Cookie c : request.getCookies()) {
+        if (CodecLoginController.COOKIE.equals(c.getName())) {
+          return CodecLoginController.decode(c.getValue());
+        }
+      }
     }
     return null;
   }

@@ -26,7 +26,7 @@ public record SecurityProperties(
     @DefaultValue("64KB") DataSize maxBodySize,
     @DefaultValue("4MB") DataSize maxCodecBodySize,
     @DefaultValue RateLimit rateLimit,
-    @DefaultValue("http://localhost:8233") List<String> codecCorsOrigins,
+    @DefaultValue({"http://localhost:8233", "http://127.0.0.1:8233"}) List<String> codecCorsOrigins,
     @DefaultValue("5s") Duration keyCacheTtl) {
 
   /**

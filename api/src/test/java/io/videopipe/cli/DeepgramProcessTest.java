@@ -35,7 +35,7 @@ import org.springframework.context.ConfigurableApplicationContext;
  * local server that speaks Deepgram's protocol. The key is a worker setting (DEEPGRAM_API_KEY in production), never job
  * input: it must not appear in the history, the result or the logs.
  */
-class DeepgramProcessTest {
+public class DeepgramProcessTest {
   static final String KEY = "dg-e2e-key-7d0c2b9e41";
   static final Path SAMPLE = ProcessCommandTest.SAMPLE;
 
@@ -103,7 +103,7 @@ class DeepgramProcessTest {
   }
 
   /** The reference text as Deepgram would answer it: one word every few hundred ms over the speech. */
-  static String deepgramAnswer(String text, double durationSec) {
+  public static String deepgramAnswer(String text, double durationSec) {
     ObjectMapper json = new ObjectMapper();
     String[] tokens = text.strip().split("\\s+");
     double step = (durationSec - 2.0) / tokens.length;

@@ -15,14 +15,14 @@ import java.util.Map;
 import java.util.Set;
 
 /** The REST API as a client sees it, with the bootstrap API key on every call. */
-final class JobsClient {
+public final class JobsClient {
   static final Set<String> TERMINAL = Set.of("COMPLETED", "NEEDS_REVIEW", "FAILED", "CANCELLED");
   static final ObjectMapper JSON = new ObjectMapper();
 
-  final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  public final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   final String base;
 
-  JobsClient(int port) {
+  public JobsClient(int port) {
     this.base = "http://127.0.0.1:" + port;
   }
 
@@ -33,7 +33,7 @@ final class JobsClient {
   }
 
   /** POSTs a job; answers the HTTP status and body. */
-  HttpResponse<String> submit(String jobId, String source, String engine) throws IOException, InterruptedException {
+  public HttpResponse<String> submit(String jobId, String source, String engine) throws IOException, InterruptedException {
     ObjectNode body = JSON.createObjectNode().put("sourceUrl", source).put("jobId", jobId);
     if (engine != null) {
       body.put("engine", engine);
@@ -45,7 +45,7 @@ final class JobsClient {
   }
 
   /** The job view, or null when the API did not answer 200 (it may be restarting or busy). */
-  JsonNode job(String jobId) throws InterruptedException {
+  public JsonNode job(String jobId) throws InterruptedException {
     try {
       HttpResponse<String> r = http.send(request("/api/v1/jobs/" + jobId).GET().build(),
           HttpResponse.BodyHandlers.ofString());
@@ -56,7 +56,7 @@ final class JobsClient {
   }
 
   /** Polls until every job is terminal or the deadline passes; answers the last view of each. */
-  Map<String, JsonNode> awaitTerminal(Collection<String> jobIds, Duration timeout) throws InterruptedException {
+  public Map<String, JsonNode> awaitTerminal(Collection<String> jobIds, Duration timeout) throws InterruptedException {
     Map<String, JsonNode> last = new LinkedHashMap<>();
     long deadline = System.nanoTime() + timeout.toNanos();
     while (System.nanoTime() < deadline) {
@@ -80,7 +80,7 @@ final class JobsClient {
     return last;
   }
 
-  static String status(JsonNode job) {
+  public static String status(JsonNode job) {
     return job == null ? "UNKNOWN" : job.path("status").asText();
   }
 }

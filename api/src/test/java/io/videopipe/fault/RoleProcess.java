@@ -17,7 +17,7 @@ import java.util.Map;
  * One role of the application as its own JVM, started from the packaged jar as an operator would
  * ({@code java -jar videopipe.jar --spring.profiles.active=<role>}); its output goes to a log file.
  */
-final class RoleProcess implements AutoCloseable {
+public final class RoleProcess implements AutoCloseable {
   /** The packaged application; -Dfault.jar=... runs a copy, so a rebuild cannot replace it under a running test. */
   static final Path JAR = Path.of(System.getProperty("fault.jar", "target/videopipe.jar")).toAbsolutePath();
 
@@ -27,8 +27,9 @@ final class RoleProcess implements AutoCloseable {
   private final Path logDir;
   private Process process;
   private int starts;
+  private boolean exactEnvironment;
 
-  RoleProcess(String role, Path logDir, Map<String, String> env, String heap, String... args) {
+  public RoleProcess(String role, Path logDir, Map<String, String> env, String heap, String... args) {
     this.role = role;
     this.logDir = logDir;
     this.env = env;
@@ -41,25 +42,37 @@ final class RoleProcess implements AutoCloseable {
     return Path.of(System.getProperty("java.home"), "bin", "java").toString();
   }
 
-  static int freePort() throws IOException {
+  /**
+   * Starts the role with only {@code env} (and the bootstrap key) as its environment, not the test JVM's: as a
+   * container gets exactly what its compose service lists.
+   */
+  public RoleProcess exactEnvironment() {
+    this.exactEnvironment = true;
+    return this;
+  }
+
+  public static int freePort() throws IOException {
     try (ServerSocket s = new ServerSocket(0)) {
       return s.getLocalPort();
     }
   }
 
   /** Bootstrap key for the REST API where the API-key guard is present; harmless where it is not. */
-  static String apiKey() {
+  public static String apiKey() {
     String key = System.getenv("VIDEOPIPE_BOOTSTRAP_KEY");
     return key == null || key.isBlank() ? "fault-suite-bootstrap-key" : key;
   }
 
-  RoleProcess start() throws IOException {
+  public RoleProcess start() throws IOException {
     if (!Files.isRegularFile(JAR)) {
       throw new IllegalStateException(JAR + " is missing: run the fault tests through `mvn verify -Pfault`");
     }
     Files.createDirectories(logDir);
     ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(log().toFile()));
+    if (exactEnvironment) {
+      pb.environment().clear();
+    }
     pb.environment().putAll(env);
     pb.environment().put("VIDEOPIPE_BOOTSTRAP_KEY", apiKey());
     process = pb.start();
@@ -67,30 +80,30 @@ final class RoleProcess implements AutoCloseable {
     return this;
   }
 
-  Path log() {
+  public Path log() {
     return logDir.resolve(role + ".log");
   }
 
-  int starts() {
+  public int starts() {
     return starts;
   }
 
-  long pid() {
+  public long pid() {
     return process.pid();
   }
 
-  boolean alive() {
+  public boolean alive() {
     return process != null && process.isAlive();
   }
 
   /** SIGKILL: no shutdown hook, no graceful worker stop, as when a machine dies. */
-  void kill9() throws InterruptedException {
+  public void kill9() throws InterruptedException {
     process.destroyForcibly();
     process.waitFor();
   }
 
   /** Waits until the log shows the Spring context started (or the process died). */
-  void awaitStarted(Duration timeout) throws IOException, InterruptedException {
+  public void awaitStarted(Duration timeout) throws IOException, InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (System.nanoTime() < deadline) {
       if (!process.isAlive()) {
@@ -108,7 +121,7 @@ final class RoleProcess implements AutoCloseable {
   }
 
   /** GET on a role's HTTP port until it answers 200. */
-  static void awaitHttp(HttpClient http, String url, Duration timeout) throws InterruptedException {
+  public static void awaitHttp(HttpClient http, String url, Duration timeout) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (System.nanoTime() < deadline) {
       try {
@@ -124,7 +137,7 @@ final class RoleProcess implements AutoCloseable {
     throw new IllegalStateException(url + " did not answer within " + timeout);
   }
 
-  List<String> errorLines() throws IOException {
+  public List<String> errorLines() throws IOException {
     return Files.readAllLines(log()).stream().filter(l -> l.contains(" ERROR ")).toList();
   }
 

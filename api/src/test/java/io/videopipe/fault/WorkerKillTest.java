@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.videopipe.realserver.TemporalCliServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,12 +23,15 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * The deployed shape as separate JVMs from the packaged jar: dev-server, cpu-worker and api on 127.0.0.1. The CPU
+ * The deployed shape as separate JVMs from the packaged jar against a real Temporal server (the CLI's dev server on
+ * SQLite): cpu-worker and api on 127.0.0.1. The CPU
  * worker is killed with SIGKILL at seeded random points of running jobs and restarted; storage writes are made to fail
  * for a few seconds. Every job must complete, with artifacts identical to an undisturbed reference run and no extra
- * files. The figures go to target/fault-report/worker-kill.json.
+ * files. Then the Temporal server itself is killed with SIGKILL at seeded random points and restarted on the same
+ * SQLite file. The figures go to target/fault-report/worker-kill.json.
  */
 @Tag("fault")
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -40,7 +44,7 @@ class WorkerKillTest {
   static final Path STORAGE = DIR.resolve("data");
   static final Path WORK = DIR.resolve("work");
 
-  static RoleProcess devServer;
+  @RegisterExtension static final TemporalCliServer TEMPORAL = new TemporalCliServer();
   static RoleProcess cpuWorker;
   static RoleProcess api;
   static JobsClient client;
@@ -55,15 +59,11 @@ class WorkerKillTest {
       }
     }
     Files.createDirectories(DIR);
-    int temporalPort = RoleProcess.freePort();
     int apiPort = RoleProcess.freePort();
-    String address = "--videopipe.temporal.address=127.0.0.1:" + temporalPort;
+    String address = "--videopipe.temporal.address=" + TEMPORAL.target();
     String storage = "--videopipe.storage.root=" + STORAGE;
     String work = "--videopipe.storage.work-dir=" + WORK;
     Path logs = DIR.resolve("logs");
-    devServer = new RoleProcess("dev-server", logs, Map.of(), "384m",
-        "--videopipe.temporal.dev-server-port=" + temporalPort).start();
-    devServer.awaitStarted(Duration.ofMinutes(3));
     cpuWorker = new RoleProcess("cpu-worker", logs, Map.of(), "768m", address, storage, work, "--server.port=0",
         "--videopipe.download.allow-local-files=true", "--videopipe.download.local-roots=" + SAMPLE.getParent()).start();
     api = new RoleProcess("api", logs, Map.of(), "384m", address, storage, "--server.port=" + apiPort).start();
@@ -75,7 +75,7 @@ class WorkerKillTest {
 
   @AfterAll
   static void stopRoles() throws Exception {
-    for (RoleProcess r : new RoleProcess[] {api, cpuWorker, devServer}) {
+    for (RoleProcess r : new RoleProcess[] {api, cpuWorker}) {
       if (r != null) {
         r.close();
       }
@@ -174,6 +174,44 @@ class WorkerKillTest {
     Map<String, String> digests = JobArtifactsCheck.digests(dir);
     assertThat(digests.get("audio/audio.wav")).as("audio same as the reference").isEqualTo(reference.get("audio/audio.wav"));
     assertThat(JobArtifactsCheck.compare(STORAGE.resolve("jobs").resolve("ref"), dir).matches()).isTrue();
+  }
+
+  @Test
+  @Order(4)
+  void jobsSurviveTemporalServerKills() throws Exception {
+    assertThat(reference).as("needs the reference run").isNotNull();
+    List<String> ids = new ArrayList<>();
+    for (int i = 1; i <= JOBS; i++) {
+      ids.add("server-kill-" + i);
+      submitAccepted("server-kill-" + i);
+    }
+    Random random = new Random(SEED + 1);
+    ArrayNode kills = report.putArray("serverKills");
+    for (int k = 0; k < KILLS; k++) {
+      Thread.sleep(2000 + random.nextInt(8000));
+      ObjectNode kill = kills.addObject();
+      ArrayNode running = kill.put("at", Instant.now().toString()).put("pid", TEMPORAL.server().pid()).putArray("running");
+      for (String id : ids) {
+        JsonNode j = client.job(id);
+        if (j != null && "RUNNING".equals(j.path("status").asText())) {
+          running.add(id + ":" + j.path("step").asText());
+        }
+      }
+      if (running.isEmpty()) {
+        kills.remove(kills.size() - 1);
+        break;
+      }
+      TEMPORAL.kill();
+      Thread.sleep(1000 + random.nextInt(4000));
+      TEMPORAL.restart();
+    }
+    Map<String, JsonNode> done = client.awaitTerminal(ids, Duration.ofMinutes(8));
+    verify("serverKillJobs", ids, done);
+    for (String id : ids) {
+      assertThat(TEMPORAL.client().fetchHistory(id).getEvents().stream()
+          .filter(e -> e.hasWorkflowExecutionStartedEventAttributes()).count()).as(id + " started once").isEqualTo(1);
+    }
+    assertThat(kills.size()).as("server kills made while jobs ran").isGreaterThanOrEqualTo(1);
   }
 
   static void verify(String name, List<String> ids, Map<String, JsonNode> done) throws Exception {

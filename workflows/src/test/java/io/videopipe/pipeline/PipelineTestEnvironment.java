@@ -79,7 +79,7 @@ final class PipelineTestEnvironment implements AfterEachCallback {
 
   VideoPipelineWorkflow startJob(String jobId, JobRequest request) {
     VideoPipelineWorkflow wf =
-        client.newWorkflowStub(VideoPipelineWorkflow.class, VideoPipelineOptions.forJob(jobId, request, null));
+        client.newWorkflowStub(VideoPipelineWorkflow.class, VideoPipelineOptions.forJob(jobId, request, null, null));
     WorkflowClient.start(wf::run, request);
     return wf;
   }

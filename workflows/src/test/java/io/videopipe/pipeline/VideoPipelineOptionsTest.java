@@ -19,7 +19,7 @@ class VideoPipelineOptionsTest {
         JobRequest.builder("gs://bucket/talk.mp4").priority(2).requestedBy("bob")
             .queues(new TaskQueues("cpu-a", "gpu-a")).build();
 
-    WorkflowOptions options = VideoPipelineOptions.forJob("job-7", request, Map.of("tenant", "acme"));
+    WorkflowOptions options = VideoPipelineOptions.forJob("job-7", request, Map.of("tenant", "acme"), null);
 
     assertThat(options.getWorkflowId()).isEqualTo("job-7");
     assertThat(options.getTaskQueue()).isEqualTo("cpu-a");
@@ -40,12 +40,38 @@ class VideoPipelineOptionsTest {
 
   @Test
   void forJobLeavesOutAMissingRequesterAndRejectsABlankId() {
-    WorkflowOptions options = VideoPipelineOptions.forJob("job-8", JobRequest.of("/videos/a.mp4"), null);
+    WorkflowOptions options = VideoPipelineOptions.forJob("job-8", JobRequest.of("/videos/a.mp4"), null, null);
     assertThat(options.getMemo()).containsOnlyKeys(VideoPipelineOptions.MEMO_SOURCE);
     assertThat(options.getTaskQueue()).isEqualTo(TaskQueues.DEFAULT_CPU);
 
-    assertThatThrownBy(() -> VideoPipelineOptions.forJob(" ", JobRequest.of("/videos/a.mp4"), null))
+    assertThatThrownBy(() -> VideoPipelineOptions.forJob(" ", JobRequest.of("/videos/a.mp4"), null, null))
         .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void theWebUiSummaryNamesTheSourceWithoutItsCredentials() {
+    JobRequest signed = JobRequest.builder("https://alice:s3cret@media.example.com/talks/keynote.mp4?X-Goog-Signature=abc")
+        .engine(EngineMode.DEEPGRAM).build();
+    WorkflowOptions options = VideoPipelineOptions.forJob("job-9", signed, null, "http://127.0.0.1:8080/");
+
+    assertThat(options.getStaticSummary()).isEqualTo("keynote.mp4 from media.example.com · deepgram");
+    assertThat(options.getStaticDetails())
+        .contains("`https://media.example.com/talks/keynote.mp4`", "engine requested: `deepgram`",
+            "[job status and result](http://127.0.0.1:8080/api/v1/jobs/job-9)",
+            "(http://127.0.0.1:8080/api/v1/jobs/job-9/transcript?format=srt)")
+        .doesNotContain("s3cret", "alice", "Signature");
+    assertThat(VideoPipelineOptions.forJob("job-10", JobRequest.of("/videos/a.mp4"), null, null).getStaticDetails())
+        .contains("`/videos/a.mp4`").doesNotContain("](");
+  }
+
+  @Test
+  void theSummaryFitsTheServersLimitInUtf8Bytes() {
+    String name = "é".repeat(300) + ".mp4";
+    String summary = VideoPipelineOptions.forJob("job-11", JobRequest.of("/videos/" + name), null, null)
+        .getStaticSummary();
+    assertThat(summary.getBytes(java.nio.charset.StandardCharsets.UTF_8).length)
+        .isLessThanOrEqualTo(VideoPipelineOptions.SUMMARY_MAX_BYTES);
+    assertThat(summary).startsWith("ééé").endsWith("... · auto");
   }
 
   @Test
