@@ -4,7 +4,12 @@ import io.videopipe.bulk.ReprocessService;
 import io.videopipe.bulk.ReprocessSpec;
 import io.videopipe.bulk.ScheduleRequest;
 import io.videopipe.bulk.ScheduleService;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.schedules.ScheduleClient;
+import io.temporal.client.schedules.ScheduleClientOptions;
 import io.videopipe.route.EngineMode;
+import io.videopipe.temporal.EmbeddedTemporal;
+import org.springframework.beans.factory.ObjectProvider;
 import io.videopipe.security.ApiKeyFilter;
 import io.videopipe.security.Scope;
 import jakarta.servlet.http.HttpServletRequest;
@@ -36,9 +41,17 @@ public class BulkController {
   private final ReprocessService reprocess;
   private final ScheduleService schedules;
 
-  public BulkController(ReprocessService reprocess, ScheduleService schedules) {
+  public BulkController(
+      WorkflowClient client, ObjectProvider<EmbeddedTemporal> embedded, ReprocessService reprocess) {
     this.reprocess = reprocess;
-    this.schedules = schedules;
+    // as ScheduleController builds it (ScheduleService is not a bean yet; one shared instance would be better)
+    ScheduleClient scheduleClient =
+        embedded.getIfAvailable() != null
+            ? null
+            : ScheduleClient.newInstance(
+                client.getWorkflowServiceStubs(),
+                ScheduleClientOptions.newBuilder().setNamespace(client.getOptions().getNamespace()).build());
+    this.schedules = new ScheduleService(scheduleClient, client, reprocess);
   }
 
   @GetMapping("/ui/bulk")
