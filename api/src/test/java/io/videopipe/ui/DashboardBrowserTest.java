@@ -133,14 +133,9 @@ class DashboardBrowserTest {
 
       // A transcript word inside clip 1 seeks clip 1 to it.
       double clipStart = Double.parseDouble(d.findElement(By.cssSelector("article.clip")).getAttribute("data-start"));
-      WebElement word = null;
-      for (WebElement w : d.findElements(By.cssSelector("button.w"))) {
-        double t = Double.parseDouble(w.getAttribute("data-t"));
-        if (t > clipStart + 5) {
-          word = w;
-          break;
-        }
-      }
+      WebElement word = (WebElement) js(d).executeScript(
+          "return [...document.querySelectorAll('button.w')].find(w => parseFloat(w.dataset.t) > arguments[0] + 5);",
+          clipStart);
       assertThat(word).as("a word 5 s into the first clip").isNotNull();
       double expected = Double.parseDouble(word.getAttribute("data-t")) - clipStart;
       js(d).executeScript("arguments[0].scrollIntoView({block: 'center'})", word);
