@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.videopipe.browser.HeadlessChromium;
-import io.videopipe.monitoring.MonitoringFilesTest;
 import io.videopipe.testing.ApiKeys;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -181,9 +180,6 @@ class DashboardBrowserTest {
         p.get(url("/ui/submit"));
         assertNoHorizontalScroll(p);
       }
-
-      // Jobs have ended in this JVM: every metric the Grafana dashboard and the alert rules query is exported.
-      MonitoringFilesTest.assertExported(http.getForObject("/actuator/prometheus", String.class));
 
       // Signing out ends the session: the pages ask to sign in again.
       d.get(url("/ui/jobs"));
