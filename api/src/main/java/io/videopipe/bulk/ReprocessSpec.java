@@ -19,7 +19,7 @@ public record ReprocessSpec(
     Integer pageSize,
     Integer childrenPerRun) {
 
-  BulkRequest toRequest(String requestedBy, String tenant) {
+  public BulkRequest toRequest(String requestedBy, String tenant) {
     BulkSelection selection = new BulkSelection(prefix, sourceEngine, from, to);
     if (!selection.byPrefix()) {
       BulkReprocessActivitiesImpl.pastJobsQuery(selection); // validates engine and dates now, not in the workflow

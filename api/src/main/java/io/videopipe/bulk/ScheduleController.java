@@ -1,13 +1,8 @@
 package io.videopipe.bulk;
 
-import io.temporal.client.WorkflowClient;
-import io.temporal.client.schedules.ScheduleClient;
-import io.temporal.client.schedules.ScheduleClientOptions;
-import io.videopipe.temporal.EmbeddedTemporal;
 import io.videopipe.security.Caller;
 import java.net.URI;
 import java.util.Map;
-import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Profile;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
@@ -32,15 +27,8 @@ import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
 public class ScheduleController {
   private final ScheduleService service;
 
-  public ScheduleController(
-      WorkflowClient client, ObjectProvider<EmbeddedTemporal> embedded, ReprocessService reprocess) {
-    ScheduleClient schedules =
-        embedded.getIfAvailable() != null
-            ? null
-            : ScheduleClient.newInstance(
-                client.getWorkflowServiceStubs(),
-                ScheduleClientOptions.newBuilder().setNamespace(client.getOptions().getNamespace()).build());
-    this.service = new ScheduleService(schedules, client, reprocess);
+  public ScheduleController(ScheduleService service) {
+    this.service = service;
   }
 
   @PostMapping

@@ -219,7 +219,10 @@ public class JobPageController {
             base + h.rank() + ".mp4", base + h.rank() + ".vtt", base + h.rank() + ".mp4"));
       }
     }
-    String link = ui.temporalUiUrl() == null || ui.temporalUiUrl().isBlank() ? null
+    // The job view's own link (the local CLI server's UI, or videopipe.temporal.ui-url); videopipe.ui.temporal-ui-url
+    // still overrides it for a dashboard reached through another address.
+    String link = ui.temporalUiUrl() == null || ui.temporalUiUrl().isBlank()
+        ? (view.links() == null ? null : view.links().get("temporalUi"))
         : ui.temporalUiUrl().replaceAll("/+$", "") + "/namespaces/"
             + URLEncoder.encode(props.temporal().namespace(), StandardCharsets.UTF_8) + "/workflows/"
             + URLEncoder.encode(jobId, StandardCharsets.UTF_8);
