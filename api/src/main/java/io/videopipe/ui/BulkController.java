@@ -7,13 +7,11 @@ import io.videopipe.bulk.ScheduleRequest;
 import io.videopipe.bulk.ScheduleService;
 import io.videopipe.route.EngineMode;
 import io.videopipe.security.ApiKeyFilter;
-import io.videopipe.security.Scope;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpSession;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.springframework.context.annotation.Profile;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
@@ -44,7 +42,6 @@ public class BulkController {
 
   @GetMapping("/ui/bulk")
   String page(HttpServletRequest request, @RequestAttribute(name = Caller.ATTRIBUTE, required = false) Caller caller, Model model) {
-    common(request, model);
     model.addAttribute("runs", runs(request, caller));
     try {
       Map<String, Object> list = schedules.list(caller);
@@ -154,14 +151,5 @@ public class BulkController {
 
   private static String blank(String s) {
     return s == null || s.isBlank() ? null : s.trim();
-  }
-
-  private static void common(HttpServletRequest request, Model model) {
-    Set<Scope> scopes = DashboardSession.scopes(request);
-    model.addAttribute("keyName", DashboardSession.keyName(request));
-    model.addAttribute("canSubmit", scopes.contains(Scope.SUBMIT));
-    model.addAttribute("canAdmin", scopes.contains(Scope.ADMIN));
-    model.addAttribute("csrf", DashboardSession.csrfToken(request));
-    model.addAttribute("csrfField", DashboardSession.CSRF_FIELD);
   }
 }

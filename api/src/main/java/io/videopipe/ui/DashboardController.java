@@ -14,7 +14,6 @@ import io.videopipe.jobs.JobSummary;
 import io.videopipe.security.ApiKey;
 import io.videopipe.security.ApiKeyFilter;
 import io.videopipe.security.ApiKeys;
-import io.videopipe.security.Scope;
 import io.videopipe.uploads.UploadService;
 import io.videopipe.uploads.UploadTooLargeException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -68,18 +67,6 @@ public class DashboardController {
     this.events = events;
     this.uploads = uploads;
     this.templates = templates;
-  }
-
-  /** Every page knows who is signed in, what they may do, and the CSRF token for its forms. */
-  @ModelAttribute
-  void common(HttpServletRequest request, Model model) {
-    Set<Scope> scopes = DashboardSession.scopes(request);
-    model.addAttribute("keyName", DashboardSession.keyName(request));
-    model.addAttribute("canSubmit", scopes.contains(Scope.SUBMIT));
-    model.addAttribute("canAdmin", scopes.contains(Scope.ADMIN));
-    model.addAttribute("csrf", DashboardSession.csrfToken(request));
-    model.addAttribute("csrfField", DashboardSession.CSRF_FIELD);
-    model.addAttribute("csrfHeader", DashboardSession.CSRF_HEADER);
   }
 
   @GetMapping("/")

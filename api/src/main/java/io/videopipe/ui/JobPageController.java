@@ -86,17 +86,6 @@ public class JobPageController {
     }
   }
 
-  @ModelAttribute
-  void common(HttpServletRequest request, Model model) {
-    Set<Scope> scopes = DashboardSession.scopes(request);
-    model.addAttribute("keyName", DashboardSession.keyName(request));
-    model.addAttribute("canSubmit", scopes.contains(Scope.SUBMIT));
-    model.addAttribute("canAdmin", scopes.contains(Scope.ADMIN));
-    model.addAttribute("csrf", DashboardSession.csrfToken(request));
-    model.addAttribute("csrfField", DashboardSession.CSRF_FIELD);
-    model.addAttribute("csrfHeader", DashboardSession.CSRF_HEADER);
-  }
-
   @GetMapping("/ui/jobs/{jobId}")
   String job(@PathVariable String jobId, Model model) {
     JobView view = jobs.view(jobId);
@@ -175,7 +164,7 @@ public class JobPageController {
 
   @ExceptionHandler(JobNotFoundException.class)
   String notFound(JobNotFoundException e, Model model, HttpServletRequest request) {
-    common(request, model);
+    DashboardPageModel.addTo(request, model);
     model.addAttribute("title", "No such job");
     model.addAttribute("message", e.getMessage());
     return "ui/error";

@@ -6,13 +6,11 @@ import io.videopipe.jobs.JobFilter;
 import io.videopipe.jobs.JobListing;
 import io.videopipe.jobs.JobPage;
 import io.videopipe.jobs.JobSummary;
-import io.videopipe.security.Scope;
 import jakarta.servlet.http.HttpServletRequest;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import org.springframework.context.annotation.Profile;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
@@ -39,11 +37,6 @@ public class UsageController {
       @RequestAttribute(name = Caller.ATTRIBUTE, required = false) Caller caller,
       HttpServletRequest request,
       Model model) {
-    Set<Scope> scopes = DashboardSession.scopes(request);
-    model.addAttribute("keyName", DashboardSession.keyName(request));
-    model.addAttribute("canSubmit", scopes.contains(Scope.SUBMIT));
-    model.addAttribute("csrf", DashboardSession.csrfToken(request));
-    model.addAttribute("csrfField", DashboardSession.CSRF_FIELD);
     LocalDate today = LocalDate.now(ZoneOffset.UTC);
     String f = from == null || from.isBlank() ? today.minusDays(6).toString() : from.trim();
     String t = to == null || to.isBlank() ? today.toString() : to.trim();
