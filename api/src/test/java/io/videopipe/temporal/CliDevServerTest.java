@@ -43,6 +43,9 @@ class CliDevServerTest {
         .contains("--ui-ip 127.0.0.1 --ui-port 8233")
         .contains("--search-attribute VpStep=Keyword", "--search-attribute VpRoute=Text",
             "--search-attribute VpPriority=Int", "--search-attribute VpCostUsd=Double")
+        .contains("--dynamic-config-value matching.useNewMatcher=true",
+            "--dynamic-config-value matching.numTaskqueueReadPartitions=1",
+            "--dynamic-config-value matching.numTaskqueueWritePartitions=1")
         .doesNotContain("--headless", "--ui-codec-endpoint");
   }
 }
