@@ -49,6 +49,7 @@ public final class AudioActivitiesImpl implements AudioActivities {
           extractor.extract(
               local.path(),
               tmp,
+              request.audioTrack(),
               // A heartbeat throws ActivityCompletionException once cancellation is requested: that ends extraction.
               (fraction, decodedSec) -> ctx.heartbeat(new ExtractProgress((int) (fraction * 100), decodedSec)));
       double computeSec = (System.nanoTime() - start) / 1e9;

@@ -31,12 +31,14 @@ import static org.bytedeco.ffmpeg.global.swresample.swr_convert;
 import static org.bytedeco.ffmpeg.global.swresample.swr_free;
 import static org.bytedeco.ffmpeg.global.swresample.swr_init;
 
+import io.videopipe.pipeline.ErrorTypes;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Locale;
 import java.util.concurrent.CancellationException;
 import org.bytedeco.ffmpeg.avcodec.AVCodec;
 import org.bytedeco.ffmpeg.avcodec.AVCodecContext;
@@ -54,7 +56,7 @@ import org.bytedeco.javacpp.Pointer;
 import org.bytedeco.javacpp.PointerPointer;
 
 /**
- * Decodes the first audio stream of a media file to a 16 kHz mono signed 16-bit PCM WAV, in-process with libavformat,
+ * Decodes one audio stream ({@link AudioTrackChoice}) of a media file to a 16 kHz mono signed 16-bit PCM WAV, in-process with libavformat,
  * libavcodec and libswresample. Streams: memory stays bounded (one packet, one frame and a fixed output buffer)
  * whatever the input length. Other streams are discarded at the demuxer so their packets are never read or decoded.
  */
@@ -125,15 +127,33 @@ public final class AudioExtractor {
   }
 
   /**
-   * Writes {@code wav} from the first audio stream of {@code source}. Throws {@link MediaException} for input FFmpeg
-   * cannot read or that has no audio; on any exception {@code wav} may hold partial data and the caller deletes it.
+   * A source counts as truncated ({@link ErrorTypes#SOURCE_TRUNCATED}) when its audio decodes to less than this share
+   * of the declared duration...
    */
+  static final double TRUNCATED_RATIO = 0.5;
+
+  /** ...and falls short of it by more than this many seconds (short clips' priming and padding never do). */
+  static final double TRUNCATED_GAP_SEC = 2;
+
+  /** Writes {@code wav} from the audio stream {@link AudioTrackChoice} picks itself; see the other overload. */
   public Result extract(Path source, Path wav, Listener listener) throws MediaException, IOException {
+    return extract(source, wav, null, listener);
+  }
+
+  /**
+   * Writes {@code wav} from the audio stream of {@code source} that {@code audioTrack} names (stream index or
+   * language), or that {@link AudioTrackChoice} picks when it is null. Throws {@link MediaException} for input FFmpeg
+   * cannot read, that has no audio, whose audio is cut far short of its declared duration, or that has no such track;
+   * on any exception {@code wav} may hold partial data and the caller deletes it.
+   */
+  public Result extract(Path source, Path wav, String audioTrack, Listener listener)
+      throws MediaException, IOException {
     AVFormatContext fmt = MediaProbe.open(source);
     try {
-      MediaInfo media = MediaProbe.describe(fmt);
-      MediaProbe.requireAudio(source, media);
-      try (Run run = new Run(source, fmt, media, listener, progressEveryNanos);
+      MediaInfo probed = MediaProbe.describe(fmt);
+      MediaProbe.requireAudio(source, probed);
+      MediaInfo media = probed.withAudioTrack(AudioTrackChoice.choose(source, probed, audioTrack, this));
+      try (Run run = new Run(source, fmt, media, listener, progressEveryNanos, 0);
           FileChannel out =
               FileChannel.open(
                   wav,
@@ -141,6 +161,21 @@ public final class AudioExtractor {
                   StandardOpenOption.TRUNCATE_EXISTING,
                   StandardOpenOption.WRITE)) {
         return run.decodeTo(out);
+      }
+    } finally {
+      avformat_close_input(fmt);
+    }
+  }
+
+  /** RMS level in dBFS of the first {@code seconds} of audio stream {@code streamIndex}, decoded to 16 kHz mono. */
+  double rmsDbfs(Path source, int streamIndex, double seconds) throws MediaException, IOException {
+    AVFormatContext fmt = MediaProbe.open(source);
+    try {
+      MediaInfo probed = MediaProbe.describe(fmt);
+      MediaInfo media =
+          probed.withAudioTrack(new MediaInfo.AudioTrack(streamIndex, null, "measuring its level"));
+      try (Run run = new Run(source, fmt, media, Listener.NONE, Long.MAX_VALUE, (long) (seconds * SAMPLE_RATE))) {
+        return run.measure();
       }
     } finally {
       avformat_close_input(fmt);
@@ -176,15 +211,29 @@ public final class AudioExtractor {
     private long samples;
     private int corruptPackets;
     private boolean endedEarly;
+    /** Above 0: only measure the level of this many samples, write nothing. */
+    private final long measureSamples;
+    private double sumSquares;
 
-    Run(Path source, AVFormatContext fmt, MediaInfo media, Listener listener, long progressEveryNanos) {
+    Run(Path source, AVFormatContext fmt, MediaInfo media, Listener listener, long progressEveryNanos,
+        long measureSamples) {
       this.source = source;
       this.fmt = fmt;
       this.media = media;
       this.listener = listener;
       this.progressEveryNanos = progressEveryNanos;
-      this.streamIndex = media.audio().get(0).index();
+      this.streamIndex = media.decodedAudio().index();
       this.stream = fmt.streams(streamIndex);
+      this.measureSamples = measureSamples;
+    }
+
+    /** RMS in dBFS of up to {@code measureSamples} samples; -inf for digital silence or nothing decoded. */
+    double measure() throws MediaException, IOException {
+      decodeTo(null);
+      if (samples == 0 || sumSquares == 0) {
+        return Double.NEGATIVE_INFINITY;
+      }
+      return 20 * Math.log10(Math.sqrt(sumSquares / samples) / 32768.0);
     }
 
     Result decodeTo(FileChannel out) throws MediaException, IOException {
@@ -201,8 +250,10 @@ public final class AudioExtractor {
       outView = outBuffer.position(0).limit(OUT_BUFFER_BYTES).asByteBuffer();
       scratch = new BytePointer(SCRATCH_SAMPLES * 2L);
       scratchPlanes.put(0, scratch);
-      channel.write(ByteBuffer.allocate(WAV_HEADER_BYTES), 0);
-      channel.position(WAV_HEADER_BYTES);
+      if (channel != null) {
+        channel.write(ByteBuffer.allocate(WAV_HEADER_BYTES), 0);
+        channel.position(WAV_HEADER_BYTES);
+      }
 
       double timeBase = av_q2d(stream.time_base());
       long startPts = stream.start_time() == AV_NOPTS_VALUE ? 0 : stream.start_time();
@@ -233,6 +284,9 @@ public final class AudioExtractor {
           } finally {
             av_packet_unref(packet);
           }
+          if (measureSamples > 0 && samples >= measureSamples) {
+            return null;
+          }
         } else if (r != EAGAIN) {
           if (r != EOF) {
             endedEarly = true;
@@ -261,13 +315,33 @@ public final class AudioExtractor {
       if (swr != null) {
         flushResampler();
       }
+      if (measureSamples > 0) {
+        return null;
+      }
+      MediaInfo.AudioStream decoded = media.decodedAudio();
+      if (duration > 0
+          && decodedSec() < duration * TRUNCATED_RATIO
+          && duration - decodedSec() > TRUNCATED_GAP_SEC) {
+        String damage = MediaProbe.damage(source);
+        throw new MediaException(
+            ErrorTypes.SOURCE_TRUNCATED,
+            String.format(
+                Locale.ROOT,
+                "truncated source: only %.2f s of audio decodes from %s audio stream %d, but the container declares"
+                    + " %.2f s%s",
+                decodedSec(),
+                decoded.codec(),
+                decoded.index(),
+                duration,
+                damage != null ? " (" + damage + ")" : lastError < 0 ? " (" + MediaProbe.strerror(lastError) + ")" : ""));
+      }
       if (samples == 0) {
         String why = lastError < 0 ? " (" + MediaProbe.strerror(lastError) + ")" : "";
         String damage = MediaProbe.damage(source);
         throw MediaException.unsupported(
             (damage != null ? damage + ": " : "truncated or corrupt: ")
                 + "no "
-                + media.audio().get(0).codec()
+                + decoded.codec()
                 + " audio could be decoded"
                 + why);
       }
@@ -286,7 +360,7 @@ public final class AudioExtractor {
     }
 
     private void openDecoder() throws MediaException {
-      MediaInfo.AudioStream info = media.audio().get(0);
+      MediaInfo.AudioStream info = media.decodedAudio();
       AVCodec codec = avcodec_find_decoder(stream.codecpar().codec_id());
       if (codec == null) {
         throw MediaException.unsupported("no decoder for the " + info.codec() + " audio stream");
@@ -377,6 +451,18 @@ public final class AudioExtractor {
           throw new IOException("resampling failed: " + MediaProbe.strerror(n));
         }
         int bytes = n * 2;
+        if (measureSamples > 0) {
+          for (int i = 0; i < n; i++) {
+            double v = scratch.getShort(2L * i);
+            sumSquares += v * v;
+          }
+          samples += n;
+          if (n < SCRATCH_SAMPLES) {
+            return;
+          }
+          inSamples = 0;
+          continue;
+        }
         if (outFilled + bytes > OUT_BUFFER_BYTES) {
           writeOut();
         }

@@ -2,6 +2,7 @@ package io.videopipe.audio;
 
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_get_name;
 import static org.bytedeco.ffmpeg.global.avformat.AV_DISPOSITION_ATTACHED_PIC;
+import static org.bytedeco.ffmpeg.global.avformat.AV_DISPOSITION_DEFAULT;
 import static org.bytedeco.ffmpeg.global.avformat.avformat_close_input;
 import static org.bytedeco.ffmpeg.global.avformat.avformat_find_stream_info;
 import static org.bytedeco.ffmpeg.global.avformat.avformat_open_input;
@@ -10,6 +11,7 @@ import static org.bytedeco.ffmpeg.global.avutil.AVMEDIA_TYPE_VIDEO;
 import static org.bytedeco.ffmpeg.global.avutil.AV_NOPTS_VALUE;
 import static org.bytedeco.ffmpeg.global.avutil.AV_TIME_BASE;
 import static org.bytedeco.ffmpeg.global.avutil.av_channel_layout_describe;
+import static org.bytedeco.ffmpeg.global.avutil.av_dict_get;
 import static org.bytedeco.ffmpeg.global.avutil.av_q2d;
 import static org.bytedeco.ffmpeg.global.avutil.av_strerror;
 
@@ -29,6 +31,7 @@ import java.util.stream.Collectors;
 import org.bytedeco.ffmpeg.avcodec.AVCodecParameters;
 import org.bytedeco.ffmpeg.avformat.AVFormatContext;
 import org.bytedeco.ffmpeg.avformat.AVStream;
+import org.bytedeco.ffmpeg.avutil.AVDictionaryEntry;
 import org.bytedeco.ffmpeg.avutil.AVRational;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.PointerPointer;
@@ -129,13 +132,25 @@ public final class MediaProbe {
             st.duration() != AV_NOPTS_VALUE && st.duration() > 0 ? st.duration() * av_q2d(st.time_base()) : 0;
         audio.add(
             new MediaInfo.AudioStream(
-                i, codec, par.sample_rate(), par.ch_layout().nb_channels(), described, streamSec));
+                i, codec, par.sample_rate(), par.ch_layout().nb_channels(), described, streamSec, language(st),
+                (st.disposition() & AV_DISPOSITION_DEFAULT) != 0));
       }
       if (duration <= 0 && st.duration() != AV_NOPTS_VALUE && st.duration() > 0) {
         duration = st.duration() * av_q2d(st.time_base());
       }
     }
-    return new MediaInfo(container, duration, Math.max(0, ctx.bit_rate()), List.copyOf(video), List.copyOf(audio));
+    return new MediaInfo(
+        container, duration, Math.max(0, ctx.bit_rate()), List.copyOf(video), List.copyOf(audio), null);
+  }
+
+  /** The stream's language tag; null when untagged or "und" (undetermined, what MP4 writes for none). */
+  private static String language(AVStream st) {
+    AVDictionaryEntry e = av_dict_get(st.metadata(), "language", null, 0);
+    if (e == null || e.value() == null) {
+      return null;
+    }
+    String lang = e.value().getString().trim().toLowerCase(Locale.ROOT);
+    return lang.isEmpty() || lang.equals("und") ? null : lang;
   }
 
   static String strerror(int err) {

@@ -66,7 +66,7 @@ class AudioActivitiesImplTest {
     List<ExtractProgress> beats = new CopyOnWriteArrayList<>();
     env.setActivityHeartbeatListener(ExtractProgress.class, beats::add);
 
-    ExtractedAudio result = activities.extractAudio(new ExtractAudioRequest(JOB, source.toString()));
+    ExtractedAudio result = activities.extractAudio(new ExtractAudioRequest(JOB, source.toString(), null));
 
     URI expected = storage.jobUri(JOB, JobPaths.AUDIO + "audio.wav");
     assertThat(result.audioUri()).isEqualTo(expected.toString());
@@ -141,7 +141,7 @@ class AudioActivitiesImplTest {
           }
         });
 
-    assertThatThrownBy(() -> activities.extractAudio(new ExtractAudioRequest(JOB, source.toString())))
+    assertThatThrownBy(() -> activities.extractAudio(new ExtractAudioRequest(JOB, source.toString(), null)))
         .isInstanceOf(CanceledFailure.class);
     double stoppedAfterSec = (System.nanoTime() - cancelledAt.get()) / 1e9;
 
@@ -152,8 +152,88 @@ class AudioActivitiesImplTest {
     assertThat(tempFiles()).isEmpty();
   }
 
+  @Test
+  void faststartMp4CutToItsFirst60KbIsSourceTruncatedNamingBothDurations() throws Exception {
+    Path whole = MediaFixtures.faststart(MediaFixtures.mp4H264Aac(dir, 20), dir.resolve("fast.mp4"));
+    Path cut = MediaFixtures.truncated(whole, dir.resolve("cut.mp4"), 60_000);
+
+    // Not retried (assertFailsLeavingNothing checks non-retryable; the stub allows one attempt anyway).
+    assertFailsLeavingNothing(store(cut), ErrorTypes.SOURCE_TRUNCATED, "truncated source: only ");
+    assertThat(ErrorTypes.NON_RETRYABLE).contains(ErrorTypes.SOURCE_TRUNCATED);
+    assertThatThrownBy(() -> extract(cut, null))
+        .cause()
+        .extracting(f -> ((ApplicationFailure) f).getOriginalMessage())
+        .asString()
+        .matches("truncated source: only \\d+\\.\\d\\d s of audio decodes from aac audio stream 1,"
+            + " but the container declares 20\\.0\\d s \\(truncated: the MP4/MOV file ends inside its 'mdat' box.*");
+  }
+
+  @Test
+  void aSilentFirstTrackGivesWayToTheDefaultOne() throws Exception {
+    ExtractedAudio result = extract(MediaFixtures.silentFirstTrack(dir, 2, false), null);
+
+    assertThat(result.media().audio()).extracting(MediaInfo.AudioStream::isDefault).containsExactly(false, true);
+    assertThat(result.media().audioTrack())
+        .isEqualTo(new MediaInfo.AudioTrack(2, "fra", "the default audio stream"));
+    assertTone(result);
+  }
+
+  @Test
+  void withoutADefaultTrackTheFirstWithSoundIsUsed() throws Exception {
+    ExtractedAudio result = extract(MediaFixtures.silentFirstTrack(dir, 2, true), null);
+
+    assertThat(result.media().audio()).extracting(MediaInfo.AudioStream::isDefault).containsExactly(false, false);
+    assertThat(result.media().audioTrack().index()).isEqualTo(2);
+    assertThat(result.media().audioTrack().reason())
+        .startsWith("the first audio stream with sound")
+        .endsWith("silent: 1");
+    assertTone(result);
+  }
+
+  @Test
+  void aRequestPicksTheTrackByIndexOrLanguage() throws Exception {
+    Path source = MediaFixtures.silentFirstTrack(dir, 2, false);
+
+    ExtractedAudio byIndex = extract(source, "1");
+    assertThat(byIndex.media().audioTrack()).isEqualTo(new MediaInfo.AudioTrack(1, "eng", "requested by index 1"));
+    assertThat(Wav.read(storage.path(URI.create(byIndex.audioUri()))).rms()).isZero();
+
+    ExtractedAudio byLanguage = extract(source, "en");
+    assertThat(byLanguage.media().audioTrack().index()).isEqualTo(1);
+    assertThat(extract(source, "fra").media().audioTrack())
+        .isEqualTo(new MediaInfo.AudioTrack(2, "fra", "requested by language 'fra'"));
+  }
+
+  @Test
+  void anUnknownTrackIsAnInvalidRequest() throws Exception {
+    URI source = store(MediaFixtures.silentFirstTrack(dir, 2, false));
+
+    assertFailsLeavingNothing(
+        source,
+        "7",
+        ErrorTypes.INVALID_REQUEST,
+        "audioTrack 7: the source has no audio stream with index 7; its audio streams are 1 (eng), 2 (fra, default)");
+    assertFailsLeavingNothing(
+        source, "de", ErrorTypes.INVALID_REQUEST, "audioTrack 'de': the source has no audio stream in that language");
+  }
+
+  private ExtractedAudio extract(Path file, String audioTrack) throws IOException {
+    URI source = store(file);
+    return activities.extractAudio(new ExtractAudioRequest(JOB, source.toString(), audioTrack));
+  }
+
+  private void assertTone(ExtractedAudio result) throws IOException {
+    Wav wav = Wav.read(storage.path(URI.create(result.audioUri())));
+    assertThat(wav.durationSec()).isCloseTo(2, within(0.1));
+    assertThat(wav.zeroCrossingHz()).isCloseTo(MediaFixtures.TONE_HZ, within(5.0));
+  }
+
   private void assertFailsLeavingNothing(URI source, String type, String messageStart) {
-    assertThatThrownBy(() -> activities.extractAudio(new ExtractAudioRequest(JOB, source.toString())))
+    assertFailsLeavingNothing(source, null, type, messageStart);
+  }
+
+  private void assertFailsLeavingNothing(URI source, String audioTrack, String type, String messageStart) {
+    assertThatThrownBy(() -> activities.extractAudio(new ExtractAudioRequest(JOB, source.toString(), audioTrack)))
         .isInstanceOf(ActivityFailure.class)
         .cause()
         .isInstanceOfSatisfying(

@@ -217,6 +217,30 @@ public final class MediaFixtures {
         "-c:a", "pcm_s16le");
   }
 
+  /**
+   * Small H.264 video and two AAC tracks: stream 1 digital silence tagged "eng", stream 2 the tone tagged "fra". With
+   * {@code mkvNoDefault} a Matroska file where neither track is marked default, else an MP4 whose second track is the
+   * default one.
+   */
+  public static Path silentFirstTrack(Path dir, double seconds, boolean mkvNoDefault) {
+    String d = fmt(seconds);
+    List<String> args = new ArrayList<>(List.of(video(seconds, 160, 120, 25)));
+    args.addAll(
+        List.of(
+            "-f", "lavfi", "-i", "anullsrc=r=48000:cl=stereo,atrim=duration=" + d,
+            "-f", "lavfi", "-i", "sine=frequency=" + TONE_HZ + ":sample_rate=48000:duration=" + d,
+            "-map", "0:v", "-map", "1:a", "-map", "2:a",
+            "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-c:a", "aac", "-b:a", "64k",
+            "-metadata:s:a:0", "language=eng", "-metadata:s:a:1", "language=fra",
+            "-disposition:a:0", "0", "-disposition:a:1", mkvNoDefault ? "0" : "default"));
+    if (mkvNoDefault) {
+      args.addAll(List.of("-default_mode", "passthrough"));
+    }
+    args.add("-shortest");
+    String name = "silent-first-" + d + (mkvNoDefault ? ".mkv" : ".mp4");
+    return ffmpeg(dir.resolve(name), args.toArray(String[]::new));
+  }
+
   /** The first {@code bytes} bytes of {@code source}, written to {@code out}. */
   public static Path truncated(Path source, Path out, long bytes) {
     try (var in = Files.newInputStream(source);

@@ -48,6 +48,7 @@ public final class ProcessCommand {
       boolean keepSource,
       Double budgetUsd,
       ClipOptions clips,
+      String audioTrack,
       List<String> springArgs) {
 
     static Options parse(String[] args) {
@@ -63,6 +64,7 @@ public final class ProcessCommand {
       String aspect = null;
       boolean captions = false;
       boolean highlightWord = false;
+      String audioTrack = null;
       List<String> spring = new ArrayList<>();
       for (int i = 0; i < args.length; i++) {
         String a = args[i];
@@ -78,6 +80,7 @@ public final class ProcessCommand {
           case "--square" -> aspect = ClipOptions.SQUARE;
           case "--aspect" -> aspect = value(args, ++i, a);
           case "--captions" -> captions = true;
+          case "--audio-track" -> audioTrack = value(args, ++i, a);
           case "--highlight-word" -> {
             captions = true;
             highlightWord = true;
@@ -100,7 +103,7 @@ public final class ProcessCommand {
       }
       ClipOptions clips =
           new ClipOptions(targetLufs, ClipOptions.DEFAULT_MAX_TRUE_PEAK_DBTP, vertical, captions, aspect, highlightWord);
-      return new Options(source, engine, out, jobId, priority, keepSource, budgetUsd, clips, spring);
+      return new Options(source, engine, out, jobId, priority, keepSource, budgetUsd, clips, audioTrack, spring);
     }
 
     private static double number(String value, String option) {
@@ -143,7 +146,7 @@ public final class ProcessCommand {
       System.err.println("process: " + e.getMessage());
       System.err.println("usage: videopipe.jar process <path-or-url> [--engine auto|local|parakeet|deepgram|hybrid]"
           + " [--out DIR] [--priority 1..5] [--budget USD] [--target-lufs -14] [--vertical | --square | --aspect source|9:16|1:1]"
-          + " [--captions] [--highlight-word]");
+          + " [--captions] [--highlight-word] [--audio-track INDEX|LANG]");
       return 2;
     }
     try (ConfigurableApplicationContext ctx =
@@ -170,7 +173,8 @@ public final class ProcessCommand {
                   options.keepSource(),
                   options.budgetUsd(),
                   options.clips(),
-                  null),
+                  null,
+                  options.audioTrack()),
               "cli:" + System.getProperty("user.name", "unknown"));
     } catch (IllegalArgumentException | JobConflictException e) {
       stderr.println("process: " + e.getMessage());

@@ -125,6 +125,7 @@ public class JobService {
             .budgetUsd(submission.budgetUsd())
             .clips(submission.clips())
             .webhookUrl(submission.webhookUrl())
+            .audioTrack(submission.audioTrack())
             .tenant(tenant)
             .build();
     Map<String, Object> memo = requestHash == null ? null : Map.of(MEMO_REQUEST_HASH, requestHash);

@@ -19,6 +19,9 @@ import io.videopipe.highlight.HighlightOptions;
  *     "9:16" or "1:1": the cropped frames follow a face; vertical = "9:16"), burnCaptions (word-timed captions drawn
  *     into the picture), highlightWord (the spoken word in colour); see docs/clips.md
  * @param webhookUrl optional https URL that receives the result summary when the job ends, signed (HMAC-SHA256)
+ * @param audioTrack optional audio track of the source to transcribe: a stream index ("2", as in the result's
+ *     {@code source.media.audio[].index}) or a language ("en" or "eng"); default: the default-disposition track, else
+ *     the first that carries sound
  */
 public record JobSubmission(
     String sourceUrl,
@@ -30,7 +33,23 @@ public record JobSubmission(
     Boolean keepSource,
     Double budgetUsd,
     ClipOptions clips,
-    String webhookUrl) {
+    String webhookUrl,
+    String audioTrack) {
+
+  /** A submission without an audio track choice. */
+  public JobSubmission(
+      String sourceUrl,
+      String jobId,
+      String engine,
+      Integer priority,
+      String language,
+      HighlightOptions highlights,
+      Boolean keepSource,
+      Double budgetUsd,
+      ClipOptions clips,
+      String webhookUrl) {
+    this(sourceUrl, jobId, engine, priority, language, highlights, keepSource, budgetUsd, clips, webhookUrl, null);
+  }
 
   /** A submission without a budget. */
   public JobSubmission(
@@ -41,6 +60,6 @@ public record JobSubmission(
       String language,
       HighlightOptions highlights,
       Boolean keepSource) {
-    this(sourceUrl, jobId, engine, priority, language, highlights, keepSource, null, null, null);
+    this(sourceUrl, jobId, engine, priority, language, highlights, keepSource, null, null, null, null);
   }
 }

@@ -72,6 +72,27 @@ class BadInputTest {
   }
 
   @Test
+  void faststartMp4CutToItsFirst60KbIsSourceTruncated() throws Exception {
+    // Index first (as web uploads are): the cut file still opens and declares 20 s, but only a fraction decodes.
+    Path dir = LocalRole.newDir("cut-faststart");
+    Path whole = MediaFixtures.faststart(MediaFixtures.mp4H264Aac(dir, 20), dir.resolve("fast.mp4"));
+    Path cut = MediaFixtures.truncated(whole, dir.resolve("cut.mp4"), 60_000);
+    failed("bad-cut-faststart", cut.toString(), "SourceTruncated", "truncated source: only ", "declares 20.0");
+  }
+
+  @Test
+  void anAudioTrackTheSourceLacks() throws Exception {
+    Path source = MediaFixtures.silentFirstTrack(LocalRole.newDir("tracks"), 2, false);
+    ProcessCommandTest.Run run =
+        ProcessCommandTest.process(source.toString(), "--job-id", "bad-track", "--audio-track", "7");
+    JsonNode j = run.json();
+    assertThat(j.path("status").asText()).as(j.toPrettyString()).isEqualTo("FAILED");
+    assertThat(j.path("error").path("type").asText()).isEqualTo("InvalidRequest");
+    assertThat(j.path("error").path("message").asText()).contains("no audio stream with index 7", "1 (eng)");
+    assertNoArtifacts("bad-track");
+  }
+
+  @Test
   void videoWithoutAudio() throws Exception {
     Path silent = MediaFixtures.videoOnlyH264(LocalRole.newDir("noaudio"), 2, 320, 240);
     failed("bad-noaudio", silent.toString(), "NoAudioStream", "no audio stream");

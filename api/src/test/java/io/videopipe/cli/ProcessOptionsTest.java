@@ -53,4 +53,14 @@ class ProcessOptionsTest {
     assertThatThrownBy(() -> ProcessCommand.Options.parse(new String[] {"a.mp4", "--target-lufs", "-2"}))
         .hasMessageContaining("targetLufs must be between -40 and -5 LUFS");
   }
+
+  @Test
+  void audioTrackPicksTheSourcesTrack() {
+    assertThat(ProcessCommand.Options.parse(new String[] {"a.mp4"}).audioTrack()).isNull();
+    assertThat(ProcessCommand.Options.parse(new String[] {"a.mp4", "--audio-track", "2"}).audioTrack()).isEqualTo("2");
+    assertThat(ProcessCommand.Options.parse(new String[] {"a.mp4", "--audio-track", "fr"}).audioTrack())
+        .isEqualTo("fr");
+    assertThatThrownBy(() -> ProcessCommand.Options.parse(new String[] {"a.mp4", "--audio-track"}))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
 }

@@ -384,5 +384,10 @@ class JobsApiTest {
       assertThat(badBudget.getStatusCode()).as("budget %s", budget).isEqualTo(HttpStatus.BAD_REQUEST);
       assertThat(badBudget.getBody().path("detail").asText()).contains("budgetUsd must be a positive number");
     }
+
+    ResponseEntity<JsonNode> badTrack = submit(Map.of("sourceUrl", SAMPLE, "audioTrack", "english"));
+    assertThat(badTrack.getStatusCode()).isEqualTo(HttpStatus.BAD_REQUEST);
+    assertThat(badTrack.getBody().path("detail").asText())
+        .contains("audioTrack must be a stream index (0-999) or a 2- or 3-letter language code", "'english'");
   }
 }

@@ -14,6 +14,8 @@ public final class ErrorTypes {
   public static final String SOURCE_NOT_ALLOWED = "SourceNotAllowed";
   public static final String UNSUPPORTED_MEDIA = "UnsupportedMedia";
   public static final String NO_AUDIO_STREAM = "NoAudioStream";
+  /** The source's decodable audio is far shorter than its container declares (a cut upload or download). */
+  public static final String SOURCE_TRUNCATED = "SourceTruncated";
   public static final String ENGINE_UNAVAILABLE = "EngineUnavailable";
   public static final String INVALID_REQUEST = "InvalidRequest";
   /** A highlight to render lies (partly) outside the source. */
@@ -35,6 +37,7 @@ public final class ErrorTypes {
           SOURCE_NOT_ALLOWED,
           UNSUPPORTED_MEDIA,
           NO_AUDIO_STREAM,
+          SOURCE_TRUNCATED,
           ENGINE_UNAVAILABLE,
           INVALID_REQUEST,
           HIGHLIGHT_OUT_OF_RANGE);

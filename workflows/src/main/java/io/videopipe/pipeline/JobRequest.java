@@ -21,6 +21,8 @@ import io.videopipe.route.EngineMode;
  * @param webhookUrl where the result summary is POSTed when the job ends; null for none
  * @param tenant the tenant that owns the job (memo and search attribute {@code VpTenant}); null for jobs started
  *     without one (the {@code process} command, jobs from before tenants)
+ * @param audioTrack the source's audio track to transcribe: a stream index ("2") or a 2- or 3-letter language ("en",
+ *     "eng"); null lets ExtractAudio choose (the default-disposition track, else the first that carries sound)
  */
 public record JobRequest(
     String sourceUri,
@@ -34,7 +36,8 @@ public record JobRequest(
     Double budgetUsd,
     ClipOptions clips,
     String webhookUrl,
-    String tenant) {
+    String tenant,
+    String audioTrack) {
 
   /** Highest priority key: its steps are dispatched first. */
   public static final int MIN_PRIORITY = 1;
@@ -52,7 +55,8 @@ public record JobRequest(
     queues = queues == null ? TaskQueues.defaults() : queues;
     clips = clips == null ? ClipOptions.defaults() : clips;
     webhookUrl = webhookUrl == null || webhookUrl.isBlank() ? null : webhookUrl;
-    validate(sourceUri, priority, budgetUsd);
+    audioTrack = audioTrack == null || audioTrack.isBlank() ? null : audioTrack.trim();
+    validate(sourceUri, priority, budgetUsd, audioTrack);
   }
 
   /**
@@ -60,12 +64,19 @@ public record JobRequest(
    * A new rule also refuses requests of jobs already running when their workflow replays: add it behind {@code
    * Workflow.getVersion} in the workflow if such requests can exist (CONTRIBUTING.md).
    */
-  private static void validate(String sourceUri, int priority, Double budgetUsd) {
+  private static void validate(String sourceUri, int priority, Double budgetUsd, String audioTrack) {
     if (sourceUri == null || sourceUri.isBlank()) {
       throw new IllegalArgumentException("sourceUri is required");
     }
     requirePriority(priority);
     requireBudget(budgetUsd);
+    // Whether the source has that track is known only once ExtractAudio probes it (InvalidRequest there).
+    if (audioTrack != null && !audioTrack.matches("\\d{1,3}|[A-Za-z]{2,3}")) {
+      throw new IllegalArgumentException(
+          "audioTrack must be a stream index (0-999) or a 2- or 3-letter language code such as 'en' or 'eng', was '"
+              + audioTrack
+              + "'");
+    }
   }
 
   /** The priority key rule, also for the reprioritise signal and bulk jobs: 1 (highest) to 5. */
@@ -105,7 +116,8 @@ public record JobRequest(
         .budgetUsd(budgetUsd)
         .clips(clips)
         .webhookUrl(webhookUrl)
-        .tenant(tenant);
+        .tenant(tenant)
+        .audioTrack(audioTrack);
   }
 
   public static final class Builder {
@@ -121,6 +133,7 @@ public record JobRequest(
     private ClipOptions clips;
     private String webhookUrl;
     private String tenant;
+    private String audioTrack;
 
     private Builder(String sourceUri) {
       this.sourceUri = sourceUri;
@@ -181,10 +194,15 @@ public record JobRequest(
       return this;
     }
 
+    public Builder audioTrack(String v) {
+      audioTrack = v;
+      return this;
+    }
+
     public JobRequest build() {
       return new JobRequest(
           sourceUri, engine, priority, language, highlights, keepSource, requestedBy, queues, budgetUsd, clips,
-          webhookUrl, tenant);
+          webhookUrl, tenant, audioTrack);
     }
   }
 }

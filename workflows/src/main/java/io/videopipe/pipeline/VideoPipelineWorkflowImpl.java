@@ -101,7 +101,7 @@ public class VideoPipelineWorkflowImpl implements VideoPipelineWorkflow {
     outputs.audio =
         ledger.run(Step.EXTRACT_AUDIO, "extracting audio from " + outputs.stored.sizeBytes() + " bytes", cpu,
             () -> activity(AudioActivities.class, Step.EXTRACT_AUDIO)
-                .extractAudio(new ExtractAudioRequest(jobId, outputs.stored.storedUri())),
+                .extractAudio(new ExtractAudioRequest(jobId, outputs.stored.storedUri(), request.audioTrack())),
             ExtractedAudio::computeSec);
     ExtractedAudio audio = outputs.audio;
 

@@ -372,7 +372,8 @@ final class FakePipeline {
     MediaInfo media =
         new MediaInfo("mov,mp4,m4a,3gp,3g2,mj2", AUDIO_SEC, 800_000,
             List.of(new MediaInfo.VideoStream(0, "h264", 1920, 1080, 30)),
-            List.of(new MediaInfo.AudioStream(1, "aac", 48_000, 2, "stereo", 60)));
+            List.of(new MediaInfo.AudioStream(1, "aac", 48_000, 2, "stereo", 60, "eng", true)),
+            new MediaInfo.AudioTrack(1, "eng", "default track"));
     return new ExtractedAudio(STORE + jobId + "/audio/audio.wav", media, AUDIO_SEC, 0.5);
   }
 

@@ -17,6 +17,7 @@ import io.temporal.client.WorkflowExecutionDescription;
 import io.temporal.client.WorkflowStub;
 import io.temporal.failure.ApplicationFailure;
 import io.videopipe.audio.ExtractAudioRequest;
+import io.videopipe.audio.MediaInfo;
 import io.videopipe.clip.ClipOptions;
 import io.videopipe.clip.ClipRequest;
 import io.videopipe.clip.RenderedClip;
@@ -38,6 +39,24 @@ class JobLifecycleTest {
   private final FakePipeline pipeline = testEnv.pipeline();
 
   @Test
+  void theRequestedAudioTrackReachesExtractAudioAndTheChosenOneTheResult() {
+    testEnv.startWithGpuWorker();
+    JobRequest request = JobRequest.builder(SOURCE_URI).audioTrack(" eng ").build();
+
+    JobResult result = result(testEnv.startJob("job-track", request));
+
+    assertThat(pipeline.audio.requests())
+        .containsExactly(new ExtractAudioRequest("job-track", "file:///store/jobs/job-track/source/talk.mp4", "eng"));
+    assertThat(result.source().media().audioTrack()).isEqualTo(new MediaInfo.AudioTrack(1, "eng", "default track"));
+    for (String bad : new String[] {"english", "-1", "1234", "en-US"}) {
+      assertThatThrownBy(() -> JobRequest.builder(SOURCE_URI).audioTrack(bad).build())
+          .as(bad)
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageStartingWith("audioTrack must be a stream index (0-999) or a 2- or 3-letter language code");
+    }
+  }
+
+  @Test
   void happyPathRunsEveryStepInOrderOnTheRightQueue() {
     pipeline.route.engines(true, false, true);
     testEnv.startWithGpuWorker();
@@ -48,7 +67,7 @@ class JobLifecycleTest {
 
     assertThat(pipeline.download.requests()).containsExactly(new DownloadRequest("job-happy", SOURCE_URI));
     assertThat(pipeline.audio.requests())
-        .containsExactly(new ExtractAudioRequest("job-happy", "file:///store/jobs/job-happy/source/talk.mp4"));
+        .containsExactly(new ExtractAudioRequest("job-happy", "file:///store/jobs/job-happy/source/talk.mp4", null));
     assertThat(pipeline.route.requests()).hasSize(1);
     assertThat(pipeline.gpuTranscribe.requests())
         .containsExactly(new TranscribeRequest("job-happy", "file:///store/jobs/job-happy/audio/audio.wav",
