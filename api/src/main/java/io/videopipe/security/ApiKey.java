@@ -27,7 +27,7 @@ public record ApiKey(
     return scopes.contains(Scope.ADMIN) || scopes.contains(needed);
   }
 
-  boolean expiredAt(Instant now) {
+  public boolean expiredAt(Instant now) {
     return expiresAt != null && !now.isBefore(expiresAt);
   }
 

@@ -1,5 +1,6 @@
 package io.videopipe.security;
 
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import jakarta.servlet.http.HttpServletRequest;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -24,14 +25,15 @@ import org.springframework.web.bind.annotation.RestController;
  */
 @RestController
 @Profile({"local", "api"})
+@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
 class CodecLoginController {
   static final String PATH = "/codec-login";
   static final String COOKIE = "videopipe_codec";
   static final Duration VALIDITY = Duration.ofHours(8);
 
-  private final ApiKeys keys;
+  private final KeyStore keys;
 
-  CodecLoginController(ApiKeys keys) {
+  CodecLoginController(KeyStore keys) {
     this.keys = keys;
   }
 
@@ -49,7 +51,7 @@ class CodecLoginController {
       produces = MediaType.TEXT_HTML_VALUE)
   ResponseEntity<String> signIn(@RequestParam(name = "key", defaultValue = "") String key, HttpServletRequest request) {
     Optional<ApiKey> k = key.isBlank() ? Optional.empty() : keys.authenticate(key.strip());
-    if (k.isEmpty() || !k.get().allows(Scope.ADMIN)) {
+    if (k.isEmpty() || k.get().expiredAt(java.time.Instant.now()) || !k.get().allows(Scope.ADMIN)) {
       return ResponseEntity.status(HttpStatus.UNAUTHORIZED).contentType(MediaType.TEXT_HTML)
           .body(page("Not signed in", "<p>That is not an admin API key of this service.</p>"));
     }

@@ -107,7 +107,7 @@ public final class KeyStore {
    * The key whose hash matches the presented secret, expired or not (the caller tells expired apart). Every key is
    * compared, with {@link MessageDigest#isEqual}, so timing says nothing about which key a guess was near.
    */
-  Optional<ApiKey> authenticate(String presented) {
+  public Optional<ApiKey> authenticate(String presented) {
     byte[] hash = ApiKeys.sha256(presented);
     ApiKey found = null;
     for (ApiKey k : (Iterable<ApiKey>) Stream.concat(configured.all().stream(), stored().stream())::iterator) {

@@ -1,5 +1,6 @@
 package io.videopipe.ui;
 
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import io.videopipe.security.Caller;
 import io.videopipe.clip.ClipOptions;
 import io.videopipe.events.JobEvents;
@@ -13,7 +14,7 @@ import io.videopipe.jobs.JobSubmission;
 import io.videopipe.jobs.JobSummary;
 import io.videopipe.security.ApiKey;
 import io.videopipe.security.ApiKeyFilter;
-import io.videopipe.security.ApiKeys;
+import io.videopipe.security.KeyStore;
 import io.videopipe.uploads.UploadService;
 import io.videopipe.uploads.UploadTooLargeException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -46,12 +47,13 @@ import org.thymeleaf.context.Context;
 /** Sign-in, the live job list and the submit form of the dashboard; every action goes through the API's services. */
 @Controller
 @Profile({"local", "api"})
+@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
 public class DashboardController {
   static final List<String> STATUSES = List.of("RUNNING", "COMPLETED", "NEEDS_REVIEW", "FAILED", "CANCELLED");
   static final List<String> ENGINES = List.of("local", "parakeet", "deepgram", "parakeet+deepgram");
   static final List<String> ENGINE_MODES = List.of("auto", "local", "parakeet", "deepgram", "hybrid");
 
-  private final ApiKeys keys;
+  private final KeyStore keys;
   private final JobService jobs;
   private final JobListing listing;
   private final JobEvents events;
@@ -59,7 +61,7 @@ public class DashboardController {
   private final TemplateEngine templates;
 
   public DashboardController(
-      ApiKeys keys, JobService jobs, JobListing listing, JobEvents events, UploadService uploads,
+      KeyStore keys, JobService jobs, JobListing listing, JobEvents events, UploadService uploads,
       TemplateEngine templates) {
     this.keys = keys;
     this.jobs = jobs;
@@ -92,8 +94,9 @@ public class DashboardController {
       @RequestParam(defaultValue = "") String next,
       HttpServletRequest request,
       Model model) {
+    // Configured and API-created keys alike (KeyStore), and an expired one is refused as the API refuses it.
     Optional<ApiKey> key = apiKey.isBlank() ? Optional.empty() : keys.authenticate(apiKey.trim());
-    if (key.isEmpty()) {
+    if (key.isEmpty() || key.get().expiredAt(java.time.Instant.now())) {
       model.addAttribute("next", next);
       model.addAttribute("signedOut", false);
       model.addAttribute(

@@ -36,7 +36,7 @@ import org.springframework.test.web.servlet.MvcResult;
 
 /** API keys, scopes, rate limits and body limits in front of the jobs API; the services mocked. */
 @WebMvcTest(JobController.class)
-@Import(ApiSecurityConfiguration.class)
+@Import({ApiSecurityConfiguration.class, TempKeyStorage.class})
 @TestPropertySource(
     properties = {
       "videopipe.security.keys[0].name=reader",
@@ -65,16 +65,6 @@ class ApiSecurityTest {
   @MockitoBean JobArtifacts artifacts;
   @MockitoBean JobListing listing;
   @MockitoBean io.videopipe.jobs.JobTenancy tenancy;
-
-  /** Keys created over the API live in storage: a real local one in a temporary directory. */
-  @org.springframework.boot.test.context.TestConfiguration
-  static class TempStorage {
-    @org.springframework.context.annotation.Bean
-    io.videopipe.storage.Storage storage() throws java.io.IOException {
-      return io.videopipe.storage.StorageFactory.open(
-          java.nio.file.Files.createTempDirectory("api-security-test").toString());
-    }
-  }
 
   static final List<Object[]> ENDPOINTS =
       List.of(

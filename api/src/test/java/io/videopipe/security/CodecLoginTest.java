@@ -22,7 +22,7 @@ import org.springframework.test.web.servlet.MvcResult;
 
 /** The codec sign-in of the Temporal Web UI: an admin key becomes a cookie that opens /codec and nothing else. */
 @WebMvcTest({CodecLoginController.class, CodecController.class})
-@Import(ApiSecurityConfiguration.class)
+@Import({ApiSecurityConfiguration.class, TempKeyStorage.class})
 @TestPropertySource(
     properties = {
       "videopipe.security.keys[0].name=reader",

@@ -42,7 +42,7 @@ import org.springframework.test.web.servlet.MvcResult;
  * CSRF on every form, and a key's scopes applied to the dashboard as to the API.
  */
 @WebMvcTest({DashboardController.class, JobPageController.class})
-@Import({ApiSecurityConfiguration.class, DashboardConfiguration.class})
+@Import({ApiSecurityConfiguration.class, DashboardConfiguration.class, io.videopipe.security.TempKeyStorage.class})
 @EnableConfigurationProperties(VideoPipeProperties.class)
 @TestPropertySource(
     properties = {
