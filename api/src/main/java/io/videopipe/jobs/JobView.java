@@ -11,7 +11,11 @@ import io.videopipe.pipeline.JobStatus;
  * @param percent overall percent complete
  * @param costUsd the cost so far while running (every step attempt priced with the configured prices), the ledger's
  *     total once ended; null when the job ended before it was priced
- * @param result the result (partial for failed and cancelled jobs), null while running
+ * @param result the result (partial for failed and cancelled jobs), null until the execution has closed (a job whose
+ *     pipeline has ended answers its final status a moment before, while its webhook is delivered)
+ * @param startedAt when the execution started
+ * @param closedAt when the execution closed; null while open
+ * @param webhook how the job's webhook went (attempts, last HTTP status, delivered at, or why not); null without one
  */
 public record JobView(
     String jobId,
@@ -23,4 +27,7 @@ public record JobView(
     String detail,
     Double costUsd,
     JobResult result,
-    ErrorInfo error) {}
+    ErrorInfo error,
+    java.time.Instant startedAt,
+    java.time.Instant closedAt,
+    io.videopipe.notify.WebhookDelivery webhook) {}

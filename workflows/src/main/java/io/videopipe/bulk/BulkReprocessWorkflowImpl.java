@@ -14,6 +14,7 @@ import io.videopipe.pipeline.JobRequest;
 import io.videopipe.pipeline.JobResult;
 import io.videopipe.pipeline.JobStatus;
 import io.videopipe.pipeline.SearchAttributes;
+import io.videopipe.pipeline.SourceRedaction;
 import io.videopipe.pipeline.Step;
 import io.videopipe.pipeline.VideoPipelineOptions;
 import io.videopipe.pipeline.VideoPipelineWorkflow;
@@ -199,7 +200,7 @@ public class BulkReprocessWorkflowImpl implements BulkReprocessWorkflow {
             .setTaskQueue(job.queues().cpu())
             .setWorkflowIdReusePolicy(WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE)
             .setParentClosePolicy(ParentClosePolicy.PARENT_CLOSE_POLICY_REQUEST_CANCEL)
-            .setMemo(Map.of(VideoPipelineOptions.MEMO_SOURCE, source, "bulk", bulkId))
+            .setMemo(Map.of(VideoPipelineOptions.MEMO_SOURCE, job.sourceDisplay(), "bulk", bulkId))
             .setTypedSearchAttributes(
                 io.temporal.common.SearchAttributes.newBuilder()
                     .set(SearchAttributes.STATUS, JobStatus.RUNNING.name())
@@ -243,7 +244,7 @@ public class BulkReprocessWorkflowImpl implements BulkReprocessWorkflow {
         if (recentFailures.size() == RECENT_FAILURES) {
           recentFailures.remove(0);
         }
-        recentFailures.add(entry.getValue().source() + ": " + root.getMessage());
+        recentFailures.add(SourceRedaction.redact(entry.getValue().source()) + ": " + root.getMessage());
       }
     }
   }

@@ -35,7 +35,9 @@ import io.videopipe.highlight.HighlightRequest;
 import io.videopipe.highlight.HighlightSet;
 import io.videopipe.notify.WebhookActivities;
 import io.videopipe.notify.WebhookCalls;
+import io.videopipe.notify.WebhookDelivery;
 import io.videopipe.notify.WebhookPayload;
+import io.videopipe.notify.WebhookReceipt;
 import io.videopipe.qa.QaActivities;
 import io.videopipe.qa.QaCheck;
 import io.videopipe.qa.QaReport;
@@ -102,6 +104,8 @@ public class VideoPipelineWorkflowImpl implements VideoPipelineWorkflow {
   private int priority;
   private String detail = "queued";
   private CancellationScope stepsScope;
+  private JobResult finalResult;
+  private WebhookDelivery webhook;
   private String cancelReason;
 
   private StoredSource stored;
@@ -228,7 +232,7 @@ public class VideoPipelineWorkflowImpl implements VideoPipelineWorkflow {
     stored =
         runStep(
             Step.DOWNLOAD,
-            "downloading " + request.sourceUri(),
+            "downloading " + request.sourceDisplay(),
             () -> stub(DownloadActivities.class, options(cpu, timeouts.download(), true, timeouts.maxAttempts()))
                 .download(new DownloadRequest(jobId, request.sourceUri())),
             r -> 0);
@@ -577,19 +581,64 @@ public class VideoPipelineWorkflowImpl implements VideoPipelineWorkflow {
    * changes the job's outcome.
    */
   private void notifyWebhook(JobResult result) {
+    finalResult = result;
     if (request.webhookUrl() == null) {
       return;
     }
+    webhook = WebhookDelivery.pending();
     Workflow.newDetachedCancellationScope(
             () -> {
               try {
-                Workflow.newActivityStub(WebhookActivities.class, WebhookCalls.options(queues.cpu()))
-                    .notifyWebhook(request.webhookUrl(), WebhookPayload.of(result));
+                WebhookReceipt receipt =
+                    Workflow.newActivityStub(WebhookActivities.class, WebhookCalls.options(queues.cpu()))
+                        .notifyWebhook(request.webhookUrl(), WebhookPayload.of(result));
+                webhook =
+                    new WebhookDelivery(
+                        WebhookDelivery.DELIVERED,
+                        receipt == null ? 1 : receipt.attempt(),
+                        receipt == null ? null : receipt.httpStatus(),
+                        java.time.Instant.ofEpochMilli(Workflow.currentTimeMillis()).toString(),
+                        null);
               } catch (ActivityFailure e) {
-                log.warn("job {}: webhook not delivered: {}", jobId, describe(e).message());
+                ErrorInfo error = describe(e);
+                WebhookReceipt last = lastReceipt(e);
+                webhook =
+                    new WebhookDelivery(
+                        WebhookActivities.REJECTED_TYPE.equals(error.type())
+                            ? WebhookDelivery.REFUSED
+                            : WebhookDelivery.FAILED,
+                        last == null ? 0 : last.attempt(),
+                        last == null || last.httpStatus() == 0 ? null : last.httpStatus(),
+                        null,
+                        error.message());
+                log.warn("job {}: webhook not delivered: {}", jobId, error.message());
               }
             })
         .run();
+  }
+
+  /** The receipt the last webhook attempt left in its failure's details, if any. */
+  private static WebhookReceipt lastReceipt(ActivityFailure e) {
+    for (Throwable t = e.getCause(); t != null; t = t.getCause()) {
+      if (t instanceof ApplicationFailure af && af.getDetails() != null && af.getDetails().getSize() > 0) {
+        try {
+          return af.getDetails().get(WebhookReceipt.class);
+        } catch (RuntimeException notAReceipt) {
+          return null;
+        }
+      }
+    }
+    return null;
+  }
+
+  @Override
+  public JobResult finalResult() {
+    return finalResult;
+  }
+
+  @Override
+  public WebhookDelivery webhookDelivery() {
+    return webhook;
   }
 
   /** Runs the compensations in a detached scope, so they also run when the workflow itself was cancelled. */
@@ -664,7 +713,7 @@ public class VideoPipelineWorkflowImpl implements VideoPipelineWorkflow {
   private JobResult result(JobStatus s, ErrorInfo error) {
     SourceInfo source =
         stored == null
-            ? new SourceInfo(request.sourceUri(), null, 0, null, null)
+            ? new SourceInfo(request.sourceDisplay(), null, 0, null, null)
             : new SourceInfo(
                 stored.sourceUri(), stored.storedUri(), stored.sizeBytes(), stored.sha256(),
                 audio == null ? null : audio.media());

@@ -102,6 +102,16 @@ class BulkReprocessWorkflowTest {
       return List.of();
     }
 
+    @Override
+    public JobResult finalResult() {
+      return null;
+    }
+
+    @Override
+    public io.videopipe.notify.WebhookDelivery webhookDelivery() {
+      return null;
+    }
+
     private boolean cancelSignalled;
 
     @Override
