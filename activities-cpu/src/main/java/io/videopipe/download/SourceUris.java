@@ -5,7 +5,6 @@ import java.util.regex.Pattern;
 /** Helpers for source URIs as users give them. */
 final class SourceUris {
   private static final Pattern SCHEME = Pattern.compile("^([A-Za-z][A-Za-z0-9+.-]+):");
-  private static final Pattern USER_INFO = Pattern.compile("^([A-Za-z][A-Za-z0-9+.-]*://)[^/?#]*@");
   private static final int MAX_NAME = 120;
 
   private SourceUris() {}
@@ -18,13 +17,7 @@ final class SourceUris {
 
   /** Drops user info, query and fragment: signed URLs and basic auth carry credentials there. */
   static String redact(String raw) {
-    String s = raw.strip();
-    int cut = indexOfAny(s, '?', '#');
-    if (cut >= 0) {
-      s = s.substring(0, cut);
-    }
-    s = USER_INFO.matcher(s).replaceFirst("$1");
-    return s.length() > 500 ? s.substring(0, 500) + "..." : s;
+    return io.videopipe.pipeline.SourceRedaction.redact(raw);
   }
 
   /** A safe object name from the last segment of a (decoded) path; "source" when nothing usable is left. */
@@ -47,9 +40,4 @@ final class SourceUris {
     return name.isEmpty() || name.chars().allMatch(c -> c == '.' || c == '_' || c == '-') ? "source" : name;
   }
 
-  private static int indexOfAny(String s, char a, char b) {
-    int i = s.indexOf(a);
-    int j = s.indexOf(b);
-    return i < 0 ? j : j < 0 ? i : Math.min(i, j);
-  }
 }
