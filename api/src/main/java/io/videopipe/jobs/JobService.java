@@ -263,20 +263,19 @@ public class JobService {
       }
       int done = pending.getAttempt() - 1;
       Integer lastStatus = null;
-      var info = pending.getLastFailure().getApplicationFailureInfo();
-      if (info.hasDetails()) {
+      // Through the client's converter: with the codec on, the failure's message and details are encrypted.
+      RuntimeException last = client.getOptions().getDataConverter().failureToException(pending.getLastFailure());
+      String message = last instanceof ApplicationFailure af ? af.getOriginalMessage() : last.getMessage();
+      if (last instanceof ApplicationFailure af && af.getDetails() != null && af.getDetails().getSize() > 0) {
         try {
-          WebhookReceipt receipt =
-              client.getOptions().getDataConverter()
-                  .fromPayloads(0, java.util.Optional.of(info.getDetails()), WebhookReceipt.class, WebhookReceipt.class);
+          WebhookReceipt receipt = af.getDetails().get(WebhookReceipt.class);
           lastStatus = receipt == null || receipt.httpStatus() == 0 ? null : receipt.httpStatus();
           done = Math.max(done, receipt == null ? 0 : receipt.attempt());
         } catch (RuntimeException unreadable) {
           // an older worker's failure without a receipt: the attempt count still holds
         }
       }
-      return new WebhookDelivery(
-          WebhookDelivery.PENDING, done, lastStatus, null, "retrying: " + pending.getLastFailure().getMessage());
+      return new WebhookDelivery(WebhookDelivery.PENDING, done, lastStatus, null, "retrying: " + message);
     }
     return webhook;
   }
