@@ -7,8 +7,6 @@ import io.temporal.client.ActivityCanceledException;
 import io.temporal.client.ActivityCompletionException;
 import io.temporal.failure.ApplicationFailure;
 import io.videopipe.net.AddressGuard;
-import io.videopipe.net.AddressRefusedException;
-import io.videopipe.pipeline.ErrorTypes;
 import io.videopipe.pipeline.JobPaths;
 import io.videopipe.storage.Storage;
 import io.videopipe.storage.StoragePaths;
@@ -17,7 +15,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -26,7 +23,6 @@ import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.Files;
-import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
@@ -34,7 +30,6 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Properties;
 import java.util.function.Supplier;
-import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -61,6 +56,7 @@ public final class DownloadActivitiesImpl implements DownloadActivities {
 
   private final AddressGuard guard;
   private final OkHttpClient http;
+  private final SourceResolver sources;
 
   /** Uses the default GCS client (application default credentials), created on the first gs:// source. */
   public DownloadActivitiesImpl(Storage storage, DownloadSettings settings) {
@@ -88,6 +84,7 @@ public final class DownloadActivitiesImpl implements DownloadActivities {
     this.gcs = gcsClient;
     this.guard = guard;
     this.http = HttpSource.client(guard, settings.connectTimeout(), settings.readTimeout());
+    this.sources = new SourceResolver(settings, guard, http, gcsClient);
   }
 
   @Override
@@ -99,7 +96,7 @@ public final class DownloadActivitiesImpl implements DownloadActivities {
     } catch (IllegalArgumentException e) {
       throw Failures.invalid(e.getMessage());
     }
-    Source source = resolve(request.sourceUri());
+    Source source = sources.resolve(request.sourceUri());
     String name = source.fileName();
     Path dir = settings.stagingDir().resolve(jobId).resolve("download");
     Path part = dir.resolve(name + ".part");
@@ -246,97 +243,6 @@ public final class DownloadActivitiesImpl implements DownloadActivities {
         }
       }
     }
-  }
-
-  private Source resolve(String raw) {
-    if (raw == null || raw.isBlank()) {
-      throw Failures.invalid("source URI is empty");
-    }
-    String s = raw.strip();
-    String display = SourceUris.redact(s);
-    String scheme = SourceUris.scheme(s);
-    if (scheme == null) {
-      requireLocalFilesAllowed(display);
-      try {
-        return localSource(Path.of(s), display);
-      } catch (InvalidPathException e) {
-        throw Failures.invalid("not a valid local path: " + display);
-      }
-    }
-    switch (scheme) {
-      case "https":
-        return httpSource(s, display);
-      case "http":
-        if (!settings.allowPlainHttp()) {
-          throw Failures.notAllowed("plain http sources are not allowed (use https): " + display);
-        }
-        return httpSource(s, display);
-      case "gs":
-        return gcsSource(s, display);
-      case "file":
-        requireLocalFilesAllowed(display);
-        Path path;
-        try {
-          path = Path.of(new URI(s));
-        } catch (URISyntaxException | IllegalArgumentException e) {
-          throw Failures.invalid("not a valid file URI: " + display);
-        }
-        return localSource(path, display);
-      default:
-        throw Failures.nonRetryable(
-            ErrorTypes.UNSUPPORTED_SOURCE,
-            "unsupported source scheme '"
-                + scheme
-                + "' in "
-                + display
-                + " (supported: https://, gs://"
-                + (settings.allowPlainHttp() ? ", http://" : "")
-                + (settings.allowLocalFiles() ? ", file://, local paths" : "")
-                + ")");
-    }
-  }
-
-  private void requireLocalFilesAllowed(String display) {
-    if (!settings.allowLocalFiles()) {
-      throw Failures.notAllowed("local file sources are not allowed on this worker: " + display);
-    }
-  }
-
-  private Source localSource(Path path, String display) {
-    return new LocalFileSource(path, LocalRoots.check(path, settings.localRoots(), display));
-  }
-
-  private Source httpSource(String s, String display) {
-    URI uri;
-    try {
-      uri = new URI(s);
-    } catch (URISyntaxException e) {
-      throw Failures.invalid("not a valid URI: " + display);
-    }
-    // The host as OkHttp will connect to it; java.net.URI gives none for numeric forms such as http://2130706433/.
-    HttpUrl url = HttpUrl.parse(s);
-    if (url == null || url.host().isEmpty()) {
-      throw Failures.invalid("source URI has no host: " + display);
-    }
-    if (uri.getRawUserInfo() != null || !url.username().isEmpty() || !url.password().isEmpty()) {
-      throw Failures.invalid("credentials in the URI are not supported (use a signed URL): " + display);
-    }
-    try {
-      guard.checkHost(url.host());
-    } catch (AddressRefusedException e) {
-      throw Failures.notAllowed(e.getMessage());
-    }
-    return new HttpSource(http, guard, url, uri, settings.readTimeout(), settings.allowPlainHttp());
-  }
-
-  private Source gcsSource(String s, String display) {
-    // gsutil-style, not percent-encoded: gs://bucket/any/object name
-    String rest = s.substring("gs://".length());
-    int slash = rest.indexOf('/');
-    if (!s.regionMatches(true, 0, "gs://", 0, 5) || slash <= 0 || slash == rest.length() - 1 || rest.endsWith("/")) {
-      throw Failures.invalid("a gs:// source must name an object, gs://bucket/object: " + display);
-    }
-    return new GcsSource(gcs, rest.substring(0, slash), rest.substring(slash + 1));
   }
 
   private static Checkpoint readCheckpoint(Path meta, String sourceKey, long offset, long partSize) {

@@ -19,6 +19,7 @@ import java.util.Objects;
  *     private, link-local or otherwise internal (empty: none)
  * @param localRoots directories local file sources must lie in, after symbolic links and {@code ..} are resolved
  *     (empty: no local file is accepted)
+ * @param allowedBuckets the only buckets gs:// sources may name (empty: any the worker's credentials can read)
  */
 public record DownloadSettings(
     long maxBytes,
@@ -28,7 +29,8 @@ public record DownloadSettings(
     Duration connectTimeout,
     Duration readTimeout,
     List<String> allowedHosts,
-    List<Path> localRoots) {
+    List<Path> localRoots,
+    List<String> allowedBuckets) {
 
   public static final long DEFAULT_MAX_BYTES = 20L * 1024 * 1024 * 1024;
   public static final Path DEFAULT_STAGING_DIR = Path.of("data", "work");
@@ -44,6 +46,7 @@ public record DownloadSettings(
     requirePositive(readTimeout, "readTimeout");
     allowedHosts = List.copyOf(allowedHosts);
     localRoots = localRoots.stream().map(p -> p.toAbsolutePath().normalize()).toList();
+    allowedBuckets = allowedBuckets == null ? List.of() : List.copyOf(allowedBuckets);
   }
 
   /**
@@ -59,7 +62,8 @@ public record DownloadSettings(
         DEFAULT_CONNECT_TIMEOUT,
         DEFAULT_READ_TIMEOUT,
         List.of(),
-        List.of(Path.of("")));
+        List.of(Path.of("")),
+        List.of());
   }
 
   /** Deployed worker roles: only https:// and gs:// sources. */
@@ -69,42 +73,48 @@ public record DownloadSettings(
 
   public DownloadSettings withMaxBytes(long value) {
     return new DownloadSettings(
-        value, allowLocalFiles, allowPlainHttp, stagingDir, connectTimeout, readTimeout, allowedHosts, localRoots);
+        value, allowLocalFiles, allowPlainHttp, stagingDir, connectTimeout, readTimeout, allowedHosts, localRoots, allowedBuckets);
   }
 
   public DownloadSettings withAllowLocalFiles(boolean value) {
     return new DownloadSettings(
-        maxBytes, value, allowPlainHttp, stagingDir, connectTimeout, readTimeout, allowedHosts, localRoots);
+        maxBytes, value, allowPlainHttp, stagingDir, connectTimeout, readTimeout, allowedHosts, localRoots, allowedBuckets);
   }
 
   public DownloadSettings withAllowPlainHttp(boolean value) {
     return new DownloadSettings(
-        maxBytes, allowLocalFiles, value, stagingDir, connectTimeout, readTimeout, allowedHosts, localRoots);
+        maxBytes, allowLocalFiles, value, stagingDir, connectTimeout, readTimeout, allowedHosts, localRoots, allowedBuckets);
   }
 
   public DownloadSettings withStagingDir(Path value) {
     return new DownloadSettings(
-        maxBytes, allowLocalFiles, allowPlainHttp, value, connectTimeout, readTimeout, allowedHosts, localRoots);
+        maxBytes, allowLocalFiles, allowPlainHttp, value, connectTimeout, readTimeout, allowedHosts, localRoots, allowedBuckets);
   }
 
   public DownloadSettings withConnectTimeout(Duration value) {
     return new DownloadSettings(
-        maxBytes, allowLocalFiles, allowPlainHttp, stagingDir, value, readTimeout, allowedHosts, localRoots);
+        maxBytes, allowLocalFiles, allowPlainHttp, stagingDir, value, readTimeout, allowedHosts, localRoots, allowedBuckets);
   }
 
   public DownloadSettings withReadTimeout(Duration value) {
     return new DownloadSettings(
-        maxBytes, allowLocalFiles, allowPlainHttp, stagingDir, connectTimeout, value, allowedHosts, localRoots);
+        maxBytes, allowLocalFiles, allowPlainHttp, stagingDir, connectTimeout, value, allowedHosts, localRoots, allowedBuckets);
   }
 
   public DownloadSettings withAllowedHosts(List<String> value) {
     return new DownloadSettings(
-        maxBytes, allowLocalFiles, allowPlainHttp, stagingDir, connectTimeout, readTimeout, value, localRoots);
+        maxBytes, allowLocalFiles, allowPlainHttp, stagingDir, connectTimeout, readTimeout, value, localRoots, allowedBuckets);
   }
 
   public DownloadSettings withLocalRoots(List<Path> value) {
     return new DownloadSettings(
-        maxBytes, allowLocalFiles, allowPlainHttp, stagingDir, connectTimeout, readTimeout, allowedHosts, value);
+        maxBytes, allowLocalFiles, allowPlainHttp, stagingDir, connectTimeout, readTimeout, allowedHosts, value, allowedBuckets);
+  }
+
+  public DownloadSettings withAllowedBuckets(List<String> value) {
+    return new DownloadSettings(
+        maxBytes, allowLocalFiles, allowPlainHttp, stagingDir, connectTimeout, readTimeout, allowedHosts, localRoots,
+        value);
   }
 
   private static void requirePositive(Duration d, String name) {

@@ -39,4 +39,5 @@ final class SourceUris {
     }
     return name.isEmpty() || name.chars().allMatch(c -> c == '.' || c == '_' || c == '-') ? "source" : name;
   }
+
 }

@@ -26,17 +26,19 @@ import org.slf4j.LoggerFactory;
  */
 public class WebhookActivitiesImpl implements WebhookActivities {
   private static final Logger log = LoggerFactory.getLogger(WebhookActivitiesImpl.class);
+  static final String ALLOWED_HOSTS_SETTING = "videopipe.webhooks.allowed-hosts";
   private static final MediaType JSON_TYPE = MediaType.get("application/json");
   private static final ObjectMapper JSON = JsonMapper.builder().build();
 
   private final WebhookSettings settings;
   private final AddressGuard guard;
+  private final WebhookTargets targets;
   private final OkHttpClient client;
   private final WebhookSigner signer;
   private final Clock clock;
 
   public WebhookActivitiesImpl(WebhookSettings settings) {
-    this(settings, new AddressGuard(settings.allowedHosts(), "webhook", "videopipe.webhooks.allowed-hosts"),
+    this(settings, new AddressGuard(settings.allowedHosts(), "webhook", ALLOWED_HOSTS_SETTING),
         Clock.systemUTC());
   }
 
@@ -45,6 +47,7 @@ public class WebhookActivitiesImpl implements WebhookActivities {
   public WebhookActivitiesImpl(WebhookSettings settings, AddressGuard guard, Clock clock) {
     this.settings = settings;
     this.guard = guard;
+    this.targets = new WebhookTargets(settings, guard);
     this.clock = clock;
     this.signer = settings.secret().isBlank() ? null : new WebhookSigner(settings.secret());
     this.client =
@@ -56,18 +59,17 @@ public class WebhookActivitiesImpl implements WebhookActivities {
   }
 
   @Override
-  public void notifyWebhook(String url, WebhookPayload payload) {
-    HttpUrl target = HttpUrl.parse(url == null ? "" : url);
-    if (target == null) {
-      throw rejected("webhook URL is not an http(s) URL");
-    }
-    if (!target.isHttps() && !settings.allowPlainHttp()) {
-      throw rejected("webhook URL must use https (set videopipe.webhooks.allow-plain-http to allow http)");
-    }
+  public WebhookReceipt notifyWebhook(String url, WebhookPayload payload) {
+    return deliver(url, payload, io.temporal.activity.Activity.getExecutionContext().getInfo().getAttempt());
+  }
+
+  /** One delivery attempt; {@code attempt} goes into the receipt the job records. */
+  WebhookReceipt deliver(String url, WebhookPayload payload, int attempt) {
+    HttpUrl target;
     try {
-      guard.checkHost(target.host());
-    } catch (AddressRefusedException e) {
-      throw rejected(e.getMessage());
+      target = targets.admit(url);
+    } catch (IllegalArgumentException e) {
+      throw rejected(e.getMessage(), 0, attempt);
     }
     byte[] body;
     try {
@@ -94,24 +96,25 @@ public class WebhookActivitiesImpl implements WebhookActivities {
       int code = response.code();
       if (code >= 200 && code < 300) {
         log.info("job {}: webhook {} delivered to {} ({})", payload.jobId(), payload.event(), where, code);
-        return;
+        return new WebhookReceipt(code, attempt);
       }
       String message = "webhook " + where + " answered HTTP " + code;
       if (code == 408 || code == 429 || code >= 500) {
-        throw ApplicationFailure.newFailure(message, ErrorTypes.TRANSIENT);
+        throw ApplicationFailure.newFailure(message, ErrorTypes.TRANSIENT, new WebhookReceipt(code, attempt));
       }
-      throw rejected(message + (code >= 300 && code < 400 ? " (redirects are not followed)" : ""));
+      throw rejected(message + (code >= 300 && code < 400 ? " (redirects are not followed)" : ""), code, attempt);
     } catch (AddressRefusedException e) {
-      throw rejected(e.getMessage());
+      throw rejected(e.getMessage(), 0, attempt);
     } catch (IOException e) {
       if (e.getCause() instanceof AddressRefusedException refused) {
-        throw rejected(refused.getMessage());
+        throw rejected(refused.getMessage(), 0, attempt);
       }
-      throw ApplicationFailure.newFailure("webhook " + where + " unreachable: " + e, ErrorTypes.TRANSIENT);
+      throw ApplicationFailure.newFailure(
+          "webhook " + where + " unreachable: " + e, ErrorTypes.TRANSIENT, new WebhookReceipt(0, attempt));
     }
   }
 
-  private static ApplicationFailure rejected(String message) {
-    return ApplicationFailure.newNonRetryableFailure(message, REJECTED_TYPE);
+  private static ApplicationFailure rejected(String message, int httpStatus, int attempt) {
+    return ApplicationFailure.newNonRetryableFailure(message, REJECTED_TYPE, new WebhookReceipt(httpStatus, attempt));
   }
 }

@@ -67,7 +67,8 @@ class WebhookActivitiesImplTest {
             new io.videopipe.net.AddressGuard(List.of("127.0.0.1", "localhost"), "webhook", "allowed"),
             clock);
 
-    impl.notifyWebhook(server.url("/hooks/vp?token=abc").toString(), payload());
+    WebhookReceipt receipt = impl.deliver(server.url("/hooks/vp?token=abc").toString(), payload(), 1);
+    assertThat(receipt).isEqualTo(new WebhookReceipt(204, 1));
 
     RecordedRequest req = server.takeRequest(5, TimeUnit.SECONDS);
     assertThat(req.getMethod()).isEqualTo("POST");
@@ -92,15 +93,16 @@ class WebhookActivitiesImplTest {
     // 408 is left out: OkHttp itself repeats a request answered 408 once.
     for (int code : new int[] {500, 503, 429}) {
       server.enqueue(new MockResponse().setResponseCode(code));
-      assertThatThrownBy(() -> impl.notifyWebhook(server.url("/h").toString(), payload()))
+      assertThatThrownBy(() -> impl.deliver(server.url("/h").toString(), payload(), 2))
           .isInstanceOfSatisfying(ApplicationFailure.class, f -> {
             assertThat(f.isNonRetryable()).as("HTTP %d", code).isFalse();
             assertThat(f.getOriginalMessage()).contains("HTTP " + code);
+            assertThat(f.getDetails().get(WebhookReceipt.class)).isEqualTo(new WebhookReceipt(code, 2));
           });
     }
     for (int code : new int[] {400, 404, 410, 302}) {
       server.enqueue(new MockResponse().setResponseCode(code).setHeader("Location", "http://169.254.169.254/"));
-      assertThatThrownBy(() -> impl.notifyWebhook(server.url("/h").toString(), payload()))
+      assertThatThrownBy(() -> impl.deliver(server.url("/h").toString(), payload(), 2))
           .isInstanceOfSatisfying(ApplicationFailure.class, f -> {
             assertThat(f.isNonRetryable()).as("HTTP %d", code).isTrue();
             assertThat(f.getType()).isEqualTo(WebhookActivities.REJECTED_TYPE);
@@ -119,7 +121,7 @@ class WebhookActivitiesImplTest {
             "http://169.254.169.254/latest/meta-data",
             "http://metadata.google.internal/",
             "http://2130706433/")) {
-      assertThatThrownBy(() -> impl.notifyWebhook(url, payload()))
+      assertThatThrownBy(() -> impl.deliver(url, payload(), 1))
           .as(url)
           .isInstanceOfSatisfying(ApplicationFailure.class, f -> {
             assertThat(f.isNonRetryable()).isTrue();
@@ -132,7 +134,7 @@ class WebhookActivitiesImplTest {
   @Test
   void plainHttpIsRefusedUnlessAllowed() {
     WebhookActivitiesImpl impl = new WebhookActivitiesImpl(WebhookSettings.of(SECRET));
-    assertThatThrownBy(() -> impl.notifyWebhook("http://example.com/h", payload()))
+    assertThatThrownBy(() -> impl.deliver("http://example.com/h", payload(), 1))
         .isInstanceOf(ApplicationFailure.class)
         .hasMessageContaining("https");
   }

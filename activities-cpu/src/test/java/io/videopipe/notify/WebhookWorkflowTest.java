@@ -168,6 +168,12 @@ class WebhookWorkflowTest {
     assertThat(second.get("costUsd").asDouble()).isEqualTo(0.0042);
     assertThat(second.get("artifacts").get("cost.json").asText()).isEqualTo("file:///s/job-ok/cost/cost.json");
     assertThat(receiver.getRequestCount()).isEqualTo(2);
+    // the job records the delivery: two attempts, the last answered 200
+    WebhookDelivery delivery = client.newWorkflowStub(VideoPipelineWorkflow.class, "job-ok").webhookDelivery();
+    assertThat(delivery.state()).isEqualTo(WebhookDelivery.DELIVERED);
+    assertThat(delivery.attempts()).isEqualTo(2);
+    assertThat(delivery.lastHttpStatus()).isEqualTo(200);
+    assertThat(delivery.deliveredAt()).isNotBlank();
   }
 
   @Test
@@ -184,6 +190,13 @@ class WebhookWorkflowTest {
     assertThat(body.get("event").asText()).isEqualTo("job.failed");
     assertThat(body.get("error").get("type").asText()).isEqualTo("NoSpeech");
     assertThat(receiver.getRequestCount()).isEqualTo(1);
+    // a 4xx is a refusal: recorded with the status and why, not retried
+    WebhookDelivery delivery = client.newWorkflowStub(VideoPipelineWorkflow.class, "job-fail").webhookDelivery();
+    assertThat(delivery.state()).isEqualTo(WebhookDelivery.REFUSED);
+    assertThat(delivery.attempts()).isEqualTo(1);
+    assertThat(delivery.lastHttpStatus()).isEqualTo(404);
+    assertThat(delivery.deliveredAt()).isNull();
+    assertThat(delivery.reason()).contains("HTTP 404");
   }
 
   @Test

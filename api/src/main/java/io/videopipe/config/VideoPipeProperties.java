@@ -74,6 +74,7 @@ public record VideoPipeProperties(
    *     private, link-local or cloud metadata addresses (empty: none, the safe default everywhere)
    * @param localRoots directories local file sources must lie in (symbolic links and {@code ..} resolved); relative
    *     ones are taken from the working directory; empty: no local file is accepted
+   * @param allowedBuckets the only buckets gs:// sources may name; empty: any the worker's credentials can read
    */
   public record Download(
       @DefaultValue("21474836480") long maxBytes,
@@ -82,7 +83,8 @@ public record VideoPipeProperties(
       @DefaultValue("10s") Duration connectTimeout,
       @DefaultValue("60s") Duration readTimeout,
       @DefaultValue List<String> allowedHosts,
-      @DefaultValue List<String> localRoots) {}
+      @DefaultValue List<String> localRoots,
+      @DefaultValue List<String> allowedBuckets) {}
 
   public record Engines(@DefaultValue Local local, @DefaultValue Parakeet parakeet, @DefaultValue Deepgram deepgram) {}
 

@@ -105,13 +105,19 @@ public class JobArtifacts {
   }
 
   /**
-   * A rendered clip or one of its caption files, straight from storage: clips are written whole (all-or-nothing), so
-   * a clip that exists is complete even while the job still runs.
+   * A rendered clip or one of its caption files, straight from storage, once the job has ended: until QA has passed a
+   * clip may still be rendered again, so only an ended job's clips are final.
    *
    * @throws ClipNotFoundException when the job has no such file
+   * @throws JobConflictException while the job runs
    */
   public StoredFile clip(String jobId, ClipFile file) {
     if (!JobIds.isValid(jobId)) {
+      throw new ClipNotFoundException("no job with id '" + jobId + "'");
+    }
+    try {
+      endedJob(jobId, "final clips");
+    } catch (JobNotFoundException e) {
       throw new ClipNotFoundException("no job with id '" + jobId + "'");
     }
     URI uri = storage.jobUri(jobId, JobPaths.clip(file.rank(), file.extension()));

@@ -4,6 +4,8 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
+import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionResponse;
+import io.temporal.api.workflow.v1.PendingActivityInfo;
 import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowException;
@@ -26,8 +28,14 @@ import io.videopipe.pipeline.JobStatus;
 import io.videopipe.pipeline.Progress;
 import io.videopipe.pipeline.VideoPipelineOptions;
 import io.videopipe.pipeline.VideoPipelineWorkflow;
+import io.videopipe.download.SourceResolver;
+import io.videopipe.notify.WebhookDelivery;
+import io.videopipe.notify.WebhookReceipt;
+import io.videopipe.notify.WebhookTargets;
+import io.videopipe.notify.WebhookWorkerConfiguration;
 import io.videopipe.route.EngineMode;
 import io.videopipe.temporal.TemporalUi;
+import io.videopipe.worker.CpuWorkerConfiguration;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.charset.StandardCharsets;
@@ -54,18 +62,29 @@ public class JobService {
   private static final ObjectMapper CANONICAL = new ObjectMapper();
   /** Memo key: SHA-256 of the request that started a job under an Idempotency-Key. */
   static final String MEMO_REQUEST_HASH = "requestHash";
+  /** Bound on reading a closed execution's result (it is already there; this only guards a stuck connection). */
+  private static final java.time.Duration RESULT_WAIT = java.time.Duration.ofSeconds(5);
 
   private final WorkflowClient client;
   private final VideoPipeProperties props;
   private final JobListing listing;
   private final CostModel costModel;
   private final TemporalUi ui;
+  private final SourceResolver sources;
+  private final WebhookTargets webhooks;
   /** Base of the links to REST artifacts in the Web UI's job details (videopipe.api-url). */
   @Value("${videopipe.api-url:}")
   private String apiUrl;
 
   public JobService(
-      WorkflowClient client, VideoPipeProperties props, JobListing listing, PriceProperties prices, TemporalUi ui) {
+      WorkflowClient client,
+      VideoPipeProperties props,
+      JobListing listing,
+      PriceProperties prices,
+      TemporalUi ui,
+      org.springframework.core.env.Environment env) {
+    this.sources = SourceResolver.forAdmission(CpuWorkerConfiguration.downloadSettings(props));
+    this.webhooks = WebhookTargets.of(WebhookWorkerConfiguration.settings(env));
     this.client = client;
     this.ui = ui;
     this.props = props;
@@ -112,7 +131,16 @@ public class JobService {
       jobId = newJobId();
     }
     JobIds.require(jobId);
-    // JobRequest validates every field (JobRequest.validate): the one set of rules for REST, CLI and workflow.
+    // JobRequest validates every field (JobRequest.validate): the one set of rules for REST, CLI and workflow. The
+    // download and the webhook apply their rules again (the download at connect time); here they refuse at once.
+    sources.admit(submission.sourceUrl().trim());
+    if (submission.webhookUrl() != null && !submission.webhookUrl().isBlank()) {
+      try {
+        webhooks.admit(submission.webhookUrl().trim());
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("webhookUrl refused: " + e.getMessage());
+      }
+    }
     JobRequest request =
         JobRequest.builder(submission.sourceUrl().trim())
             .engine(EngineMode.parse(submission.engine()))
@@ -184,31 +212,98 @@ public class JobService {
     }
   }
 
-  /** Where the job is now; its result once it ended. */
+  /**
+   * Where the job is now, its result once it ended. Never waits on the execution: one describe (status, search
+   * attributes, times), the progress query while it runs, and the result only once the execution has closed. A job
+   * whose pipeline has ended while its execution is still open (its webhook being delivered) answers its final status
+   * from the query, with the result to follow when the execution closes.
+   */
   public JobView view(String jobId) {
-    WorkflowExecutionStatus status = executionStatus(jobId);
-    if (status == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING) {
-      VideoPipelineWorkflow workflow = client.newWorkflowStub(VideoPipelineWorkflow.class, jobId);
+    DescribeWorkflowExecutionResponse described = describe(jobId);
+    JobSummary summary = JobListing.summary(described.getWorkflowExecutionInfo());
+    VideoPipelineWorkflow workflow = client.newWorkflowStub(VideoPipelineWorkflow.class, jobId);
+    if (summary.closedAt() == null) {
       Progress p = workflow.progress();
-      // The workflow reports its end a moment before the execution closes: then the result is about to exist.
-      if (p.status() == JobStatus.RUNNING) {
+      JobResult ended = p.status() == JobStatus.RUNNING ? null : workflow.finalResult();
+      if (ended == null) {
         double soFar =
             CostModel.total(costModel.lines(new CostRequest(jobId, workflow.stepTimings(), 0, 0, List.of())));
         return new JobView(
             jobId, p.status(), p.step().name(), p.percent(), p.engine(), p.priority(), p.detail(), soFar, null, null,
-            links(jobId));
+            summary.startedAt(), null, webhook(workflow), links(jobId));
       }
+      return ended(jobId, summary, ended, p.step().name(), withRetries(webhook(workflow), described));
     }
-    JobResult result = awaitResult(jobId);
-    String engine = result.transcription() == null ? null : result.transcription().engine();
+    return ended(jobId, summary, closedResult(jobId), summary.step(), webhook(workflow));
+  }
+
+  private JobView ended(String jobId, JobSummary summary, JobResult result, String step, WebhookDelivery webhook) {
+    String engine = result.transcription() != null && result.transcription().engine() != null
+        ? result.transcription().engine()
+        : summary.engine();
     int percent = result.status() == JobStatus.COMPLETED || result.status() == JobStatus.NEEDS_REVIEW ? 100 : 0;
-    Double cost = result.cost() == null ? null : result.cost().totalUsd();
+    Double cost = result.cost() == null ? summary.costUsd() : Double.valueOf(result.cost().totalUsd());
+    int priority = summary.priority() == null ? JobRequest.DEFAULT_PRIORITY : summary.priority().intValue();
+    String detail = result.error() == null ? null : result.error().message();
     return new JobView(
-        jobId, result.status(), null, percent, engine, 0, null, cost, result, result.error(), links(jobId));
+        jobId, result.status(), step, percent, engine, priority, detail, cost, result, result.error(),
+        summary.startedAt(), summary.closedAt(), webhook, links(jobId));
   }
 
   private Map<String, String> links(String jobId) {
     return ui.present() ? Map.of("temporalUi", ui.workflowUrl(jobId)) : null;
+  }
+
+  /**
+   * A webhook still being retried: its attempts so far and the last HTTP status, from the execution's pending
+   * activity (the workflow records the outcome only once delivery has ended).
+   */
+  private WebhookDelivery withRetries(WebhookDelivery webhook, DescribeWorkflowExecutionResponse described) {
+    if (webhook == null || !WebhookDelivery.PENDING.equals(webhook.state())) {
+      return webhook;
+    }
+    for (PendingActivityInfo pending : described.getPendingActivitiesList()) {
+      if (!"NotifyWebhook".equals(pending.getActivityType().getName()) || !pending.hasLastFailure()) {
+        continue;
+      }
+      int done = pending.getAttempt() - 1;
+      Integer lastStatus = null;
+      // Through the client's converter: with the codec on, the failure's message and details are encrypted.
+      RuntimeException last = client.getOptions().getDataConverter().failureToException(pending.getLastFailure());
+      String message = last instanceof ApplicationFailure af ? af.getOriginalMessage() : last.getMessage();
+      if (last instanceof ApplicationFailure af && af.getDetails() != null && af.getDetails().getSize() > 0) {
+        try {
+          WebhookReceipt receipt = af.getDetails().get(WebhookReceipt.class);
+          lastStatus = receipt == null || receipt.httpStatus() == 0 ? null : receipt.httpStatus();
+          done = Math.max(done, receipt == null ? 0 : receipt.attempt());
+        } catch (RuntimeException unreadable) {
+          // an older worker's failure without a receipt: the attempt count still holds
+        }
+      }
+      return new WebhookDelivery(WebhookDelivery.PENDING, done, lastStatus, null, "retrying: " + message);
+    }
+    return webhook;
+  }
+
+  /** The webhook's delivery record; null for a job without a webhook (or one closed before it was recorded). */
+  private static WebhookDelivery webhook(VideoPipelineWorkflow workflow) {
+    try {
+      return workflow.webhookDelivery();
+    } catch (RuntimeException e) {
+      return null; // a history from before the record existed
+    }
+  }
+
+  /** The result of a closed execution: answered at once, since nothing is left to wait for. */
+  private JobResult closedResult(String jobId) {
+    WorkflowStub stub = client.newUntypedWorkflowStub(jobId);
+    try {
+      return stub.getResult(RESULT_WAIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS, JobResult.class);
+    } catch (java.util.concurrent.TimeoutException e) {
+      throw new IllegalStateException("job '" + jobId + "' closed but its result could not be read", e);
+    } catch (WorkflowException e) {
+      return failedOrCancelled(jobId, e);
+    }
   }
 
   /** Blocks until the job ends and returns its result, partial for failed and cancelled jobs. */
@@ -217,22 +312,26 @@ public class JobService {
     try {
       return stub.getResult(JobResult.class);
     } catch (WorkflowException e) {
-      JobResult result = outcomeOfFailure(jobId, e);
-      if (result.status() == JobStatus.CANCELLED && result.source() == null) {
-        // Temporal's own cancel closes without details; the workflow still answers why it stopped.
-        String detail = lastDetail(jobId);
-        if (detail != null) {
-          return new JobResult(jobId, JobStatus.CANCELLED, null, null, null, null, null, null, null, Map.of(),
-              new ErrorInfo(ErrorTypes.CANCELLED, detail));
-        }
-      }
-      return result;
+      return failedOrCancelled(jobId, e);
     } catch (StatusRuntimeException e) {
       if (e.getStatus().getCode() == Status.Code.NOT_FOUND) {
         throw new JobNotFoundException(jobId);
       }
       throw e;
     }
+  }
+
+  private JobResult failedOrCancelled(String jobId, WorkflowException e) {
+    JobResult result = outcomeOfFailure(jobId, e);
+    if (result.status() == JobStatus.CANCELLED && result.source() == null) {
+      // Temporal's own cancel closes without details; the workflow still answers why it stopped.
+      String detail = lastDetail(jobId);
+      if (detail != null) {
+        return new JobResult(jobId, JobStatus.CANCELLED, null, null, null, null, null, null, null, Map.of(),
+            new ErrorInfo(ErrorTypes.CANCELLED, detail));
+      }
+    }
+    return result;
   }
 
   /**
@@ -283,6 +382,10 @@ public class JobService {
   }
 
   WorkflowExecutionStatus executionStatus(String jobId) {
+    return describe(jobId).getWorkflowExecutionInfo().getStatus();
+  }
+
+  private DescribeWorkflowExecutionResponse describe(String jobId) {
     try {
       return client
           .getWorkflowServiceStubs()
@@ -291,9 +394,7 @@ public class JobService {
               DescribeWorkflowExecutionRequest.newBuilder()
                   .setNamespace(client.getOptions().getNamespace())
                   .setExecution(WorkflowExecution.newBuilder().setWorkflowId(jobId))
-                  .build())
-          .getWorkflowExecutionInfo()
-          .getStatus();
+                  .build());
     } catch (StatusRuntimeException e) {
       if (e.getStatus().getCode() == Status.Code.NOT_FOUND) {
         throw new JobNotFoundException(jobId);

@@ -11,7 +11,11 @@ import io.videopipe.pipeline.JobStatus;
  * @param percent overall percent complete
  * @param costUsd the cost so far while running (every step attempt priced with the configured prices), the ledger's
  *     total once ended; null when the job ended before it was priced
- * @param result the result (partial for failed and cancelled jobs), null while running
+ * @param result the result (partial for failed and cancelled jobs) once the pipeline has ended, null while it runs (a
+ *     job whose pipeline has ended answers it while its execution is still open, delivering its webhook)
+ * @param startedAt when the execution started
+ * @param closedAt when the execution closed; null while open
+ * @param webhook how the job's webhook went (attempts, last HTTP status, delivered at, or why not); null without one
  * @param links {@code temporalUi}: the job's page in the Temporal Web UI, where there is one
  */
 public record JobView(
@@ -25,4 +29,7 @@ public record JobView(
     Double costUsd,
     JobResult result,
     ErrorInfo error,
+    java.time.Instant startedAt,
+    java.time.Instant closedAt,
+    io.videopipe.notify.WebhookDelivery webhook,
     java.util.Map<String, String> links) {}

@@ -195,7 +195,8 @@ public class CpuWorkerConfiguration {
     return worker;
   }
 
-  static DownloadSettings downloadSettings(VideoPipeProperties props) {
+  /** The download settings, read the same way by the worker (download) and the API (checks at submit). */
+  public static DownloadSettings downloadSettings(VideoPipeProperties props) {
     VideoPipeProperties.Download d = props.download();
     return DownloadSettings.deployed()
         .withMaxBytes(d.maxBytes())
@@ -205,6 +206,7 @@ public class CpuWorkerConfiguration {
         .withConnectTimeout(d.connectTimeout())
         .withReadTimeout(d.readTimeout())
         .withAllowedHosts(d.allowedHosts())
+        .withAllowedBuckets(d.allowedBuckets().stream().map(String::strip).filter(b -> !b.isEmpty()).toList())
         .withLocalRoots(d.localRoots().stream().filter(r -> !r.isBlank()).map(r -> Path.of(r.strip())).toList());
   }
 

@@ -240,6 +240,27 @@ class JobControllerTest {
             .content("{\"sourceUrl\": \"b\", \"clips\": {\"targetLufs\": -3, \"maxTruePeakDbtp\": -1}}"))
         .andExpect(status().isBadRequest())
         .andExpect(jsonPath("$.detail").value(containsString("targetLufs must be between -40 and -5 LUFS")));
+    // strict JSON: an unknown field and a wrong type are named, with what was expected, before the service is called
+    org.mockito.Mockito.clearInvocations(jobs);
+    mvc.perform(post("/api/v1/jobs").contentType(MediaType.APPLICATION_JSON)
+            .content("{\"sourceUrl\": \"b\", \"enigne\": \"local\"}"))
+        .andExpect(status().isBadRequest())
+        .andExpect(content().contentType(MediaType.APPLICATION_PROBLEM_JSON))
+        .andExpect(jsonPath("$.detail").value(containsString("unknown field 'enigne'")))
+        .andExpect(jsonPath("$.detail").value(containsString("engine")));
+    mvc.perform(post("/api/v1/jobs").contentType(MediaType.APPLICATION_JSON)
+            .content("{\"sourceUrl\": \"b\", \"priority\": \"high\"}"))
+        .andExpect(status().isBadRequest())
+        .andExpect(jsonPath("$.detail").value("field 'priority' must be an integer, was \"high\""));
+    mvc.perform(post("/api/v1/jobs").contentType(MediaType.APPLICATION_JSON)
+            .content("{\"sourceUrl\": \"b\", \"highlights\": {\"maxCount\": 3, \"minSec\": 5, \"maxSec\": 9, \"x\": 1}}"))
+        .andExpect(status().isBadRequest())
+        .andExpect(jsonPath("$.detail").value(containsString("unknown field 'highlights.x'")));
+    mvc.perform(post("/api/v1/jobs").contentType(MediaType.APPLICATION_JSON)
+            .content("{\"sourceUrl\": \"b\", \"keepSource\": [1]}"))
+        .andExpect(status().isBadRequest())
+        .andExpect(jsonPath("$.detail").value(containsString("field 'keepSource' must be true or false")));
+    verify(jobs, never()).submit(any(), any(), any(), any());
   }
 
   @Test

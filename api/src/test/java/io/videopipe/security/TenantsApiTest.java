@@ -127,6 +127,12 @@ class TenantsApiTest {
         call(HttpMethod.POST, "/api/v1/keys", ADMIN, Map.of("name", "x", "tenant", "Team A"));
     assertThat(badTenant.getStatusCode()).isEqualTo(HttpStatus.BAD_REQUEST);
     assertThat(badTenant.getBody().path("detail").asText()).contains("tenant 'Team A'");
+    // A misspelt field is refused, not ignored: "scope" would otherwise make a read-only key silently.
+    ResponseEntity<JsonNode> misspelt =
+        call(HttpMethod.POST, "/api/v1/keys", ADMIN,
+            Map.of("name", "y", "tenant", "team-a", "scope", List.of("submit")));
+    assertThat(misspelt.getStatusCode()).isEqualTo(HttpStatus.BAD_REQUEST);
+    assertThat(misspelt.getBody().path("detail").asText()).contains("unknown field 'scope'", "scopes");
     // Only admins manage keys, listing included.
     assertThat(call(HttpMethod.GET, "/api/v1/keys", a, null).getStatusCode()).isEqualTo(HttpStatus.FORBIDDEN);
     assertThat(call(HttpMethod.POST, "/api/v1/keys", a, Map.of("name", "mine", "tenant", "team-a")).getStatusCode())

@@ -14,6 +14,7 @@ import io.videopipe.pipeline.JobRequest;
 import io.videopipe.pipeline.JobResult;
 import io.videopipe.pipeline.JobStatus;
 import io.videopipe.pipeline.SearchAttributes;
+import io.videopipe.pipeline.SourceDisplay;
 import io.videopipe.pipeline.Step;
 import io.videopipe.pipeline.VideoPipelineOptions;
 import io.videopipe.pipeline.VideoPipelineWorkflow;
@@ -35,8 +36,13 @@ public class BulkReprocessWorkflowImpl implements BulkReprocessWorkflow {
   private static final Logger log = Workflow.getLogger(BulkReprocessWorkflowImpl.class);
   private static final int RECENT_FAILURES = 10;
   private static final Duration CHILD_CANCEL_WAIT = Duration.ofMinutes(5);
+  /** How long cancelled children may stay open before they are cancelled again. */
+  private static final Duration CHILD_RECANCEL_AFTER = Duration.ofSeconds(5);
 
-  private final Map<Promise<JobResult>, String> running = new LinkedHashMap<>();
+  /** Version of the cancellation path that cancels children again while they stay open. */
+  static final String RECANCEL_OPEN_CHILDREN = "recancel-open-children";
+
+  private final Map<Promise<JobResult>, Child> running = new LinkedHashMap<>();
   private final Deque<String> pending = new ArrayDeque<>();
   private final List<String> recentFailures = new ArrayList<>();
   private String status = "RUNNING";
@@ -111,12 +117,26 @@ public class BulkReprocessWorkflowImpl implements BulkReprocessWorkflow {
     } catch (CanceledFailure e) {
       status = "CANCELLING";
       log.info("bulk {} cancelled; cancelling its {} running children", bulkId, running.size());
-      // The children's cancellation was requested with the scope; wait (bounded) until they have closed, so a child
-      // whose start was still in flight is cancelled too and the counts say how each ended.
+      // The scope's cancellation is one request per child, and it can be lost: a child whose start was still in flight
+      // gets a request that finds no execution (the SDK drops that failure), and then runs to its end while this run
+      // waits for it. So while children stay open: wait a little, then cancel each open, started child again.
+      List<Child> unstarted = running.values().stream().filter(ch -> !ch.execution().isCompleted()).toList();
+      boolean recancel =
+          Workflow.getVersion(RECANCEL_OPEN_CHILDREN, Workflow.DEFAULT_VERSION, 1) != Workflow.DEFAULT_VERSION;
+      String reason = "bulk run " + bulkId + " cancelled";
       Workflow.newDetachedCancellationScope(
               () -> {
-                Workflow.await(
-                    CHILD_CANCEL_WAIT, () -> running.keySet().stream().allMatch(Promise::isCompleted));
+                long until = Workflow.currentTimeMillis() + CHILD_CANCEL_WAIT.toMillis();
+                while (recancel && !allClosed() && Workflow.currentTimeMillis() < until) {
+                  Workflow.await(CHILD_RECANCEL_AFTER, this::allClosed);
+                  for (Child child : List.copyOf(running.values())) {
+                    if (!child.closed().isCompleted() && child.execution().isCompleted()
+                        && child.execution().getFailure() == null) {
+                      recancel(child, reason, unstarted.contains(child));
+                    }
+                  }
+                }
+                Workflow.await(Duration.ofMillis(Math.max(1, until - Workflow.currentTimeMillis())), this::allClosed);
                 collectFinished();
               })
           .run();
@@ -143,10 +163,39 @@ public class BulkReprocessWorkflowImpl implements BulkReprocessWorkflow {
     return new BulkCounts(started, completed, needsReview, failed, cancelled, duplicates);
   }
 
+  /** A running child job: its source, id and the promise of its start. */
+  private record Child(
+      String source,
+      String id,
+      Promise<io.temporal.api.common.v1.WorkflowExecution> execution,
+      Promise<JobResult> closed) {}
+
+  private boolean allClosed() {
+    return running.keySet().stream().allMatch(Promise::isCompleted);
+  }
+
+  /**
+   * Cancels an open child again: through Temporal when its start was in flight at the first request (so it closes
+   * CANCELED), else with its {@code cancel} signal, which its workflow ignores once cancelling but which gives it a
+   * new workflow task.
+   */
+  private void recancel(Child child, String reason, boolean wasUnstarted) {
+    try {
+      if (wasUnstarted) {
+        Workflow.newUntypedExternalWorkflowStub(child.id()).cancel(reason);
+      } else {
+        Workflow.newExternalWorkflowStub(VideoPipelineWorkflow.class, child.id()).cancel(reason);
+      }
+    } catch (RuntimeException closedMeanwhile) {
+      log.info("bulk child {}: cancellation not delivered: {}", child.id(), closedMeanwhile.getMessage());
+    }
+  }
+
   private void startChild(String bulkId, String generation, String source, BulkRequest request) {
     JobRequest job = request.jobFor(source);
     String childId = childId(bulkId, generation, source);
-    Map<String, Object> memo = new LinkedHashMap<>(Map.of(VideoPipelineOptions.MEMO_SOURCE, source, "bulk", bulkId));
+    Map<String, Object> memo =
+        new LinkedHashMap<>(Map.of(VideoPipelineOptions.MEMO_SOURCE, job.sourceDisplay(), "bulk", bulkId));
     io.temporal.common.SearchAttributes.Builder attributes =
         io.temporal.common.SearchAttributes.newBuilder()
             .set(SearchAttributes.STATUS, JobStatus.RUNNING.name())
@@ -168,7 +217,8 @@ public class BulkReprocessWorkflowImpl implements BulkReprocessWorkflow {
             .setPriority(Priority.newBuilder().setPriorityKey(job.priority()).build())
             .build();
     VideoPipelineWorkflow child = Workflow.newChildWorkflowStub(VideoPipelineWorkflow.class, options);
-    running.put(Async.function(child::run, job), source);
+    Promise<JobResult> result = Async.function(child::run, job);
+    running.put(result, new Child(source, childId, Workflow.getWorkflowExecution(child), result));
     started++;
   }
 
@@ -201,7 +251,7 @@ public class BulkReprocessWorkflowImpl implements BulkReprocessWorkflow {
         if (recentFailures.size() == RECENT_FAILURES) {
           recentFailures.remove(0);
         }
-        recentFailures.add(entry.getValue() + ": " + root.getMessage());
+        recentFailures.add(SourceDisplay.redact(entry.getValue().source()) + ": " + root.getMessage());
       }
     }
   }

@@ -3,6 +3,7 @@ package io.videopipe.pipeline;
 import io.temporal.failure.TemporalFailure;
 import io.temporal.workflow.Functions;
 import io.temporal.workflow.Workflow;
+import io.videopipe.notify.WebhookDelivery;
 import io.videopipe.route.RoutePlan;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -26,6 +27,8 @@ final class JobLedger {
   // 0 until the request or a reprioritise signal sets it; a signal may be handled before run() reads the request.
   private int priority;
   private String detail = "queued";
+  private JobResult finalResult;
+  private WebhookDelivery webhook;
   private final List<StepTiming> attempts = new ArrayList<>();
   private final Map<String, Double> secondsByStep = new LinkedHashMap<>();
 
@@ -102,6 +105,26 @@ final class JobLedger {
     status = s;
     detail(what);
     Workflow.upsertTypedSearchAttributes(SearchAttributes.STATUS.valueSet(s.name()));
+  }
+
+  /** The pipeline has ended with this result; the execution may still be delivering its webhook. */
+  void ended(JobResult result) {
+    finalResult = result;
+  }
+
+  /** The result once the pipeline has ended, null before (the {@code finalResult} query). */
+  JobResult finalResult() {
+    return finalResult;
+  }
+
+  /** How the webhook delivery stands now (the {@code webhookDelivery} query). */
+  void webhook(WebhookDelivery delivery) {
+    webhook = delivery;
+  }
+
+  /** Null when the job has no webhook or has not reached it. */
+  WebhookDelivery webhookDelivery() {
+    return webhook;
   }
 
   boolean running() {

@@ -44,7 +44,7 @@ final class JobOutputs {
   JobResult result(String jobId, JobRequest request, JobStatus status, ErrorInfo error, Map<String, Double> timings) {
     SourceInfo source =
         stored == null
-            ? new SourceInfo(request.sourceUri(), null, 0, null, null)
+            ? new SourceInfo(request.sourceDisplay(), null, 0, null, null)
             : new SourceInfo(
                 stored.sourceUri(), stored.storedUri(), stored.sizeBytes(), stored.sha256(),
                 audio == null ? null : audio.media());

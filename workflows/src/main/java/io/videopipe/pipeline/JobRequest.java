@@ -95,6 +95,12 @@ public record JobRequest(
     return budgetUsd;
   }
 
+  /** The source as people may read it (see {@link SourceDisplay}); the raw URI goes only to the download. */
+  @com.fasterxml.jackson.annotation.JsonIgnore
+  public String sourceDisplay() {
+    return SourceDisplay.redact(sourceUri);
+  }
+
   public static JobRequest of(String sourceUri) {
     return builder(sourceUri).build();
   }

@@ -3,8 +3,10 @@ package io.videopipe.pipeline;
 import java.util.regex.Pattern;
 
 /**
- * How a job's source is shown to people (error messages, the Web UI's summary): without the credentials that signed
- * URLs and basic auth carry in their user info, query and fragment.
+ * The one display form of a job's source: what every reader sees (progress detail, activity summaries, memo, search
+ * attributes, results, webhooks, logs, error messages, the Web UI's summary). Signed URLs and basic auth carry
+ * credentials in the user info and the query, so both are dropped, and the fragment with them; the raw URI stays only
+ * in the job's (encryptable) input and the download's.
  */
 public final class SourceDisplay {
   private static final Pattern USER_INFO = Pattern.compile("^([A-Za-z][A-Za-z0-9+.-]*://)[^/?#]*@");
@@ -13,6 +15,9 @@ public final class SourceDisplay {
 
   /** Drops user info, query and fragment; cut to 500 characters. */
   public static String redact(String raw) {
+    if (raw == null) {
+      return null;
+    }
     String s = raw.strip();
     int cut = indexOfAny(s, '?', '#');
     if (cut >= 0) {

@@ -51,7 +51,7 @@ public final class VideoPipelineOptions {
     if (extraMemo != null) {
       memo.putAll(extraMemo);
     }
-    memo.put(MEMO_SOURCE, request.sourceUri());
+    memo.put(MEMO_SOURCE, request.sourceDisplay());
     if (request.requestedBy() != null) {
       memo.put(MEMO_REQUESTED_BY, request.requestedBy());
     }

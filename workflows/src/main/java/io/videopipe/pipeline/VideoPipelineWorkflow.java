@@ -35,6 +35,17 @@ public interface VideoPipelineWorkflow {
   @QueryMethod
   List<StepTiming> stepTimings();
 
+  /**
+   * The job's result once the pipeline has ended (null before): readable while the execution still delivers its
+   * webhook, so a status read never waits for the execution to close.
+   */
+  @QueryMethod
+  JobResult finalResult();
+
+  /** How the job's webhook went; null when the job has none or has not reached it. */
+  @QueryMethod
+  io.videopipe.notify.WebhookDelivery webhookDelivery();
+
   /** Stops the running step, deletes the job's intermediate artifacts and ends the job as cancelled. */
   @SignalMethod
   void cancel(String reason);

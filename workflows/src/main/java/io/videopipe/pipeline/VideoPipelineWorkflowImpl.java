@@ -18,6 +18,7 @@ import io.videopipe.download.DownloadRequest;
 import io.videopipe.highlight.HighlightActivities;
 import io.videopipe.highlight.HighlightRequest;
 import io.videopipe.highlight.HighlightSet;
+import io.videopipe.notify.WebhookDelivery;
 import io.videopipe.route.RouteActivities;
 import io.videopipe.route.RouteFacts;
 import io.videopipe.route.RoutePolicy;
@@ -92,7 +93,7 @@ public class VideoPipelineWorkflowImpl implements VideoPipelineWorkflow {
     String cpu = policies.cpuQueue();
     saga.addCompensation(() -> cleanup.deleteArtifacts(JobPaths.SOURCE));
     outputs.stored =
-        ledger.run(Step.DOWNLOAD, "downloading " + request.sourceUri(), cpu,
+        ledger.run(Step.DOWNLOAD, "downloading " + request.sourceDisplay(), cpu,
             () -> activity(DownloadActivities.class, Step.DOWNLOAD)
                 .download(new DownloadRequest(jobId, request.sourceUri())),
             noComputeSeconds());
@@ -166,6 +167,16 @@ public class VideoPipelineWorkflowImpl implements VideoPipelineWorkflow {
   }
 
   @Override
+  public JobResult finalResult() {
+    return ledger.finalResult();
+  }
+
+  @Override
+  public WebhookDelivery webhookDelivery() {
+    return ledger.webhookDelivery();
+  }
+
+  @Override
   public void cancel(String reason) {
     if (ledger.running() && cancellation.request(reason)) {
       ledger.detail("cancelling: " + cancellation.requested());
@@ -191,7 +202,8 @@ public class VideoPipelineWorkflowImpl implements VideoPipelineWorkflow {
   private JobResult end(JobStatus status, String what, ErrorInfo error) {
     ledger.finish(status, what);
     JobResult result = outputs.result(jobId, request, status, error, ledger.timings());
-    JobWebhook.notify(request, result);
+    ledger.ended(result);
+    JobWebhook.notify(request, result, ledger);
     return result;
   }
 }

@@ -50,6 +50,8 @@ class BulkReprocessWorkflowTest {
   static final List<String> begun = new CopyOnWriteArrayList<>();
   static final Set<String> ended = ConcurrentHashMap.newKeySet();
   static volatile boolean childrenBlock;
+  /** Children that ignore Temporal's cancellation and end only on their cancel signal. */
+  static volatile boolean childrenDeaf;
 
   public static class ProbeImpl implements ChildProbe {
     @Override
@@ -74,6 +76,10 @@ class BulkReprocessWorkflowTest {
               ChildProbe.class,
               io.temporal.activity.ActivityOptions.newBuilder().setStartToCloseTimeout(Duration.ofSeconds(10)).build());
       probe.begin(request.sourceUri());
+      if (childrenDeaf) {
+        Workflow.newDetachedCancellationScope(() -> Workflow.await(() -> cancelSignalled)).run();
+        throw new io.temporal.failure.CanceledFailure("cancel signal");
+      }
       if (childrenBlock) {
         Workflow.await(() -> false);
       }
@@ -98,7 +104,21 @@ class BulkReprocessWorkflowTest {
     }
 
     @Override
-    public void cancel(String reason) {}
+    public JobResult finalResult() {
+      return null;
+    }
+
+    @Override
+    public io.videopipe.notify.WebhookDelivery webhookDelivery() {
+      return null;
+    }
+
+    private boolean cancelSignalled;
+
+    @Override
+    public void cancel(String reason) {
+      cancelSignalled = true;
+    }
 
     @Override
     public void reprioritize(int priority) {}
@@ -132,6 +152,7 @@ class BulkReprocessWorkflowTest {
     begun.clear();
     ended.clear();
     childrenBlock = false;
+    childrenDeaf = false;
   }
 
   @AfterEach
@@ -228,5 +249,36 @@ class BulkReprocessWorkflowTest {
     assertThat(last.counts().cancelled()).isEqualTo(2);
     assertThat(last.running()).isZero();
     HistoryFiles.saveIfCapturing("bulk-cancelled", client.fetchHistory("bulk-cancel"));
+  }
+
+  /**
+   * A child that misses the first cancellation request (as one whose start was still in flight does) is cancelled
+   * again: the bulk run and every child close within 30 s of the cancel, not after the five-minute bound.
+   */
+  @Test
+  void childrenThatMissTheFirstCancellationAreCancelledAgain() throws Exception {
+    childrenDeaf = true;
+    List<String> sources = List.of("gs://b/in/a.mp4", "gs://b/in/b.mp4", "gs://b/in/c.mp4");
+    start(sources);
+    BulkReprocessWorkflow wf = bulk("bulk-deaf");
+    WorkflowClient.start(wf::run, BulkRequest.of(BulkSelection.ofPrefix("gs://b/in/"), 2));
+    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    while (begun.size() < 2 && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+    }
+    WorkflowStub.fromTyped(wf).cancel("enough");
+    long cancelled = System.nanoTime();
+    while (WorkflowStub.fromTyped(wf).describe().getStatus() == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING
+        && System.nanoTime() - cancelled < Duration.ofSeconds(30).toNanos()) {
+      Thread.sleep(50);
+    }
+    assertThat(WorkflowStub.fromTyped(wf).describe().getStatus())
+        .as("closed within 30 s of its cancel; last progress %s", wf.progress())
+        .isEqualTo(WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_CANCELED);
+    for (String s : sources.subList(0, 2)) {
+      WorkflowStub child = client.newUntypedWorkflowStub(BulkReprocessWorkflowImpl.childId("bulk-deaf", "", s));
+      assertThat(child.describe().getStatus()).as(s).isEqualTo(WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_CANCELED);
+    }
+    assertThat(wf.progress().counts().cancelled()).isEqualTo(2);
   }
 }

@@ -28,6 +28,7 @@ import io.videopipe.highlight.HighlightRequest;
 import io.videopipe.highlight.HighlightSet;
 import io.videopipe.notify.WebhookActivities;
 import io.videopipe.notify.WebhookPayload;
+import io.videopipe.notify.WebhookReceipt;
 import io.videopipe.qa.QaActivities;
 import io.videopipe.qa.QaCheck;
 import io.videopipe.qa.QaReport;
@@ -343,14 +344,14 @@ final class FakePipeline {
   /** One NotifyWebhook call. */
   record Notification(String url, WebhookPayload payload) {}
 
-  final class Webhook extends Fake<Notification, Void> implements WebhookActivities {
+  final class Webhook extends Fake<Notification, WebhookReceipt> implements WebhookActivities {
     Webhook() {
-      super(n -> null);
+      super(n -> new WebhookReceipt(200, Activity.getExecutionContext().getInfo().getAttempt()));
     }
 
     @Override
-    public void notifyWebhook(String url, WebhookPayload payload) {
-      call(new Notification(url, payload));
+    public WebhookReceipt notifyWebhook(String url, WebhookPayload payload) {
+      return call(new Notification(url, payload));
     }
   }
 

@@ -23,6 +23,9 @@ import io.videopipe.clip.ClipRequest;
 import io.videopipe.clip.RenderedClip;
 import io.videopipe.cost.CostRequest;
 import io.videopipe.download.DownloadRequest;
+import io.videopipe.notify.WebhookActivities;
+import io.videopipe.notify.WebhookDelivery;
+import io.videopipe.notify.WebhookReceipt;
 import io.videopipe.pipeline.FakePipeline.Call;
 import io.videopipe.pipeline.FakePipeline.Deletion;
 import io.videopipe.pipeline.FakePipeline.Gate;
@@ -286,5 +289,85 @@ class JobLifecycleTest {
     assertThatThrownBy(() -> testEnv.startJob("job-dup", request))
         .isInstanceOf(WorkflowExecutionAlreadyStarted.class);
     assertThat(pipeline.download.requests()).hasSize(1);
+  }
+
+  @Test
+  void aSignedSourceIsShownRedactedAndGoesRawOnlyToTheDownload() {
+    pipeline.download.answers(
+        r -> {
+          throw ApplicationFailure.newNonRetryableFailure("source not found (HTTP 404)", ErrorTypes.SOURCE_NOT_FOUND);
+        });
+    testEnv.start();
+    String signed = "https://user:pw@cdn.example.com/talk.mp4?X-Goog-Signature=SECRET123#t=5";
+    VideoPipelineWorkflow wf = testEnv.startJob("job-signed", JobRequest.of(signed));
+    PipelineTestEnvironment.failure(wf);
+
+    // the download gets the raw URI; the job's memo, the activity's summary and the partial result only its display
+    assertThat(only(pipeline.download).sourceUri()).isEqualTo(signed);
+    WorkflowExecutionDescription described = WorkflowStub.fromTyped(wf).describe();
+    assertThat(described.getMemo(VideoPipelineOptions.MEMO_SOURCE, String.class))
+        .isEqualTo("https://cdn.example.com/talk.mp4");
+    List<String> summaries =
+        testEnv.history("job-signed").getEvents().stream()
+            .filter(e -> e.hasActivityTaskScheduledEventAttributes() && e.hasUserMetadata())
+            .map(e -> io.temporal.common.converter.DefaultDataConverter.STANDARD_INSTANCE.fromPayload(
+                e.getUserMetadata().getSummary(), String.class, String.class))
+            .toList();
+    assertThat(summaries).contains("downloading https://cdn.example.com/talk.mp4");
+    assertThat(summaries).noneMatch(s -> s.contains("SECRET123") || s.contains("pw@"));
+    JobResult failed = wf.finalResult();
+    assertThat(failed.status()).isEqualTo(JobStatus.FAILED);
+    assertThat(failed.source().uri()).isEqualTo("https://cdn.example.com/talk.mp4");
+    assertThat(wf.webhookDelivery()).as("no webhook URL, no delivery record").isNull();
+  }
+
+  @Test
+  void theWebhookDeliveryIsRecordedWithItsAttemptsAndLastStatus() {
+    AtomicInteger calls = new AtomicInteger();
+    pipeline.webhook.answers(
+        n -> {
+          int attempt = io.temporal.activity.Activity.getExecutionContext().getInfo().getAttempt();
+          if (calls.incrementAndGet() < 3) {
+            throw ApplicationFailure.newFailure(
+                "webhook receiver answered HTTP 503", "WebhookFailed", new WebhookReceipt(503, attempt));
+          }
+          return new WebhookReceipt(204, attempt);
+        });
+    testEnv.start();
+    VideoPipelineWorkflow wf =
+        testEnv.startJob(
+            "job-hook", JobRequest.builder(SOURCE_URI).webhookUrl("https://hooks.example.com/done").build());
+    JobResult result = result(wf);
+
+    assertThat(pipeline.webhook.requests()).hasSize(3);
+    assertThat(wf.finalResult()).isEqualTo(result);
+    WebhookDelivery delivery = wf.webhookDelivery();
+    assertThat(delivery.state()).isEqualTo(WebhookDelivery.DELIVERED);
+    assertThat(delivery.attempts()).isEqualTo(3);
+    assertThat(delivery.lastHttpStatus()).isEqualTo(204);
+    assertThat(delivery.deliveredAt()).isNotBlank();
+    assertThat(delivery.reason()).isNull();
+  }
+
+  @Test
+  void aRefusedWebhookIsRecordedAndLeavesTheJobCompleted() {
+    pipeline.webhook.answers(
+        n -> {
+          throw ApplicationFailure.newNonRetryableFailure(
+              "webhook receiver answered HTTP 410", WebhookActivities.REJECTED_TYPE, new WebhookReceipt(410, 1));
+        });
+    testEnv.start();
+    VideoPipelineWorkflow wf =
+        testEnv.startJob(
+            "job-hook-gone", JobRequest.builder(SOURCE_URI).webhookUrl("https://hooks.example.com/gone").build());
+
+    assertThat(result(wf).status()).isEqualTo(JobStatus.COMPLETED);
+    assertThat(pipeline.webhook.requests()).hasSize(1);
+    WebhookDelivery delivery = wf.webhookDelivery();
+    assertThat(delivery.state()).isEqualTo(WebhookDelivery.REFUSED);
+    assertThat(delivery.attempts()).isEqualTo(1);
+    assertThat(delivery.lastHttpStatus()).isEqualTo(410);
+    assertThat(delivery.deliveredAt()).isNull();
+    assertThat(delivery.reason()).contains("HTTP 410");
   }
 }
