@@ -50,7 +50,7 @@ public class JobController {
    * Starts a job; 202 with its id and links. With an {@code Idempotency-Key}, a retry of the same request answers the
    * same job (header {@code Idempotent-Replayed: true}); the key sent with a different request is a 422.
    */
-  @Operation(summary = "Start a job (optionally idempotent with an Idempotency-Key header)")
+  @Operation(operationId = "submitJob", summary = "Start a job (optionally idempotent with an Idempotency-Key header)")
   @PostMapping
   @ResponseStatus(HttpStatus.ACCEPTED)
   public ResponseEntity<Map<String, Object>> submit(
@@ -72,7 +72,7 @@ public class JobController {
   }
 
   /** Lists jobs through Temporal visibility; degraded (see {@link JobPage#degraded()}) on the embedded server. */
-  @Operation(summary = "List jobs by status, engine and start time")
+  @Operation(operationId = "listJobs", summary = "List jobs by status, engine and start time")
   @GetMapping
   public JobPage list(
       @RequestParam(required = false) String status,
@@ -86,7 +86,7 @@ public class JobController {
     return listing.list(caller == null ? filter : filter.withTenant(caller.listingTenant()));
   }
 
-  @Operation(summary = "Status, step, percent, engine and priority of a job; its result once ended")
+  @Operation(operationId = "getJob", summary = "Status, step, percent, engine and priority of a job; its result once ended")
   @GetMapping("/{jobId}")
   public JobView get(
       @PathVariable String jobId, @RequestAttribute(name = Caller.ATTRIBUTE, required = false) Caller caller) {
@@ -95,7 +95,7 @@ public class JobController {
   }
 
   /** Cancels a running job with a reason; its intermediate artifacts are deleted. */
-  @Operation(summary = "Cancel a running job with a reason")
+  @Operation(operationId = "cancelJob", summary = "Cancel a running job with a reason")
   @PostMapping("/{jobId}/cancel")
   @ResponseStatus(HttpStatus.ACCEPTED)
   public ResponseEntity<Void> cancel(

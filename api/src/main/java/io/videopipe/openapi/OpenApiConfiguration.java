@@ -53,7 +53,7 @@ public class OpenApiConfiguration {
                     "Durable video pipeline: transcripts, highlights, clips, QA and cost, one Temporal workflow per"
                         + " video. Every call needs an API key (X-API-Key or Authorization: Bearer); a key sees and"
                         + " controls only its tenant's jobs, admin keys all. Errors are RFC 9457 problems.")
-                .license(new License().name("Apache-2.0")))
+                .license(new License().name("Apache-2.0").identifier("Apache-2.0")))
         .components(
             new Components()
                 .addSecuritySchemes(

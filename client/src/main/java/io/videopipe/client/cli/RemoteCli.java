@@ -133,7 +133,7 @@ public final class RemoteCli {
     if (opts.containsKey("--budget")) {
       s.budgetUsd(number(opts.get("--budget"), "--budget"));
     }
-    Map<String, Object> started = jobs.submit(s, null);
+    Map<String, Object> started = jobs.submitJob(s, null);
     out.println(started.get("jobId"));
     return 0;
   }
@@ -159,7 +159,7 @@ public final class RemoteCli {
     String jobId = required(args, "status needs a job id");
     boolean watch = args.remove("--watch");
     if (!watch) {
-      JobView v = jobs.get(jobId);
+      JobView v = jobs.getJob(jobId);
       out.println(line(v.getStatus().getValue(), v.getStep(), v.getPercent(), v.getDetail()));
       return exitOf(v.getStatus().getValue());
     }
@@ -202,7 +202,7 @@ public final class RemoteCli {
 
   private int list(Deque<String> args) throws ApiException {
     Map<String, String> opts = options(args, "--status", "--engine");
-    JobPage page = jobs.list1(opts.get("--status"), opts.get("--engine"), null, null, 100, null);
+    JobPage page = jobs.listJobs(opts.get("--status"), opts.get("--engine"), null, null, 100, null);
     for (JobSummary j : page.getJobs()) {
       out.printf(Locale.ROOT, "%-40s %-12s %-14s %-18s %s%n", j.getJobId(), j.getStatus().getValue(),
           j.getStep() == null ? "" : j.getStep(), j.getEngine() == null ? "" : j.getEngine(),
@@ -217,7 +217,7 @@ public final class RemoteCli {
   private int cancel(Deque<String> args) throws ApiException {
     String jobId = required(args, "cancel needs a job id");
     Map<String, String> opts = options(args, "--reason");
-    jobs.cancel1(jobId, Map.of("reason", opts.getOrDefault("--reason", "cancelled from videopipe-remote")));
+    jobs.cancelJob(jobId, Map.of("reason", opts.getOrDefault("--reason", "cancelled from videopipe-remote")));
     out.println("cancel requested for " + jobId);
     return 0;
   }
@@ -226,7 +226,7 @@ public final class RemoteCli {
     String jobId = required(args, "download needs a job id");
     Map<String, String> opts = options(args, "--out");
     Path dir = Path.of(opts.getOrDefault("--out", jobId));
-    JobView v = jobs.get(jobId);
+    JobView v = jobs.getJob(jobId);
     if ("RUNNING".equals(v.getStatus().getValue())) {
       err.println("error: job " + jobId + " is still running (" + v.getPercent() + "%); download once it has ended");
       return 1;
