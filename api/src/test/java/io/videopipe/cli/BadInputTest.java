@@ -99,8 +99,12 @@ class BadInputTest {
   }
 
   @Test
-  void unsupportedScheme() throws Exception {
-    failed("bad-scheme", "ftp://example.com/talk.mp4", "UnsupportedSource", "ftp");
+  void unsupportedSchemeIsRefusedBeforeAJobStarts() throws Exception {
+    // The download's own source check runs at submit (JobService): no job starts, the usage error names the scheme.
+    ProcessCommandTest.Run run = ProcessCommandTest.process("ftp://example.com/talk.mp4", "--job-id", "bad-scheme");
+    assertThat(run.exitCode()).as(run.stderr()).isEqualTo(2);
+    assertThat(run.stderr()).contains("'ftp'");
+    assertNoArtifacts("bad-scheme");
   }
 
   @Test

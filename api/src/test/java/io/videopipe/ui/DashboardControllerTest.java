@@ -68,16 +68,6 @@ class DashboardControllerTest {
   @MockitoBean JobArtifacts artifacts;
   @MockitoBean io.videopipe.jobs.JobTenancy tenancy;
 
-  /** The key store (ApiSecurityConfiguration) keeps created keys in storage: a real local one in a temp directory. */
-  @org.springframework.boot.test.context.TestConfiguration
-  static class TempStorage {
-    @org.springframework.context.annotation.Bean
-    io.videopipe.storage.Storage storage() throws java.io.IOException {
-      return io.videopipe.storage.StorageFactory.open(
-          java.nio.file.Files.createTempDirectory("dashboard-controller-test").toString());
-    }
-  }
-
   record Session(MockHttpSession session, String csrf) {}
 
   Session signIn(String key) throws Exception {
