@@ -48,6 +48,8 @@ public final class DownloadActivitiesImpl implements DownloadActivities {
   private static final Logger log = LoggerFactory.getLogger(DownloadActivitiesImpl.class);
   private static final int CHUNK = 256 * 1024;
   private static final long HEARTBEAT_EVERY_BYTES = 4L * 1024 * 1024;
+  // A slow source must still heartbeat: a cancel reaches an activity only through its heartbeat (the SDK throttles).
+  private static final long HEARTBEAT_EVERY_NANOS = 1_000_000_000L;
 
   private final Storage storage;
   private final DownloadSettings settings;
@@ -203,6 +205,7 @@ public final class DownloadActivitiesImpl implements DownloadActivities {
       throws IOException {
     byte[] buffer = new byte[CHUNK];
     long sinceHeartbeat = 0;
+    long lastHeartbeat = System.nanoTime();
     out.position(attempt.done);
     try (IdleWatchdog watchdog = IdleWatchdog.start(settings.readTimeout(), in)) {
       while (true) {
@@ -237,9 +240,10 @@ public final class DownloadActivitiesImpl implements DownloadActivities {
         attempt.done += n;
         sinceHeartbeat += n;
         // Written straight to the channel, so the part is never shorter than a checkpoint we report.
-        if (sinceHeartbeat >= HEARTBEAT_EVERY_BYTES) {
+        if (sinceHeartbeat >= HEARTBEAT_EVERY_BYTES || System.nanoTime() - lastHeartbeat >= HEARTBEAT_EVERY_NANOS) {
           context.heartbeat(attempt.done);
           sinceHeartbeat = 0;
+          lastHeartbeat = System.nanoTime();
         }
       }
     }
