@@ -3,14 +3,14 @@ package io.videopipe.download;
 import java.util.regex.Pattern;
 
 /** Helpers for source URIs as users give them. */
-final class SourceUris {
+public final class SourceUris {
   private static final Pattern SCHEME = Pattern.compile("^([A-Za-z][A-Za-z0-9+.-]+):");
   private static final int MAX_NAME = 120;
 
   private SourceUris() {}
 
   /** The scheme in lower case, or null for a plain path (a one-letter "scheme" is a Windows drive). */
-  static String scheme(String raw) {
+  public static String scheme(String raw) {
     var m = SCHEME.matcher(raw);
     return m.find() ? m.group(1).toLowerCase(java.util.Locale.ROOT) : null;
   }

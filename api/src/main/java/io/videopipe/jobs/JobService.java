@@ -71,6 +71,7 @@ public class JobService {
   private final CostModel costModel;
   private final TemporalUi ui;
   private final SourceResolver sources;
+  private final boolean judgesLocalSources;
   private final WebhookTargets webhooks;
   /** Base of the links to REST artifacts in the Web UI's job details (videopipe.api-url). */
   @Value("${videopipe.api-url:}")
@@ -84,6 +85,9 @@ public class JobService {
       TemporalUi ui,
       org.springframework.core.env.Environment env) {
     this.sources = SourceResolver.forAdmission(CpuWorkerConfiguration.downloadSettings(props));
+    // Local paths are judged by the download worker's own settings (its local roots). Only a role that downloads in
+    // this process (local, process) has them; an api role in front of separate workers leaves them to the download.
+    this.judgesLocalSources = env.acceptsProfiles(org.springframework.core.env.Profiles.of("local"));
     this.webhooks = WebhookTargets.of(WebhookWorkerConfiguration.settings(env));
     this.client = client;
     this.ui = ui;
@@ -133,7 +137,11 @@ public class JobService {
     JobIds.require(jobId);
     // JobRequest validates every field (JobRequest.validate): the one set of rules for REST, CLI and workflow. The
     // download and the webhook apply their rules again (the download at connect time); here they refuse at once.
-    sources.admit(submission.sourceUrl().trim());
+    String source = submission.sourceUrl().trim();
+    String scheme = io.videopipe.download.SourceUris.scheme(source);
+    if (judgesLocalSources || (scheme != null && !scheme.equals("file"))) {
+      sources.admit(source);
+    }
     if (submission.webhookUrl() != null && !submission.webhookUrl().isBlank()) {
       try {
         webhooks.admit(submission.webhookUrl().trim());
