@@ -30,6 +30,8 @@ final class JobArtifactsCheck {
   static final Set<String> ALWAYS =
       Set.of(
           "audio/audio.wav",
+          // the loudness analysis of the WAV, measured once by the highlight step and read by QA (LoudnessStore)
+          "audio/audio.wav.loudness.json",
           "transcript/transcript.json",
           "transcript/transcript.srt",
           "transcript/transcript.vtt",
