@@ -17,6 +17,9 @@ import io.videopipe.storage.Storage;
 import io.videopipe.pipeline.ErrorTypes;
 import java.io.IOException;
 import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.Arrays;
+import io.videopipe.pipeline.SourceDisplay;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -50,14 +53,35 @@ public class BulkReprocessActivitiesImpl implements BulkReprocessActivities {
     return selection.byPrefix() ? byPrefix(selection.prefix(), cursor, pageSize) : pastJobs(selection, cursor, pageSize);
   }
 
-  /** Resolves a prefix written as a URI or as a path relative to the storage root. */
+  /**
+   * Resolves a prefix written as a path relative to the storage root ({@code incoming/}) or as a URI under it ({@code
+   * gs://bucket/root/incoming/}, {@code file:///…}): the one rule for a bulk prefix, applied at submit and again by
+   * the selection.
+   *
+   * @throws IllegalArgumentException naming why: malformed, a {@code ..} segment, an absolute path, or outside storage
+   */
   public static URI prefixUri(Storage storage, String prefix) {
-    URI uri = URI.create(prefix);
+    String p = prefix.strip();
+    String shown = "prefix '" + SourceDisplay.redact(p) + "'";
+    if (Arrays.asList(p.split("[/\\\\]")).contains("..")) {
+      throw new IllegalArgumentException(shown + " has a '..' segment: give a path under the storage root "
+          + storage.root() + " (videopipe.storage.root), e.g. incoming/");
+    }
+    if (p.startsWith("/") || p.startsWith("\\") || p.matches("[A-Za-z]:[/\\\\].*")) {
+      throw new IllegalArgumentException(shown + " is an absolute path: give a path relative to the storage root "
+          + storage.root() + " (videopipe.storage.root), e.g. incoming/, or a URI under it");
+    }
+    URI uri;
+    try {
+      uri = new URI(p);
+    } catch (URISyntaxException e) {
+      throw new IllegalArgumentException(shown + " is not a valid path or URI: " + e.getReason());
+    }
     if (uri.getScheme() == null) {
-      uri = storage.root().resolve(prefix.startsWith("/") ? prefix.substring(1) : prefix);
+      uri = storage.root().resolve(uri);
     }
     if (!storage.owns(uri)) {
-      throw new IllegalArgumentException("prefix " + prefix + " is outside the storage root " + storage.root());
+      throw new IllegalArgumentException(shown + " is outside the storage root " + storage.root() + ": bulk runs reprocess videos in storage (videopipe.storage.root)");
     }
     return uri;
   }

@@ -64,10 +64,10 @@ class BulkAndSchedulesRealServerTest {
     worker.registerWorkflowImplementationTypes(BulkReprocessWorkflowImpl.class);
     worker.registerActivitiesImplementations(selection);
     workers.start();
-    reprocess = new ReprocessService(client, QUEUES);
+    listing = new JobListing(client);
+    reprocess = new ReprocessService(client, QUEUES, storage, listing);
     schedules = new ScheduleService(ScheduleClient.newInstance(client.getWorkflowServiceStubs(),
         ScheduleClientOptions.newBuilder().setNamespace(TEMPORAL.namespace()).build()), client, reprocess);
-    listing = new JobListing(client);
 
     pastJob("past-old-local", "/videos/old.mp4", "local");
     Thread.sleep(1100);

@@ -35,6 +35,7 @@ import org.slf4j.Logger;
 public class BulkReprocessWorkflowImpl implements BulkReprocessWorkflow {
   private static final Logger log = Workflow.getLogger(BulkReprocessWorkflowImpl.class);
   private static final int RECENT_FAILURES = 10;
+  static final int RECENT_CHILDREN = 100;
   private static final Duration CHILD_CANCEL_WAIT = Duration.ofMinutes(5);
   /** How long cancelled children may stay open before they are cancelled again. */
   private static final Duration CHILD_RECANCEL_AFTER = Duration.ofSeconds(5);
@@ -45,6 +46,7 @@ public class BulkReprocessWorkflowImpl implements BulkReprocessWorkflow {
   private final Map<Promise<JobResult>, Child> running = new LinkedHashMap<>();
   private final Deque<String> pending = new ArrayDeque<>();
   private final List<String> recentFailures = new ArrayList<>();
+  private final Deque<String> recentChildren = new ArrayDeque<>();
   private String status = "RUNNING";
   private String cursor;
   private boolean selectionDone;
@@ -64,6 +66,7 @@ public class BulkReprocessWorkflowImpl implements BulkReprocessWorkflow {
     pending.addAll(state.pending());
     runs = state.runs();
     recentFailures.addAll(state.recentFailures());
+    recentChildren.addAll(state.recentChildren());
     BulkCounts c = state.counts();
     started = c.started();
     completed = c.completed();
@@ -148,7 +151,8 @@ public class BulkReprocessWorkflowImpl implements BulkReprocessWorkflow {
       Workflow.continueAsNew(
           request.withState(
               new BulkState(
-                  cursor, selectionDone, List.copyOf(pending), generation, runs, counts(), List.copyOf(recentFailures))));
+                  cursor, selectionDone, List.copyOf(pending), generation, runs, counts(), List.copyOf(recentFailures),
+                  List.copyOf(recentChildren))));
     }
     status = "COMPLETED";
     return progress();
@@ -157,6 +161,11 @@ public class BulkReprocessWorkflowImpl implements BulkReprocessWorkflow {
   @Override
   public BulkProgress progress() {
     return new BulkProgress(status, selectionDone, running.size(), counts(), runs, List.copyOf(recentFailures));
+  }
+
+  @Override
+  public List<String> recentChildren() {
+    return List.copyOf(recentChildren);
   }
 
   private BulkCounts counts() {
@@ -220,6 +229,10 @@ public class BulkReprocessWorkflowImpl implements BulkReprocessWorkflow {
     Promise<JobResult> result = Async.function(child::run, job);
     running.put(result, new Child(source, childId, Workflow.getWorkflowExecution(child), result));
     started++;
+    recentChildren.addLast(childId);
+    while (recentChildren.size() > RECENT_CHILDREN) {
+      recentChildren.removeFirst();
+    }
   }
 
   private void collectFinished() {
@@ -251,7 +264,8 @@ public class BulkReprocessWorkflowImpl implements BulkReprocessWorkflow {
         if (recentFailures.size() == RECENT_FAILURES) {
           recentFailures.remove(0);
         }
-        recentFailures.add(SourceDisplay.redact(entry.getValue().source()) + ": " + root.getMessage());
+        recentFailures.add(
+            SourceDisplay.redact(entry.getValue().source()) + ": " + SourceDisplay.redactUris(root.getMessage()));
       }
     }
   }

@@ -4,7 +4,9 @@ import java.util.List;
 
 /**
  * What one run of a bulk workflow hands the next through continue-as-new: where the selection stands and the counts so
- * far. {@code pending} holds the selected sources not started yet.
+ * far. {@code pending} holds the selected sources not started yet; {@code recentChildren} the ids of the last children
+ * started (at most {@link BulkReprocessWorkflowImpl#RECENT_CHILDREN}), for the status of a run on a server without
+ * visibility.
  */
 public record BulkState(
     String cursor,
@@ -13,15 +15,17 @@ public record BulkState(
     String generation,
     int runs,
     BulkCounts counts,
-    List<String> recentFailures) {
+    List<String> recentFailures,
+    List<String> recentChildren) {
 
   public BulkState {
     pending = pending == null ? List.of() : pending;
+    recentChildren = recentChildren == null ? List.of() : recentChildren;
     recentFailures = recentFailures == null ? List.of() : recentFailures;
     counts = counts == null ? BulkCounts.ZERO : counts;
   }
 
   public static BulkState initial() {
-    return new BulkState(null, false, List.of(), null, 0, BulkCounts.ZERO, List.of());
+    return new BulkState(null, false, List.of(), null, 0, BulkCounts.ZERO, List.of(), List.of());
   }
 }
