@@ -113,7 +113,7 @@ public class BulkReprocessActivitiesImpl implements BulkReprocessActivities {
     for (; i < all.size() && page.size() < pageSize; i++) {
       page.add(all.get(i));
     }
-    return new SourcePage(page, i < all.size() ? page.get(page.size() - 1) : null);
+    return new SourcePage(page, i < all.size() ? page.get(page.size() - 1) : null, null);
   }
 
   /** The visibility query for past jobs; values are validated, so nothing is injected into it. */
@@ -167,17 +167,42 @@ public class BulkReprocessActivitiesImpl implements BulkReprocessActivities {
       }
       throw ApplicationFailure.newFailure("visibility query failed: " + e.getStatus(), ErrorTypes.TRANSIENT);
     }
-    List<String> sources = new ArrayList<>();
+    // Each past job's source with its tenant: its reprocessed job belongs to the tenant that owned it, not to the
+    // admin who started the run. A video several tenants processed is reprocessed once for each of them.
+    java.util.LinkedHashSet<List<String>> selected = new java.util.LinkedHashSet<>();
     for (WorkflowExecutionInfo info : response.getExecutionsList()) {
       Payload source = info.getMemo().getFieldsMap().get(VideoPipelineOptions.MEMO_SOURCE);
       if (source != null) {
-        sources.add(DefaultDataConverter.STANDARD_INSTANCE.fromPayload(source, String.class, String.class));
+        selected.add(List.of(
+            DefaultDataConverter.STANDARD_INSTANCE.fromPayload(source, String.class, String.class), ownerOf(info)));
       }
     }
     String next =
         response.getNextPageToken().isEmpty()
             ? null
             : Base64.getUrlEncoder().withoutPadding().encodeToString(response.getNextPageToken().toByteArray());
-    return new SourcePage(sources.stream().distinct().toList(), next);
+    return new SourcePage(
+        selected.stream().map(s -> s.get(0)).toList(), next, selected.stream().map(s -> s.get(1)).toList());
+  }
+
+  /** The tenant of a past job: search attribute, else memo; jobs from before tenants belong to the default one. */
+  private static String ownerOf(WorkflowExecutionInfo info) {
+    for (Payload p :
+        new Payload[] {
+          info.getSearchAttributes().getIndexedFieldsMap().get(SearchAttributes.TENANT.getName()),
+          info.getMemo().getFieldsMap().get(VideoPipelineOptions.MEMO_TENANT)
+        }) {
+      if (p != null) {
+        try {
+          String t = DefaultDataConverter.STANDARD_INSTANCE.fromPayload(p, String.class, String.class);
+          if (t != null && !t.isBlank()) {
+            return t;
+          }
+        } catch (RuntimeException unreadable) {
+          // try the next record of it
+        }
+      }
+    }
+    return io.videopipe.security.Caller.DEFAULT_TENANT;
   }
 }

@@ -15,6 +15,8 @@ import com.google.protobuf.Descriptors;
 import com.google.protobuf.Message;
 import io.temporal.api.common.v1.Payload;
 import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowStub;
+import io.videopipe.pipeline.VideoPipelineWorkflow;
 import io.temporal.common.WorkflowExecutionHistory;
 import io.videopipe.codec.CodecProperties;
 import io.videopipe.config.PriceProperties;
@@ -410,7 +412,19 @@ class JobsApiTest {
       assertThat(receiver.getRequestCount()).isGreaterThanOrEqualTo(2);
       assertThat(retried.path("closedAt").isMissingNode() || retried.path("closedAt").isNull()).isTrue();
 
-      long[] nanos = new long[100];
+      // Where a read's time goes: one describe and one readout query (the three queries it replaced, for comparison).
+      VideoPipelineWorkflow workflow = client.newWorkflowStub(VideoPipelineWorkflow.class, "api-webhook-down");
+      WorkflowStub untyped = client.newUntypedWorkflowStub("api-webhook-down");
+      System.out.printf("parts of a read, median of 20: describe %.1f ms, readout query %.1f ms; before: progress"
+              + " %.1f ms + finalResult %.1f ms + webhookDelivery %.1f ms%n",
+          medianMs(untyped::describe), medianMs(workflow::readout), medianMs(workflow::progress),
+          medianMs(workflow::finalResult), medianMs(workflow::webhookDelivery));
+
+      // p99 over a warmed series of sequential reads, as a client polling the job sees it
+      for (int i = 0; i < 5; i++) {
+        http.getForObject("/api/v1/jobs/api-webhook-down", JsonNode.class);
+      }
+      long[] nanos = new long[50];
       JsonNode view = null;
       for (int i = 0; i < nanos.length; i++) {
         long t0 = System.nanoTime();
@@ -418,12 +432,11 @@ class JobsApiTest {
         nanos[i] = System.nanoTime() - t0;
       }
       java.util.Arrays.sort(nanos);
-      double p99Ms = nanos[98] / 1e6;
-      System.out.printf("GET of a job whose webhook is retried: median %.1f ms, p99 %.1f ms%n", nanos[50] / 1e6, p99Ms);
-      // The issue's target is p99 < 200 ms; on the shared 2-core CI machine under load a read (one describe and three
-      // queries) measured median 230 ms, p99 616 ms. The bound here tells "answers at once" from "waits on the
-      // execution" (which took minutes); the 200 ms target needs the three queries folded into one.
-      assertThat(p99Ms).as("p99 of 100 GETs, ms (median %.1f)", nanos[50] / 1e6).isLessThan(1500);
+      double p50Ms = nanos[24] / 1e6;
+      double p99Ms = nanos[49] / 1e6; // the 99th percentile of 50 reads is the slowest
+      System.out.printf("GET of a job whose webhook is retried, 50 reads after 5: p50 %.1f ms, p99 %.1f ms%n",
+          p50Ms, p99Ms);
+      assertThat(p99Ms).as("p99 of 50 GETs, ms (p50 %.1f)", p50Ms).isLessThan(200);
 
       assertThat(view.path("status").asText()).as(view.toPrettyString()).isIn("COMPLETED", "NEEDS_REVIEW");
       assertThat(view.path("percent").asInt()).isEqualTo(100);
@@ -447,6 +460,17 @@ class JobsApiTest {
               .getStatusCode())
           .isEqualTo(HttpStatus.OK);
     }
+  }
+
+  private static double medianMs(Runnable call) {
+    long[] nanos = new long[20];
+    for (int i = 0; i < nanos.length; i++) {
+      long t0 = System.nanoTime();
+      call.run();
+      nanos[i] = System.nanoTime() - t0;
+    }
+    java.util.Arrays.sort(nanos);
+    return nanos[10] / 1e6;
   }
 
   /**
@@ -567,6 +591,23 @@ class JobsApiTest {
       assertThat(badBudget.getStatusCode()).as("budget %s", budget).isEqualTo(HttpStatus.BAD_REQUEST);
       assertThat(badBudget.getBody().path("detail").asText()).contains("budgetUsd must be a positive number");
     }
+
+    // Highlight bounds (HighlightOptions): one parallel render per highlight, so the count has a ceiling.
+    Map<List<Number>, String> badHighlights =
+        Map.of(
+            List.of(21, 15, 60), "highlights.maxCount must be 0 to 20",
+            List.of(3, 0.5, 60), "highlights.minSec must be at least 1 second",
+            List.of(3, 15, 600), "highlights.maxSec must be at most 300 seconds",
+            List.of(3, 30, 20), "highlights.maxSec must be at least highlights.minSec",
+            List.of(-1, 15, 60), "highlights.maxCount must be 0 or more");
+    badHighlights.forEach(
+        (h, reason) -> {
+          ResponseEntity<JsonNode> r =
+              submit(Map.of("sourceUrl", SAMPLE,
+                  "highlights", Map.of("maxCount", h.get(0), "minSec", h.get(1), "maxSec", h.get(2))));
+          assertThat(r.getStatusCode()).as(h.toString()).isEqualTo(HttpStatus.BAD_REQUEST);
+          assertThat(r.getBody().path("detail").asText()).as(h.toString()).contains(reason);
+        });
 
     ResponseEntity<JsonNode> badTrack = submit(Map.of("sourceUrl", SAMPLE, "audioTrack", "english"));
     assertThat(badTrack.getStatusCode()).isEqualTo(HttpStatus.BAD_REQUEST);

@@ -45,6 +45,8 @@ public class BulkReprocessWorkflowImpl implements BulkReprocessWorkflow {
 
   private final Map<Promise<JobResult>, Child> running = new LinkedHashMap<>();
   private final Deque<String> pending = new ArrayDeque<>();
+  /** The tenant of each pending source's past job, in step with {@link #pending}; "" for the run's own tenant. */
+  private final Deque<String> pendingOwners = new ArrayDeque<>();
   private final List<String> recentFailures = new ArrayList<>();
   private final Deque<String> recentChildren = new ArrayDeque<>();
   private String status = "RUNNING";
@@ -64,6 +66,7 @@ public class BulkReprocessWorkflowImpl implements BulkReprocessWorkflow {
     cursor = state.cursor();
     selectionDone = state.selectionDone();
     pending.addAll(state.pending());
+    pendingOwners.addAll(state.pendingOwners());
     runs = state.runs();
     recentFailures.addAll(state.recentFailures());
     recentChildren.addAll(state.recentChildren());
@@ -102,13 +105,18 @@ public class BulkReprocessWorkflowImpl implements BulkReprocessWorkflow {
           if (pending.isEmpty() && !selectionDone) {
             SourcePage page = selector.selectSources(request.selection(), cursor, request.pageSize());
             pending.addAll(page.sources());
+            for (int i = 0; i < page.sources().size(); i++) {
+              String owner = page.owner(i);
+              pendingOwners.add(owner == null ? "" : owner);
+            }
             cursor = page.nextCursor();
             selectionDone = cursor == null;
           }
           if (pending.isEmpty()) {
             break;
           }
-          startChild(bulkId, generation, pending.poll(), request);
+          String owner = pendingOwners.poll();
+          startChild(bulkId, generation, pending.poll(), owner == null || owner.isEmpty() ? null : owner, request);
           startedThisRun++;
         }
         if (running.isEmpty()) {
@@ -152,7 +160,7 @@ public class BulkReprocessWorkflowImpl implements BulkReprocessWorkflow {
           request.withState(
               new BulkState(
                   cursor, selectionDone, List.copyOf(pending), generation, runs, counts(), List.copyOf(recentFailures),
-                  List.copyOf(recentChildren))));
+                  List.copyOf(recentChildren), List.copyOf(pendingOwners))));
     }
     status = "COMPLETED";
     return progress();
@@ -200,9 +208,14 @@ public class BulkReprocessWorkflowImpl implements BulkReprocessWorkflow {
     }
   }
 
-  private void startChild(String bulkId, String generation, String source, BulkRequest request) {
-    JobRequest job = request.jobFor(source);
-    String childId = childId(bulkId, generation, source);
+  /** @param owner the tenant of the source's past job, null where the run's tenant owns the source */
+  private void startChild(String bulkId, String generation, String source, String owner, BulkRequest request) {
+    JobRequest job = request.jobFor(source, owner);
+    // The same video may be the source of several tenants' past jobs: each tenant's gets a child of its own. (Ids of
+    // children the run's own tenant owns are as before, so stored histories keep their child ids.)
+    String childId = owner == null || owner.equals(request.tenant())
+        ? childId(bulkId, generation, source)
+        : childId(bulkId, generation + "|" + owner, source);
     Map<String, Object> memo =
         new LinkedHashMap<>(Map.of(VideoPipelineOptions.MEMO_SOURCE, job.sourceDisplay(), "bulk", bulkId));
     io.temporal.common.SearchAttributes.Builder attributes =
@@ -211,7 +224,7 @@ public class BulkReprocessWorkflowImpl implements BulkReprocessWorkflow {
             .set(SearchAttributes.STEP, Step.QUEUED.name())
             .set(SearchAttributes.PRIORITY, (long) job.priority());
     if (job.tenant() != null) {
-      // The bulk run's tenant owns its children: they appear in that tenant's listing and nobody else's.
+      // The source's owner, else the run's tenant, owns the child: it appears in that tenant's listing only.
       memo.put(VideoPipelineOptions.MEMO_TENANT, job.tenant());
       attributes.set(SearchAttributes.TENANT, job.tenant());
     }
