@@ -110,8 +110,13 @@ public class ReprocessService {
     String id = ID_PREFIX + UUID.randomUUID();
     BulkReprocessWorkflow wf = client.newWorkflowStub(BulkReprocessWorkflow.class, options(id, null, request.tenant()));
     WorkflowClient.start(wf::run, admit(request));
-    listing.startedBulk(id);
+    started(id);
     return id;
+  }
+
+  /** Records a bulk run this process started, for the job listing of a server without visibility. */
+  void started(String bulkId) {
+    listing.startedBulk(bulkId);
   }
 
   /**

@@ -86,6 +86,7 @@ public class ScheduleService {
         throw new ScheduleConflictException("a schedule (cron workflow) with id " + body.id() + " exists already");
       }
       cronWorkflows.put(workflowId, tenant == null ? "" : tenant);
+      reprocess.started(workflowId); // its children, in the listing of the embedded server
       answer.put("mode", EMBEDDED_MODE);
       answer.put("cron", cron);
       answer.put("workflowId", workflowId);
