@@ -43,10 +43,6 @@ public final class HighlightActivitiesImpl implements HighlightActivities {
   private final HighlightSelector selector;
   private final LlmRanker llm;
 
-  public HighlightActivitiesImpl(Storage storage, TranscriptStore transcripts, LoudnessMeter meter) {
-    this(storage, transcripts, meter, HighlightSelector.Settings.defaults(), null);
-  }
-
   /** @param llm ranks the shortlist when set; null ranks by features alone */
   public HighlightActivitiesImpl(
       Storage storage,
