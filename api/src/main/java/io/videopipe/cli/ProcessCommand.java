@@ -163,18 +163,15 @@ public final class ProcessCommand {
     try {
       jobId =
           jobs.start(
-              new JobSubmission(
-                  sourceArgument(options.source()),
-                  options.jobId(),
-                  options.engine(),
-                  options.priority(),
-                  null,
-                  null,
-                  options.keepSource(),
-                  options.budgetUsd(),
-                  options.clips(),
-                  null,
-                  options.audioTrack()),
+              JobSubmission.builder(sourceArgument(options.source()))
+                  .jobId(options.jobId())
+                  .engine(options.engine())
+                  .priority(options.priority())
+                  .keepSource(options.keepSource())
+                  .budgetUsd(options.budgetUsd())
+                  .clips(options.clips())
+                  .audioTrack(options.audioTrack())
+                  .build(),
               "cli:" + System.getProperty("user.name", "unknown"));
     } catch (IllegalArgumentException | JobConflictException e) {
       stderr.println("process: " + e.getMessage());
