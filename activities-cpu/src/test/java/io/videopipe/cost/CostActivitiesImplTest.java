@@ -22,7 +22,7 @@ class CostActivitiesImplTest {
   @RegisterExtension
   final ActivityTestEnvironment testEnv =
       ActivityTestEnvironment.newBuilder()
-          .setActivityImplementations(() -> new CostActivitiesImpl(storage, new CostModel()))
+          .setActivityImplementations(() -> new CostActivitiesImpl(storage, new CostModel(Prices.defaults(), CostModel.Assumptions.defaults())))
           .setStartToCloseTimeout(Duration.ofSeconds(30))
           .build();
 

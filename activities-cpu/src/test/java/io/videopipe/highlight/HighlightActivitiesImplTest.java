@@ -168,7 +168,7 @@ class HighlightActivitiesImplTest {
       String transcriptUri = transcript("job-llm", HighlightSelectorTest.varied(60), 300);
       HighlightOptions two = new HighlightOptions(2, 15, 30);
       List<Highlight> byFeatures =
-          new HighlightSelector().select(HighlightSelectorTest.varied(60), null, 300, two).highlights();
+          new HighlightSelector(HighlightSelector.Settings.defaults()).select(HighlightSelectorTest.varied(60), null, 300, two).highlights();
       llm.enqueue(
           new MockResponse()
               .setHeader("Content-Type", "application/json")

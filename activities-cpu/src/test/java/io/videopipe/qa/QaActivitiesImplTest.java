@@ -233,7 +233,7 @@ class QaActivitiesImplTest {
     storage.put(LoudnessSignals.tone(tmp, "a.wav", 16000, 1, 440, "0.1", AUDIO_SEC), audioUri, false);
     URI silentUri = storage.jobUri("job-qa", "audio/silent.wav");
     storage.put(LoudnessSignals.silence(tmp, "s.wav", AUDIO_SEC), silentUri, false);
-    List<Highlight> highlights = new HighlightSelector().select(WORDS, null, AUDIO_SEC, OPTIONS).highlights();
+    List<Highlight> highlights = new HighlightSelector(HighlightSelector.Settings.defaults()).select(WORDS, null, AUDIO_SEC, OPTIONS).highlights();
 
     TestActivityEnvironment env = TestActivityEnvironment.newInstance();
     try {
