@@ -66,7 +66,7 @@ final class MemoryProbe {
       out.put("idleHeapUsedBytes", ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
       long t0 = System.nanoTime();
       String id = "bench-memory-" + ProcessHandle.current().pid();
-      jobs.start(new JobSubmission(input.toString(), id, "local", null, null, null, false, null, null, null), "bench");
+      jobs.start(JobSubmission.builder(input.toString()).jobId(id).engine("local").keepSource(false).build(), "bench");
       JobResult r = jobs.awaitResult(id);
       out.put("jobWallSec", (System.nanoTime() - t0) / 1e9);
       out.put("status", r.status().name());

@@ -185,18 +185,16 @@ public final class ProcessCommand {
     try {
       jobId =
           jobs.start(
-              new JobSubmission(
-                  sourceArgument(options.source()),
-                  options.jobId(),
-                  options.engine(),
-                  options.priority(),
-                  null,
-                  highlights(options.maxHighlights()),
-                  options.keepSource(),
-                  options.budgetUsd(),
-                  options.clips(),
-                  null,
-                  options.audioTrack()),
+              JobSubmission.builder(sourceArgument(options.source()))
+                  .jobId(options.jobId())
+                  .engine(options.engine())
+                  .priority(options.priority())
+                  .highlights(highlights(options.maxHighlights()))
+                  .keepSource(options.keepSource())
+                  .budgetUsd(options.budgetUsd())
+                  .clips(options.clips())
+                  .audioTrack(options.audioTrack())
+                  .build(),
               "cli:" + System.getProperty("user.name", "unknown"));
     } catch (IllegalArgumentException | JobConflictException e) {
       stderr.println("process: " + e.getMessage());

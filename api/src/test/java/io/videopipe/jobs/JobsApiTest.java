@@ -289,7 +289,7 @@ class JobsApiTest {
     // A restarted API (a new service over the same Temporal) still finds it: nothing was kept in memory.
     JobService restarted =
         new JobService(client, props, new JobListing(client), prices, ui, env);
-    assertThat(restarted.submit(new JobSubmission(body.get("sourceUrl").toString(), null, null, null, null, null, null),
+    assertThat(restarted.submit(JobSubmission.builder(body.get("sourceUrl").toString()).build(),
             "bootstrap", "order-1234", "default"))
         .isEqualTo(new JobService.Started(jobId, true));
 
