@@ -26,6 +26,12 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.bytedeco.ffmpeg.avcodec.AVCodecParameters;
 import org.bytedeco.ffmpeg.avformat.AVFormatContext;
 import org.bytedeco.ffmpeg.avformat.AVStream;
@@ -129,18 +135,69 @@ public final class ClipRenderer {
       throw new ClipException("source has no audio stream to cut a clip from", ErrorTypes.NO_AUDIO_STREAM);
     }
     double duration = endSec - startSec;
-    float[] audio = readAudio(source, facts, startSec, duration, progress);
-    AudioLeveller.Levelled levelled =
-        leveller.level(audio, options.targetLufs(), options.maxTruePeakDbtp(), attempt, dir, progress);
-    progress.run();
-    Picture picture = facts.hasVideo ? plan(source, facts, startSec, duration, options, words, progress) : null;
-    encode(source, facts, startSec, duration, levelled.samples(), picture, out, progress);
+    Picture picture;
+    if (!facts.hasVideo) {
+      float[] levelled = levelAudio(source, facts, startSec, duration, options, attempt, dir, progress);
+      encode(source, facts, startSec, duration, CompletableFuture.completedFuture(levelled), null, out, progress);
+      picture = null;
+    } else {
+      // The audio is decoded and levelled on its own thread while this one looks at and encodes the pictures (what
+      // the ffmpeg CLI does with its per-stream threads): the muxer holds the first video packets until the levelled
+      // audio joins them. Heartbeats come from this thread, which never waits long.
+      ExecutorService audioThread = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "clip-audio");
+        t.setDaemon(true);
+        return t;
+      });
+      try {
+        Future<float[]> levelled = audioThread.submit(
+            () -> levelAudio(source, facts, startSec, duration, options, attempt, dir, () -> {}));
+        picture = plan(source, facts, startSec, duration, options, words, progress);
+        encode(source, facts, startSec, duration, levelled, picture, out, progress);
+      } finally {
+        audioThread.shutdownNow();
+        awaitQuietly(audioThread);
+      }
+    }
     Loudness result = meter.measure(out, progress);
     return new Result(
         duration, facts.hasVideo, facts.outWidth(options), facts.outHeight(options), facts.outFps(), result,
         picture == null ? null : picture.framing,
         picture == null || picture.path == null ? 0 : picture.path.faceShare(),
         picture == null || picture.captions == null ? null : picture.captions.shown());
+  }
+
+  private float[] levelAudio(Path source, SourceFacts facts, double startSec, double duration, ClipOptions options,
+      int attempt, Path dir, Runnable progress) throws IOException {
+    float[] audio = readAudio(source, facts, startSec, duration, progress);
+    return leveller.level(audio, options.targetLufs(), options.maxTruePeakDbtp(), attempt, dir, progress).samples();
+  }
+
+  /** The levelled audio once it is ready; its failure is this render's. */
+  private static float[] await(Future<float[]> levelled) throws IOException {
+    try {
+      return levelled.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("clip render interrupted");
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof IOException io) {
+        throw io;
+      }
+      if (e.getCause() instanceof RuntimeException re) {
+        throw re;
+      }
+      throw new IOException("audio levelling failed: " + e.getCause(), e.getCause());
+    }
+  }
+
+  /** After a failure the audio thread is interrupted; wait for it so its temporary files are gone when we return. */
+  private static void awaitQuietly(ExecutorService thread) {
+    try {
+      thread.awaitTermination(30, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   /** How the pictures are made: the crop window (the whole frame when not cropped) and the captions (null: none). */
@@ -312,7 +369,7 @@ public final class ClipRenderer {
   }
 
   /** Mux: the segment's pictures (cropped, captioned) interleaved with the levelled audio; one encode. */
-  private void encode(Path source, SourceFacts facts, double startSec, double duration, float[] audio,
+  private void encode(Path source, SourceFacts facts, double startSec, double duration, Future<float[]> levelled,
       Picture picture, Path out, Runnable progress) throws IOException {
     boolean video = picture != null;
     int[] size = video ? fit(picture.cropWidth, picture.cropHeight) : new int[] {0, 0};
@@ -321,6 +378,8 @@ public final class ClipRenderer {
     try (FFmpegFrameRecorder rec = new FFmpegFrameRecorder(out.toFile(), size[0], size[1], CHANNELS)) {
       rec.setFormat("mp4");
       rec.setOption("movflags", "+faststart+write_colr");
+      // wait for every stream however long the audio takes: without it the muxer gives up interleaving after 10 s
+      rec.setOption("max_interleave_delta", "0");
       AudioLeveller.configureAudio(rec);
       if (video) {
         rec.setVideoCodec(AV_CODEC_ID_H264);
@@ -340,8 +399,9 @@ public final class ClipRenderer {
         rec.setVideoOption("color_range", "tv");
       }
       rec.start();
-      long audioTotal = audio.length / CHANNELS;
+      long audioTotal = Math.round(duration * SAMPLE_RATE);
       long[] audioWritten = {0};
+      float[][] audio = {null};
       if (video) {
         boolean crop = picture.cropWidth < facts.width || picture.cropHeight < facts.height;
         SegmentVideo.Yuv canvas = SegmentVideo.Yuv.packed(picture.cropWidth, picture.cropHeight);
@@ -364,8 +424,13 @@ public final class ClipRenderer {
             try {
               rec.setFrameNumber(k);
               rec.record(pic.frame(), AV_PIX_FMT_YUV420P);
-              long audioUpTo = Math.min(audioTotal, Math.round((k + 1) / fps * SAMPLE_RATE));
-              audioWritten[0] = AudioLeveller.writeAudio(rec, audio, audioWritten[0], audioUpTo);
+              if (audio[0] == null && levelled.isDone()) {
+                audio[0] = await(levelled);
+              }
+              if (audio[0] != null) {
+                long audioUpTo = Math.min(audioTotal, Math.round((k + 1) / fps * SAMPLE_RATE));
+                audioWritten[0] = AudioLeveller.writeAudio(rec, audio[0], audioWritten[0], audioUpTo);
+              }
             } catch (org.bytedeco.javacv.FrameRecorder.Exception e) {
               throw new IOException("clip encoding failed: " + e.getMessage(), e);
             }
@@ -375,7 +440,10 @@ public final class ClipRenderer {
           throw new ClipException("the source has no video frames in the highlight", ErrorTypes.UNSUPPORTED_MEDIA);
         }
       }
-      AudioLeveller.writeAudio(rec, audio, audioWritten[0], audioTotal);
+      if (audio[0] == null) {
+        audio[0] = await(levelled);
+      }
+      AudioLeveller.writeAudio(rec, audio[0], audioWritten[0], audioTotal);
       rec.stop();
     } catch (org.bytedeco.javacv.FrameRecorder.Exception e) {
       throw new IOException("clip encoding failed: " + e.getMessage(), e);
