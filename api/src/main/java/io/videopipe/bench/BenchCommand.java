@@ -14,12 +14,13 @@ import java.util.stream.Stream;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
- * {@code bench [--only=extract,vosk,parakeet,pipeline,memory] [--parakeet-model=DIR] [--out=bench-results.json]
+ * {@code bench [--only=extract,vosk,parakeet,pipeline,memory,render] [--parakeet-model=DIR] [--out=bench-results.json]
  * [--quick]}: measures extraction against the ffmpeg CLI, the engines' real-time factors, pipeline throughput and
- * orchestration overhead, and worker memory against input length; prints a table and writes every figure as JSON.
+ * orchestration overhead, worker memory against input length, and clip rendering against the ffmpeg CLI; prints a
+ * table and writes every figure as JSON.
  */
 public final class BenchCommand {
-  static final List<String> SECTIONS = List.of("extract", "vosk", "parakeet", "pipeline", "memory");
+  static final List<String> SECTIONS = List.of("extract", "vosk", "parakeet", "pipeline", "memory", "render");
   static final String USAGE =
       "usage: videopipe.jar bench [--only=" + String.join(",", SECTIONS) + "] [--parakeet-model=DIR]"
           + " [--out=bench-results.json] [--quick] [--cache-dir=DIR] [--speech=FILE] [--runs=N] [--jobs=1,10,50]";
@@ -194,6 +195,9 @@ public final class BenchCommand {
                 "memory",
                 err,
                 () -> MemoryBench.run(inputs, sizes.memoryShortSec(), sizes.memoryLongSec(), work)));
+      }
+      if (only.contains("render")) {
+        report.add(section("render", err, () -> RenderBench.run(c, problem, options.quick(), options.runs(), work)));
       }
       report.finish(MachineInfo.loadAverage());
       out.print(report.table());
