@@ -10,7 +10,8 @@ import org.springframework.core.env.StandardEnvironment;
 
 /**
  * The environment variables that name a setting other than by Spring's relaxed form (which needs no alias:
- * {@code VIDEOPIPE_STORAGE_ROOT} is {@code videopipe.storage.root} already): the Temporal CLI's own names, and the
+ * {@code VIDEOPIPE_STORAGE_ROOT} is {@code videopipe.storage.root} already, while {@code VIDEOPIPE_API_URL} would be
+ * {@code videopipe.api.url}): the Temporal CLI's own names, and the
  * short names docker-compose, deploy/ and terraform/ set. An alias set in the environment (or as a system property or
  * command-line argument) stands for its setting; the setting under its own name (command line, system property,
  * relaxed environment variable) wins over the alias, and the alias over application.yml. The defaults stay where the
@@ -22,6 +23,7 @@ public final class EnvironmentAliases implements EnvironmentPostProcessor {
 
   /** Environment name to property name. docs/configuration.md lists them (SettingsTableTest checks it). */
   public static final Map<String, String> ALIASES = aliases(
+      "VIDEOPIPE_API_URL", "videopipe.api-url",
       "TEMPORAL_ADDRESS", "videopipe.temporal.address",
       "TEMPORAL_NAMESPACE", "videopipe.temporal.namespace",
       "TEMPORAL_API_KEY", "videopipe.temporal.api-key",
