@@ -1,6 +1,9 @@
 package io.videopipe.config;
 
+import io.videopipe.deepgram.DeepgramSettings;
+import io.videopipe.download.DownloadSettings;
 import io.videopipe.notify.WebhookSettings;
+import io.videopipe.parakeet.ParakeetEngine;
 import io.videopipe.pipeline.TaskQueues;
 import io.videopipe.refine.RefineSettings;
 import java.time.Duration;
@@ -110,7 +113,7 @@ public record VideoPipeProperties(
    * @param readTimeout longest wait for response headers or for the next bytes of a body
    */
   public record Download(
-      @DefaultValue("21474836480") long maxBytes,
+      @DefaultValue("" + DownloadSettings.DEFAULT_MAX_BYTES) long maxBytes,
       @DefaultValue("false") boolean allowLocalFiles,
       @DefaultValue("false") boolean allowPlainHttp,
       @DefaultValue("10s") Duration connectTimeout,
@@ -210,7 +213,7 @@ public record VideoPipeProperties(
       @DefaultValue("0") int intraOpThreads,
       @DefaultValue("20") double maxSegmentSec,
       @DefaultValue("8") int batchSize,
-      @DefaultValue("15") long batchLingerMillis) {}
+      @DefaultValue("" + ParakeetEngine.Settings.DEFAULT_BATCH_LINGER_MILLIS) long batchLingerMillis) {}
 
   /**
    * Deepgram on the CPU worker; the engine exists only when {@code apiKey} is set.
@@ -226,10 +229,10 @@ public record VideoPipeProperties(
    * @param diarize ask for speaker labels; unset leaves Deepgram's default
    */
   public record Deepgram(
-      @DefaultValue("https://api.deepgram.com") String baseUrl,
-      @DefaultValue("nova-3") String model,
+      @DefaultValue(DeepgramSettings.DEFAULT_BASE_URL) String baseUrl,
+      @DefaultValue(DeepgramSettings.DEFAULT_MODEL) String model,
       @DefaultValue("") String apiKey,
-      @DefaultValue("20") int maxConcurrentRequests,
+      @DefaultValue("" + DeepgramSettings.DEFAULT_MAX_CONCURRENT_REQUESTS) int maxConcurrentRequests,
       @DefaultValue("10s") Duration connectTimeout,
       @DefaultValue("5m") Duration readTimeout,
       @DefaultValue("true") boolean signedUrl,
