@@ -78,7 +78,8 @@ class DeepgramRefineActivityTest {
     parakeet = transcripts.write(JOB, Engine.PARAKEET, PRIMARY, 1.0);
     env = TestActivityEnvironment.newInstance();
     env.registerActivitiesImplementations(
-        new RefineActivitiesImpl(storage, transcripts, engine, new RefineSettings(0.6, 0.5, 1.0), root.resolve("work")));
+        new RefineActivitiesImpl(
+            storage, transcripts, engine, new RefineSettings(0.6, 0.5, 1.0), root.resolve("work")));
     activities =
         env.newActivityStub(
             RefineActivities.class,

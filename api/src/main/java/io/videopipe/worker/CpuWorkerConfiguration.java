@@ -172,7 +172,9 @@ public class CpuWorkerConfiguration {
             llm.enabled() ? new LlmRanker(llm.settings()) : null),
         new QaActivitiesImpl(storage, transcripts, loudness),
         new ClipActivitiesImpl(
-            storage, transcripts, new ClipRenderer.Settings(props.clips().x264Preset(), props.clips().crf(), workDir(props, "clips"))),
+            storage,
+            transcripts,
+            new ClipRenderer.Settings(props.clips().x264Preset(), props.clips().crf(), workDir(props, "clips"))),
         new CostActivitiesImpl(storage, new CostModel(prices, CostModel.Assumptions.defaults())),
         new CleanupActivitiesImpl(storage));
     // HYBRID's second pass needs Deepgram; without it the route policy never plans a refinement.

@@ -14,10 +14,8 @@ class EnvironmentAliasesTest {
 
   static VideoPipeProperties bind(Map<String, Object> environment, Map<String, Object> files) {
     StandardEnvironment env = new StandardEnvironment();
-    env.getPropertySources()
-        .replace(
-            StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
-            new SystemEnvironmentPropertySource(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME, environment));
+    String system = StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME;
+    env.getPropertySources().replace(system, new SystemEnvironmentPropertySource(system, environment));
     env.getPropertySources().addLast(new MapPropertySource("application.yml", files));
     new EnvironmentAliases().postProcessEnvironment(env, new SpringApplication());
     return VideoPipeProperties.bind(env);

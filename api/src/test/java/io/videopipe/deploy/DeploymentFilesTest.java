@@ -342,7 +342,7 @@ class DeploymentFilesTest {
     return out;
   }
 
-  /** VIDEOPIPE_CPU_QUEUE -> video-cpu and the like: the queue aliases and the queues' defaults (VideoPipeProperties). */
+  /** VIDEOPIPE_CPU_QUEUE -> video-cpu and the like: the queues' aliases and defaults (VideoPipeProperties). */
   private static Map<String, String> queueDefaultsFromApplication() {
     VideoPipeProperties props =
         new Binder(new MapConfigurationPropertySource()).bindOrCreate("videopipe", VideoPipeProperties.class);
