@@ -7,8 +7,10 @@ package io.videopipe.cost;
  * <p>Defaults (reference.md section 7): Cloud Run CPU $0.000018 per vCPU-second, memory $0.000002 per GiB-second and L4
  * GPU $0.0001867 per GPU-second (2026-07 table); Deepgram nova-3 pre-recorded $0.0043 per audio minute (pricing page,
  * 2026-05; another source says $0.0077, 2026-08: {@link #DEEPGRAM_NOVA3_2026_08}); GCS Standard $0.02 per GB-month and
- * internet egress $0.12 per GB (first TiB). Google's storage and egress "GB" is a binary gigabyte, 2^30 bytes
- * (a GiB), and that is how the model applies them.
+ * internet egress $0.12 per GB (first TiB; both undated in reference.md, so they carry its table's date). Google's
+ * storage and egress "GB" is a binary gigabyte, 2^30 bytes (a GiB), and that is how the model applies them.
+ *
+ * <p>These are the only copy of the prices: the application's {@code videopipe.prices.*} settings change parts of them.
  */
 public record Prices(
     Price cpuVcpuSecond,
@@ -46,10 +48,10 @@ public record Prices(
       new Price(0.0077, "audio-minute", "2026-08", "secondary source, nova-3 pre-recorded");
   public static final Price GCS_STANDARD =
       new Price(
-          0.02, "GB-month (2^30 bytes)", "2026-07", "Cloud Storage pricing, Standard class (undated in reference.md; its table's date)");
+          0.02, "GB-month (2^30 bytes)", "2026-07", "Cloud Storage pricing, Standard class");
   public static final Price INTERNET_EGRESS =
       new Price(
-          0.12, "GB (2^30 bytes)", "2026-07", "Cloud Storage pricing, internet egress, first TiB (undated in reference.md; its table's date)");
+          0.12, "GB (2^30 bytes)", "2026-07", "Cloud Storage pricing, internet egress, first TiB");
 
   public Prices {
     if (cpuVcpuSecond == null || memoryGibSecond == null || gpuSecond == null || deepgramAudioMinute == null

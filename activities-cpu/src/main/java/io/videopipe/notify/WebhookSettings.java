@@ -2,13 +2,16 @@ package io.videopipe.notify;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
 
 /**
- * Webhook delivery settings.
+ * Webhook delivery settings, built from {@code videopipe.webhooks.*} (their defaults are there).
  *
  * @param secret HMAC-SHA256 key (VIDEOPIPE_WEBHOOK_SECRET); blank sends unsigned requests
  * @param allowedHosts host names, addresses and CIDR ranges the SSRF guard lets through (e.g. an internal receiver)
  * @param allowPlainHttp accept http:// webhook URLs, not only https://
+ * @param connectTimeout TCP connect timeout of a delivery
+ * @param readTimeout longest wait for the receiver's answer
  */
 public record WebhookSettings(
     String secret, List<String> allowedHosts, boolean allowPlainHttp, Duration connectTimeout, Duration readTimeout) {
@@ -16,20 +19,8 @@ public record WebhookSettings(
   public WebhookSettings {
     secret = secret == null ? "" : secret;
     allowedHosts = allowedHosts == null ? List.of() : List.copyOf(allowedHosts);
-    connectTimeout = connectTimeout == null ? Duration.ofSeconds(5) : connectTimeout;
-    readTimeout = readTimeout == null ? Duration.ofSeconds(10) : readTimeout;
-  }
-
-  public static WebhookSettings of(String secret) {
-    return new WebhookSettings(secret, List.of(), false, null, null);
-  }
-
-  public WebhookSettings withAllowedHosts(List<String> hosts) {
-    return new WebhookSettings(secret, hosts, allowPlainHttp, connectTimeout, readTimeout);
-  }
-
-  public WebhookSettings withAllowPlainHttp(boolean allow) {
-    return new WebhookSettings(secret, allowedHosts, allow, connectTimeout, readTimeout);
+    Objects.requireNonNull(connectTimeout, "connectTimeout");
+    Objects.requireNonNull(readTimeout, "readTimeout");
   }
 
   /** Never prints the secret. */

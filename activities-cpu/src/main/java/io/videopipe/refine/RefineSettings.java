@@ -1,7 +1,8 @@
 package io.videopipe.refine;
 
 /**
- * Which stretches of a HYBRID transcript the refiner re-transcribes.
+ * Which stretches of a HYBRID transcript the refiner re-transcribes; built from {@code videopipe.engines.hybrid.*}
+ * (their defaults are there).
  *
  * @param confidenceThreshold words below this confidence (0..1) are re-transcribed
  * @param paddingSec audio kept on each side of a low-confidence word, so the refiner hears its context; neighbouring
@@ -9,8 +10,6 @@ package io.videopipe.refine;
  * @param minWindowSec shortest window sent to the refiner (shorter ones are widened around their centre)
  */
 public record RefineSettings(double confidenceThreshold, double paddingSec, double minWindowSec) {
-  public static final double DEFAULT_CONFIDENCE_THRESHOLD = 0.6;
-
   public RefineSettings {
     if (!(confidenceThreshold >= 0 && confidenceThreshold <= 1)) {
       throw new IllegalArgumentException("confidenceThreshold must be 0..1, was " + confidenceThreshold);
@@ -18,14 +17,5 @@ public record RefineSettings(double confidenceThreshold, double paddingSec, doub
     if (!(paddingSec >= 0) || !(minWindowSec >= 0) || Double.isInfinite(paddingSec) || Double.isInfinite(minWindowSec)) {
       throw new IllegalArgumentException("paddingSec and minWindowSec must be finite and >= 0");
     }
-  }
-
-  /** Threshold 0.6, 0.5 s padding, windows of at least 1 s. */
-  public static RefineSettings defaults() {
-    return new RefineSettings(DEFAULT_CONFIDENCE_THRESHOLD, 0.5, 1.0);
-  }
-
-  public RefineSettings withConfidenceThreshold(double threshold) {
-    return new RefineSettings(threshold, paddingSec, minWindowSec);
   }
 }

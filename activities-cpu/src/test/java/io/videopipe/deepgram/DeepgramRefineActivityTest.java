@@ -81,7 +81,7 @@ class DeepgramRefineActivityTest {
     parakeet = transcripts.write(JOB, Engine.PARAKEET, PRIMARY, 1.0);
     activities =
         testEnv
-            .register(new RefineActivitiesImpl(storage, transcripts, engine, RefineSettings.defaults(), root.resolve("work")))
+            .register(new RefineActivitiesImpl(storage, transcripts, engine, new RefineSettings(0.6, 0.5, 1.0), root.resolve("work")))
             .stub(RefineActivities.class);
   }
 

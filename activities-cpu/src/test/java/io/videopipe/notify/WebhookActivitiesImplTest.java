@@ -9,6 +9,7 @@ import io.temporal.failure.ApplicationFailure;
 import io.videopipe.pipeline.ErrorInfo;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.HexFormat;
@@ -43,7 +44,7 @@ class WebhookActivitiesImplTest {
   /** The receiver on 127.0.0.1 is let through by the allow-list, as an operator would for an internal receiver. */
   static WebhookActivitiesImpl allowingLocalhost(String secret) {
     return new WebhookActivitiesImpl(
-        WebhookSettings.of(secret).withAllowPlainHttp(true).withAllowedHosts(List.of("localhost", "127.0.0.1")),
+        settings(secret, true, List.of("localhost", "127.0.0.1")),
         Clock.systemUTC());
   }
 
@@ -64,7 +65,7 @@ class WebhookActivitiesImplTest {
     Clock clock = Clock.fixed(Instant.ofEpochSecond(1_800_000_000L), ZoneOffset.UTC);
     WebhookActivitiesImpl impl =
         new WebhookActivitiesImpl(
-            WebhookSettings.of(SECRET).withAllowPlainHttp(true).withAllowedHosts(List.of("127.0.0.1", "localhost")),
+            settings(SECRET, true, List.of("127.0.0.1", "localhost")),
             clock);
 
     WebhookReceipt receipt = impl.deliver(server.url("/hooks/vp?token=abc").toString(), payload(), 1);
@@ -113,8 +114,7 @@ class WebhookActivitiesImplTest {
 
   @Test
   void privateAndMetadataAddressesAreRefusedWithoutAConnection() {
-    WebhookActivitiesImpl impl =
-        new WebhookActivitiesImpl(WebhookSettings.of(SECRET).withAllowPlainHttp(true), Clock.systemUTC());
+    WebhookActivitiesImpl impl = new WebhookActivitiesImpl(settings(SECRET, true, List.of()), Clock.systemUTC());
     for (String url :
         List.of(
             server.url("/h").toString(),
@@ -134,7 +134,7 @@ class WebhookActivitiesImplTest {
 
   @Test
   void plainHttpIsRefusedUnlessAllowed() {
-    WebhookActivitiesImpl impl = new WebhookActivitiesImpl(WebhookSettings.of(SECRET), Clock.systemUTC());
+    WebhookActivitiesImpl impl = new WebhookActivitiesImpl(settings(SECRET, false, List.of()), Clock.systemUTC());
     assertThatThrownBy(() -> impl.deliver("http://example.com/h", payload(), 1))
         .isInstanceOf(ApplicationFailure.class)
         .hasMessageContaining("https");
@@ -142,6 +142,10 @@ class WebhookActivitiesImplTest {
 
   @Test
   void secretNeverAppearsInSettingsText() {
-    assertThat(WebhookSettings.of(SECRET).toString()).doesNotContain(SECRET).contains("signed=true");
+    assertThat(settings(SECRET, false, List.of()).toString()).doesNotContain(SECRET).contains("signed=true");
+  }
+
+  private static WebhookSettings settings(String secret, boolean allowPlainHttp, List<String> allowedHosts) {
+    return new WebhookSettings(secret, allowedHosts, allowPlainHttp, Duration.ofSeconds(5), Duration.ofSeconds(10));
   }
 }

@@ -9,7 +9,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class LowConfidenceWindowsTest {
-  private static final RefineSettings DEFAULTS = RefineSettings.defaults();
+  private static final RefineSettings DEFAULTS = new RefineSettings(0.6, 0.5, 1.0);
 
   @Test
   void confidentTranscriptNeedsNoWindow() {

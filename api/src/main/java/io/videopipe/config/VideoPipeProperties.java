@@ -1,21 +1,48 @@
 package io.videopipe.config;
 
+import io.videopipe.deepgram.DeepgramSettings;
+import io.videopipe.download.DownloadSettings;
+import io.videopipe.notify.WebhookSettings;
+import io.videopipe.parakeet.ParakeetEngine;
 import io.videopipe.pipeline.TaskQueues;
+import io.videopipe.refine.RefineSettings;
 import java.time.Duration;
 import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.core.env.Environment;
 
-/** Every setting of the service, bound from {@code videopipe.*} (application.yml, environment, command line). */
+/**
+ * The settings of the pipeline itself, bound from {@code videopipe.*} (application.yml, environment, command line).
+ * Feature packages own the rest of the tree ({@code videopipe.security}, {@code .codec}, {@code .events}, {@code .ui},
+ * {@code .uploads}, {@code .temporal.local}, {@code .prices}, {@code .highlights.llm}); every one is a record found by
+ * {@code @ConfigurationPropertiesScan} on {@link io.videopipe.VideoPipeApplication}, each default is written once
+ * (here, or in application.yml where it depends on another setting), and the environment names that are not Spring's
+ * relaxed form are listed in {@link EnvironmentAliases}. docs/configuration.md lists every key; SettingsTableTest
+ * checks it against the generated metadata.
+ *
+ * @param apiUrl where users reach the REST API: the base of the artifact links on each job's Temporal Web UI page
+ */
 @ConfigurationProperties("videopipe")
 public record VideoPipeProperties(
+    String apiUrl,
     @DefaultValue Temporal temporal,
     @DefaultValue Queues queues,
     @DefaultValue Storage storage,
     @DefaultValue Download download,
     @DefaultValue Engines engines,
     @DefaultValue Workers workers,
-    @DefaultValue GpuPool gpuPool) {
+    @DefaultValue GpuPool gpuPool,
+    @DefaultValue Clips clips,
+    @DefaultValue Webhooks webhooks) {
+
+  /**
+   * The same tree, bound where no bean can be injected yet (bean conditions): the same defaults, the same aliases.
+   */
+  public static VideoPipeProperties bind(Environment env) {
+    return Binder.get(env).bindOrCreate("videopipe", VideoPipeProperties.class);
+  }
 
   /**
    * How the GPU queue's workers come and go.
@@ -35,7 +62,9 @@ public record VideoPipeProperties(
    * @param tls connect over TLS (Temporal Cloud, or a self-hosted frontend with TLS)
    * @param tlsCertFile client certificate (PEM) for mutual TLS, with {@code tlsKeyFile} (PKCS#8 PEM); empty for
    *     server-only TLS
+   * @param tlsKeyFile private key (PKCS#8 PEM) of {@code tlsCertFile}
    * @param apiKey Temporal Cloud API key ({@code TEMPORAL_API_KEY}); implies TLS
+   * @param uiUrl the Temporal Web UI the api role links each job to when it runs no local server; empty: no link
    */
   public record Temporal(
       @DefaultValue("127.0.0.1:7233") String address,
@@ -44,7 +73,8 @@ public record VideoPipeProperties(
       @DefaultValue("false") boolean tls,
       @DefaultValue("") String tlsCertFile,
       @DefaultValue("") String tlsKeyFile,
-      @DefaultValue("") String apiKey) {
+      @DefaultValue("") String apiKey,
+      @DefaultValue("") String uiUrl) {
 
     /** Never prints the API key. */
     @Override
@@ -54,6 +84,10 @@ public record VideoPipeProperties(
     }
   }
 
+  /**
+   * @param cpu task queue of the workflow and every CPU step
+   * @param gpu task queue of the GPU transcription (Parakeet)
+   */
   public record Queues(@DefaultValue("video-cpu") String cpu, @DefaultValue("video-gpu") String gpu) {
     public TaskQueues taskQueues() {
       return new TaskQueues(cpu, gpu);
@@ -75,11 +109,13 @@ public record VideoPipeProperties(
    * @param localRoots directories local file sources must lie in (symbolic links and {@code ..} resolved); relative
    *     ones are taken from the working directory; empty: no local file is accepted
    * @param allowedBuckets the only buckets gs:// sources may name; empty: any the worker's credentials can read
+   * @param connectTimeout HTTP connect timeout of a download
+   * @param readTimeout longest wait for response headers or for the next bytes of a body
    * @param stagingMaxAge how long a partial download may wait in the worker's staging directory for its retry; older
    *     parts and checkpoints no attempt is using are deleted at worker start and periodically
    */
   public record Download(
-      @DefaultValue("21474836480") long maxBytes,
+      @DefaultValue("" + DownloadSettings.DEFAULT_MAX_BYTES) long maxBytes,
       @DefaultValue("false") boolean allowLocalFiles,
       @DefaultValue("false") boolean allowPlainHttp,
       @DefaultValue("10s") Duration connectTimeout,
@@ -89,10 +125,72 @@ public record VideoPipeProperties(
       @DefaultValue List<String> allowedBuckets,
       @DefaultValue("24h") Duration stagingMaxAge) {}
 
-  public record Engines(@DefaultValue Local local, @DefaultValue Parakeet parakeet, @DefaultValue Deepgram deepgram) {}
+  public record Engines(
+      @DefaultValue Local local,
+      @DefaultValue Parakeet parakeet,
+      @DefaultValue Deepgram deepgram,
+      @DefaultValue Hybrid hybrid) {}
 
   /**
+   * The {@code hybrid} plan: local transcription, then Deepgram on the stretches it was unsure of.
+   *
+   * @param confidenceThreshold words below this confidence (0..1) are re-transcribed by Deepgram
+   * @param paddingSec audio kept on each side of a low-confidence word, so Deepgram hears its context
+   * @param minWindowSec shortest stretch sent to Deepgram (shorter ones are widened around their centre)
+   */
+  public record Hybrid(
+      @DefaultValue("0.6") double confidenceThreshold,
+      @DefaultValue("0.5") double paddingSec,
+      @DefaultValue("1.0") double minWindowSec) {
+    public RefineSettings refineSettings() {
+      return new RefineSettings(confidenceThreshold, paddingSec, minWindowSec);
+    }
+  }
+
+  /**
+   * Clip encoding.
+   *
+   * @param x264Preset speed/size trade-off of libx264
+   * @param crf constant rate factor of libx264 (lower: better and larger)
+   */
+  public record Clips(@DefaultValue("veryfast") String x264Preset, @DefaultValue("21") int crf) {}
+
+  /**
+   * Webhook delivery (CPU worker) and the checks of a job's webhook URL at submit (API).
+   *
+   * @param secret HMAC-SHA256 key the requests are signed with ({@code VIDEOPIPE_WEBHOOK_SECRET}); empty: unsigned;
+   *     never printed by {@link #toString()}
+   * @param allowedHosts host names, addresses and CIDR ranges webhooks may reach although they are internal
+   * @param allowPlainHttp accept http:// webhook URLs, not only https://
+   * @param connectTimeout TCP connect timeout of a delivery
+   * @param readTimeout longest wait for the receiver's answer
+   */
+  public record Webhooks(
+      @DefaultValue("") String secret,
+      @DefaultValue List<String> allowedHosts,
+      @DefaultValue("false") boolean allowPlainHttp,
+      @DefaultValue("5s") Duration connectTimeout,
+      @DefaultValue("10s") Duration readTimeout) {
+    public WebhookSettings settings() {
+      return new WebhookSettings(
+          secret,
+          allowedHosts.stream().map(String::strip).filter(h -> !h.isEmpty()).toList(),
+          allowPlainHttp,
+          connectTimeout,
+          readTimeout);
+    }
+
+    /** Never prints the secret. */
+    @Override
+    public String toString() {
+      return settings().toString();
+    }
+  }
+
+  /**
+   * @param enabled offer the local (Vosk) engine on the CPU worker
    * @param modelDir Vosk model directory; empty means the model bundled in the jar (extracted once to cacheDir)
+   * @param cacheDir where the bundled model is extracted; empty: {@code ~/.cache/videopipe}
    * @param threads stretches recognised in parallel; 0 means one per core
    */
   public record Local(
@@ -118,22 +216,26 @@ public record VideoPipeProperties(
       @DefaultValue("0") int intraOpThreads,
       @DefaultValue("20") double maxSegmentSec,
       @DefaultValue("8") int batchSize,
-      @DefaultValue("15") long batchLingerMillis) {}
+      @DefaultValue("" + ParakeetEngine.Settings.DEFAULT_BATCH_LINGER_MILLIS) long batchLingerMillis) {}
 
   /**
    * Deepgram on the CPU worker; the engine exists only when {@code apiKey} is set.
    *
    * @param apiKey bound from the environment ({@code DEEPGRAM_API_KEY}, see application.yml) on the worker; never job
    *     input, never printed by {@link #toString()}
+   * @param baseUrl Deepgram endpoint (a self-hosted Deepgram, or a test server)
+   * @param model Deepgram model
    * @param maxConcurrentRequests requests in flight at once from one worker (Deepgram allows 100 per project)
+   * @param connectTimeout TCP connect timeout
+   * @param readTimeout longest silence while uploading or waiting for the answer
    * @param signedUrl send {@code gs://} audio as a signed URL instead of uploading it
    * @param diarize ask for speaker labels; unset leaves Deepgram's default
    */
   public record Deepgram(
-      @DefaultValue("https://api.deepgram.com") String baseUrl,
-      @DefaultValue("nova-3") String model,
+      @DefaultValue(DeepgramSettings.DEFAULT_BASE_URL) String baseUrl,
+      @DefaultValue(DeepgramSettings.DEFAULT_MODEL) String model,
       @DefaultValue("") String apiKey,
-      @DefaultValue("20") int maxConcurrentRequests,
+      @DefaultValue("" + DeepgramSettings.DEFAULT_MAX_CONCURRENT_REQUESTS) int maxConcurrentRequests,
       @DefaultValue("10s") Duration connectTimeout,
       @DefaultValue("5m") Duration readTimeout,
       @DefaultValue("true") boolean signedUrl,
@@ -150,6 +252,7 @@ public record VideoPipeProperties(
   /**
    * @param cpuActivitySlots concurrent activities on one CPU worker
    * @param gpuActivitySlots concurrent transcriptions on one GPU worker; they share encoder batches on its one GPU
+   * @param workflowSlots concurrent workflow tasks on one CPU worker
    */
   public record Workers(
       @DefaultValue("4") int cpuActivitySlots,

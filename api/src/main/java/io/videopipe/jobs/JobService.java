@@ -33,7 +33,6 @@ import io.videopipe.download.SourceResolver;
 import io.videopipe.notify.WebhookDelivery;
 import io.videopipe.notify.WebhookReceipt;
 import io.videopipe.notify.WebhookTargets;
-import io.videopipe.notify.WebhookWorkerConfiguration;
 import io.videopipe.route.EngineMode;
 import io.videopipe.temporal.TemporalUi;
 import io.videopipe.worker.CpuWorkerConfiguration;
@@ -50,7 +49,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Profile;
 import org.springframework.stereotype.Service;
 
@@ -74,9 +72,6 @@ public class JobService {
   private final SourceResolver sources;
   private final boolean judgesLocalSources;
   private final WebhookTargets webhooks;
-  /** Base of the links to REST artifacts in the Web UI's job details (videopipe.api-url). */
-  @Value("${videopipe.api-url:}")
-  private String apiUrl;
 
   public JobService(
       WorkflowClient client,
@@ -89,7 +84,7 @@ public class JobService {
     // Local paths are judged by the download worker's own settings (its local roots). Only a role that downloads in
     // this process (local, process) has them; an api role in front of separate workers leaves them to the download.
     this.judgesLocalSources = env.acceptsProfiles(org.springframework.core.env.Profiles.of("local"));
-    this.webhooks = WebhookTargets.of(WebhookWorkerConfiguration.settings(env));
+    this.webhooks = WebhookTargets.of(props.webhooks().settings());
     this.client = client;
     this.ui = ui;
     this.props = props;
@@ -167,7 +162,8 @@ public class JobService {
             .build();
     Map<String, Object> memo = requestHash == null ? null : Map.of(MEMO_REQUEST_HASH, requestHash);
     VideoPipelineWorkflow workflow =
-        client.newWorkflowStub(VideoPipelineWorkflow.class, VideoPipelineOptions.forJob(jobId, request, memo, apiUrl));
+        client.newWorkflowStub(
+            VideoPipelineWorkflow.class, VideoPipelineOptions.forJob(jobId, request, memo, props.apiUrl()));
     try {
       WorkflowClient.start(workflow::run, request);
     } catch (WorkflowExecutionAlreadyStarted e) {

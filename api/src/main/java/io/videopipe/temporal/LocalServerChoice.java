@@ -3,6 +3,7 @@ package io.videopipe.temporal;
 import io.grpc.health.v1.HealthCheckResponse;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.serviceclient.WorkflowServiceStubsOptions;
+import io.videopipe.config.VideoPipeProperties;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -40,7 +41,7 @@ public record LocalServerChoice(Kind kind, Path cli, String address) {
   private static LocalServerChoice decide(Environment env) {
     LocalTemporalProperties local =
         Binder.get(env).bindOrCreate("videopipe.temporal.local", LocalTemporalProperties.class);
-    String address = env.getProperty("videopipe.temporal.address", "127.0.0.1:7233");
+    String address = VideoPipeProperties.bind(env).temporal().address();
     if (!env.acceptsProfiles(Profiles.of("local")) || local.server().equals("embedded")) {
       return new LocalServerChoice(Kind.EMBEDDED, null, address);
     }

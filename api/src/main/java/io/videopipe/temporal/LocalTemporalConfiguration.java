@@ -6,7 +6,6 @@ import io.temporal.client.WorkflowClient;
 import io.temporal.common.converter.DataConverter;
 import io.videopipe.config.VideoPipeProperties;
 import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
@@ -44,9 +43,8 @@ public class LocalTemporalConfiguration {
   /** The local server's UI, or {@code videopipe.temporal.ui-url} (the api role behind a deployed UI). */
   @Bean
   TemporalUi temporalUi(
-      ObjectProvider<LocalTemporalServer> local, VideoPipeProperties props,
-      @Value("${videopipe.temporal.ui-url:}") String configured) {
+      ObjectProvider<LocalTemporalServer> local, VideoPipeProperties props) {
     LocalTemporalServer server = local.getIfAvailable();
-    return new TemporalUi(server != null ? server.uiUrl() : configured, props.temporal().namespace());
+    return new TemporalUi(server != null ? server.uiUrl() : props.temporal().uiUrl(), props.temporal().namespace());
   }
 }

@@ -32,7 +32,6 @@ import io.videopipe.pipeline.VideoPipelineWorkflow;
 import io.videopipe.pipeline.VideoPipelineWorkflowImpl;
 import io.videopipe.qa.QaActivitiesImpl;
 import io.videopipe.refine.RefineActivitiesImpl;
-import io.videopipe.refine.RefineSettings;
 import io.videopipe.route.Engine;
 import io.videopipe.route.RouteActivitiesImpl;
 import io.videopipe.storage.GcsStorage;
@@ -53,7 +52,6 @@ import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Condition;
 import org.springframework.context.annotation.ConditionContext;
@@ -120,8 +118,7 @@ public class CpuWorkerConfiguration {
   static final class DeepgramKeySet implements Condition {
     @Override
     public boolean matches(ConditionContext context, AnnotatedTypeMetadata metadata) {
-      String key = context.getEnvironment().getProperty("videopipe.engines.deepgram.api-key", "");
-      return !key.isBlank();
+      return !VideoPipeProperties.bind(context.getEnvironment()).engines().deepgram().apiKey().isBlank();
     }
   }
 
@@ -148,10 +145,7 @@ public class CpuWorkerConfiguration {
       VoskEngine vosk,
       ObjectProvider<DeepgramEngine> deepgram,
       WorkflowClient client,
-      ObjectProvider<EmbeddedTemporal> embedded,
-      @Value("${videopipe.engines.hybrid.confidence-threshold:0.6}") double hybridThreshold,
-      @Value("${videopipe.clips.x264-preset:veryfast}") String x264Preset,
-      @Value("${videopipe.clips.crf:21}") int clipCrf) {
+      ObjectProvider<EmbeddedTemporal> embedded) {
     Worker worker =
         factory.newWorker(
             props.queues().cpu(),
@@ -191,7 +185,9 @@ public class CpuWorkerConfiguration {
             llm.enabled() ? new LlmRanker(llm.settings()) : null),
         new QaActivitiesImpl(storage, transcripts, loudness),
         new ClipActivitiesImpl(
-            storage, transcripts, new ClipRenderer.Settings(x264Preset, clipCrf, workDir(props, "clips"))),
+            storage,
+            transcripts,
+            new ClipRenderer.Settings(props.clips().x264Preset(), props.clips().crf(), workDir(props, "clips"))),
         new CostActivitiesImpl(storage, new CostModel(prices, CostModel.Assumptions.defaults())),
         new CleanupActivitiesImpl(storage));
     // HYBRID's second pass needs Deepgram; without it the route policy never plans a refinement.
@@ -202,7 +198,7 @@ public class CpuWorkerConfiguration {
                     storage,
                     transcripts,
                     engine,
-                    RefineSettings.defaults().withConfidenceThreshold(hybridThreshold),
+                    props.engines().hybrid().refineSettings(),
                     workDir(props, "refine"))));
     log.info("CPU worker polls task queue '{}' ({} activity slots)", props.queues().cpu(), props.workers().cpuActivitySlots());
     return worker;

@@ -16,18 +16,29 @@ import org.springframework.core.io.ClassPathResource;
 class PricePropertiesTest {
 
   @Test
-  void applicationYmlCarriesEveryPriceWithItsDate() throws IOException {
+  void thePricesAreWrittenOnceInPricesAndApplicationYmlCarriesNone() throws IOException {
     PropertySource<?> yml =
         new YamlPropertySourceLoader().load("application", new ClassPathResource("application.yml")).get(0);
     Binder binder = new Binder(ConfigurationPropertySources.from(yml));
 
-    Prices prices = binder.bind("videopipe.prices", PriceProperties.class).get().toPrices();
-
-    // storage and egress sources are worded differently in yml; the figures and dates are the same
-    assertThat(prices.withStorageGbMonth(Prices.GCS_STANDARD).withEgressGb(Prices.INTERNET_EGRESS))
-        .isEqualTo(Prices.defaults());
+    assertThat(binder.bind("videopipe.prices", PriceProperties.class).isBound()).isFalse();
+    Prices prices = binder.bindOrCreate("videopipe.prices", PriceProperties.class).toPrices();
+    assertThat(prices).isEqualTo(Prices.defaults());
     assertThat(prices.storageGbMonth().usd()).isEqualTo(0.02);
     assertThat(prices.egressGb().date()).isEqualTo("2026-07");
+  }
+
+  @Test
+  void aPriceChangedInOnePartKeepsItsOtherParts() {
+    Binder binder =
+        new Binder(new MapConfigurationPropertySource(Map.of("videopipe.prices.gpu-second.usd", "0.0002")));
+
+    Prices prices = binder.bind("videopipe.prices", PriceProperties.class).get().toPrices();
+
+    assertThat(prices.gpuSecond().usd()).isEqualTo(0.0002);
+    assertThat(prices.gpuSecond().unit()).isEqualTo(Prices.CLOUD_RUN_L4.unit());
+    assertThat(prices.gpuSecond().source()).isEqualTo(Prices.CLOUD_RUN_L4.source());
+    assertThat(prices.withGpuSecond(Prices.CLOUD_RUN_L4)).isEqualTo(Prices.defaults());
   }
 
   @Test

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.temporal.api.enums.v1.IndexedValueType;
+import io.videopipe.config.EnvironmentAliases;
+import io.videopipe.config.VideoPipeProperties;
 import io.videopipe.pipeline.SearchAttributes;
 import java.io.IOException;
 import java.io.InputStream;
@@ -22,12 +24,14 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 import org.yaml.snakeyaml.Yaml;
 
 /**
  * Structure checks of the deployment files (no Docker engine, no cloud): the compose service graph, the search
  * attributes the setup creates, the Kubernetes manifests and Terraform formatting. The queue names come from the
- * application's own application.yml and the search attributes from {@link SearchAttributes#definitions()}.
+ * application's own settings (queue names and their environment names) and the search attributes from {@link SearchAttributes#definitions()}.
  */
 class DeploymentFilesTest {
   private static final Pattern INTERPOLATION = Pattern.compile("\\$\\{([A-Z0-9_]+)(?::?[-?]([^}]*))?}");
@@ -46,7 +50,7 @@ class DeploymentFilesTest {
     compose = yaml(root.resolve("docker-compose.yml"));
     services = new LinkedHashMap<>();
     map(compose.get("services")).forEach((name, body) -> services.put(name, map(body)));
-    queueDefaults = queueDefaultsFromApplicationYml();
+    queueDefaults = queueDefaultsFromApplication();
   }
 
   @Test
@@ -338,17 +342,18 @@ class DeploymentFilesTest {
     return out;
   }
 
-  /** {@code ${VIDEOPIPE_CPU_QUEUE:video-cpu}} and the like, read from application.yml. */
-  private static Map<String, String> queueDefaultsFromApplicationYml() throws IOException {
-    Map<String, Object> app = yaml(root.resolve("api/src/main/resources/application.yml"));
-    Map<String, Object> queues = map(map(app.get("videopipe")).get("queues"));
+  /** VIDEOPIPE_CPU_QUEUE -> video-cpu and the like: the queues' aliases and defaults (VideoPipeProperties). */
+  private static Map<String, String> queueDefaultsFromApplication() {
+    VideoPipeProperties props =
+        new Binder(new MapConfigurationPropertySource()).bindOrCreate("videopipe", VideoPipeProperties.class);
+    Map<String, String> defaults =
+        Map.of("videopipe.queues.cpu", props.queues().cpu(), "videopipe.queues.gpu", props.queues().gpu());
     Map<String, String> out = new LinkedHashMap<>();
-    Pattern placeholder = Pattern.compile("\\$\\{([A-Z0-9_]+):([^}]+)}");
-    for (Object value : queues.values()) {
-      Matcher m = placeholder.matcher(String.valueOf(value));
-      assertThat(m.matches()).as("queue setting " + value + " is ${ENV:default}").isTrue();
-      out.put(m.group(1), m.group(2));
-    }
+    EnvironmentAliases.ALIASES.forEach((alias, property) -> {
+      if (defaults.containsKey(property)) {
+        out.put(alias, defaults.get(property));
+      }
+    });
     return out;
   }
 

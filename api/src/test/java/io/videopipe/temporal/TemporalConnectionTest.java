@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 class TemporalConnectionTest {
 
   static VideoPipeProperties.Temporal temporal(boolean tls, String cert, String key, String apiKey) {
-    return new VideoPipeProperties.Temporal("ns.acct.tmprl.cloud:7233", "ns.acct", 7233, tls, cert, key, apiKey);
+    return new VideoPipeProperties.Temporal("ns.acct.tmprl.cloud:7233", "ns.acct", 7233, tls, cert, key, apiKey, "");
   }
 
   @Test
