@@ -34,11 +34,12 @@ final class GpuWorkerKill {
    * Waits until the job's Transcribe activity is STARTED on {@code worker} (its identity is the SDK's pid@host);
    * answers e.g. "crash-gpu: Transcribe attempt 1 started on 4242@host".
    */
-  static String awaitTranscribing(TemporalCliServer temporal, RoleProcess worker, String jobId, Duration timeout)
-      throws InterruptedException {
+  static String awaitTranscribing(TemporalCliServer temporal, RoleProcess worker, List<String> jobIds,
+      Duration timeout) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     String last = "not described yet";
     while (System.nanoTime() < deadline) {
+      for (String jobId : jobIds) {
       try {
         List<PendingActivityInfo> pending = temporal.stubs().blockingStub()
             .describeWorkflowExecution(DescribeWorkflowExecutionRequest.newBuilder()
@@ -57,8 +58,9 @@ final class GpuWorkerKill {
       } catch (io.grpc.StatusRuntimeException notYet) {
         last = notYet.getStatus().toString(); // not started yet
       }
+      }
       Thread.sleep(50);
     }
-    throw new AssertionError(jobId + "'s Transcribe never ran on a worker in time; last pending: " + last);
+    throw new AssertionError("no Transcribe of " + jobIds + " ran on the gpu-worker in time; last pending: " + last);
   }
 }

@@ -88,7 +88,7 @@ class RealServerKillTest {
       assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
     }
     // the gpu-worker dies while its Transcribe attempt runs (not merely queued: the server has handed it out)
-    report.put("gpuWorkerKilledDuring", GpuWorkerKill.awaitTranscribing(TEMPORAL, gpuWorker, GPU_JOB, Duration.ofMinutes(3)));
+    report.put("gpuWorkerKilledDuring", GpuWorkerKill.awaitTranscribing(TEMPORAL, gpuWorker, List.of(GPU_JOB), Duration.ofMinutes(3)));
     gpuWorker.kill9();
     gpuWorker.start();
     // the worker dies while a job transcribes
