@@ -23,6 +23,8 @@ import org.springframework.test.context.DynamicPropertySource;
  * queries and the alert rules must be in a scrape of {@code /actuator/prometheus}.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+// Spring Boot's tests leave metrics exporters off (/actuator/prometheus answers 404) unless asked for.
+@org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability
 class DashboardMetricsExportedTest {
   static final String SAMPLE = Path.of("..", "samples", "talk.mp4").toAbsolutePath().normalize().toString();
   static final String KEY = "metrics-test-key-8e2b";
