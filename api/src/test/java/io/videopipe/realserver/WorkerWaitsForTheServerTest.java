@@ -47,11 +47,11 @@ class WorkerWaitsForTheServerTest {
     try {
       String waiting = "the Temporal server at " + target + " is not answering yet";
       for (long deadline = System.nanoTime() + Duration.ofMinutes(4).toNanos();
-          !output.getOut().contains(waiting) && !worker.isDone() && System.nanoTime() < deadline; ) {
+          !output.getAll().contains(waiting) && !worker.isDone() && System.nanoTime() < deadline; ) {
         Thread.sleep(200);
       }
       assertThat(worker).as("the worker waits instead of failing its start").isNotDone();
-      assertThat(output.getOut()).contains(waiting);
+      assertThat(output.getAll()).contains(waiting); // the role logs to stderr
 
       try (CliDevServer server = CliDevServer.start(options)) {
         ctx = worker.get(3, TimeUnit.MINUTES);
