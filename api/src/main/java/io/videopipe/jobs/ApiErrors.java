@@ -4,12 +4,19 @@ import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowException;
 import java.util.Map;
 import java.util.stream.Collectors;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
@@ -21,6 +28,78 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
 @RestControllerAdvice
 @Order(Ordered.HIGHEST_PRECEDENCE)
 public class ApiErrors {
+  /** Seconds a client should wait before retrying a call the Temporal server did not answer. */
+  static final int TEMPORAL_RETRY_AFTER_SECONDS = 5;
+
+  private final ObjectProvider<WorkflowClient> temporal;
+
+  public ApiErrors(ObjectProvider<WorkflowClient> temporal) {
+    this.temporal = temporal;
+  }
+
+  /**
+   * The Temporal frontend down or too slow (gRPC UNAVAILABLE or DEADLINE_EXCEEDED, straight from the service stubs or
+   * inside the SDK's {@link WorkflowException}): 503 with Retry-After, since the same call succeeds once it answers.
+   * Any other failure is rethrown and answered as before.
+   */
+  @ExceptionHandler({StatusRuntimeException.class, WorkflowException.class})
+  ResponseEntity<ProblemDetail> temporalUnavailable(RuntimeException e) {
+    Status.Code code = unavailable(e);
+    if (code == null) {
+      throw e;
+    }
+    String target = temporalTarget();
+    ProblemDetail p;
+    if (code == Status.Code.DEADLINE_EXCEEDED && serverAnswers()) {
+      // A query (the job view's progress) waits for a worker to run it: with none polling, it times out while the
+      // server itself answers at once.
+      p = problem(HttpStatus.SERVICE_UNAVAILABLE, "Workers not answering",
+          "the Temporal server at " + target + " answers, but the job's workflow did not answer in time"
+              + " (DEADLINE_EXCEEDED): no cpu-worker polls its task queue, or all are busy; start one, then retry in "
+              + TEMPORAL_RETRY_AFTER_SECONDS + " s");
+    } else {
+      p = problem(HttpStatus.SERVICE_UNAVAILABLE, "Temporal unavailable",
+          "the Temporal server at " + target + " is not answering (" + code + "); check that it runs and that"
+              + " videopipe.temporal.address (TEMPORAL_ADDRESS) points at it, then retry in "
+              + TEMPORAL_RETRY_AFTER_SECONDS + " s (a submit retried with the same Idempotency-Key never starts a"
+              + " second job)");
+    }
+    return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
+        .header(HttpHeaders.RETRY_AFTER, Integer.toString(TEMPORAL_RETRY_AFTER_SECONDS))
+        .body(p);
+  }
+
+  /** UNAVAILABLE or DEADLINE_EXCEEDED where the failure or one of its causes is a gRPC status; null otherwise. */
+  static Status.Code unavailable(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof StatusRuntimeException s) {
+        Status.Code code = s.getStatus().getCode();
+        return code == Status.Code.UNAVAILABLE || code == Status.Code.DEADLINE_EXCEEDED ? code : null;
+      }
+    }
+    return null;
+  }
+
+  /** The frontend answers a cheap call now: a timeout was the workflow's, not the server's. */
+  private boolean serverAnswers() {
+    WorkflowClient client = temporal.getIfAvailable();
+    if (client == null) {
+      return false;
+    }
+    try {
+      client.getWorkflowServiceStubs().blockingStub().withDeadlineAfter(2, java.util.concurrent.TimeUnit.SECONDS)
+          .getSystemInfo(io.temporal.api.workflowservice.v1.GetSystemInfoRequest.getDefaultInstance());
+      return true;
+    } catch (RuntimeException e) {
+      return false;
+    }
+  }
+
+  private String temporalTarget() {
+    WorkflowClient client = temporal.getIfAvailable();
+    String target = client == null ? null : client.getWorkflowServiceStubs().getOptions().getTarget();
+    return target == null ? "(in-process)" : target;
+  }
 
   @ExceptionHandler(JobNotFoundException.class)
   ProblemDetail notFound(JobNotFoundException e) {

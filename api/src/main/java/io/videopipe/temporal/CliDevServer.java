@@ -65,6 +65,9 @@ public final class CliDevServer implements AutoCloseable {
    * @param logFile where the server's output goes (appended)
    * @param searchAttributes custom search attributes to register in {@code namespace}
    * @param uiCodecEndpoint the codec server the Web UI decodes payloads with; blank for none
+   * @param portsChosenHere every port was picked free here ({@link #freePorts}), not configured: a start that finds
+   *     one of them taken by another program (in the moment between the pick and the server's bind) picks fresh ones
+   *     and tries again, where a configured port that is taken is an error naming its setting
    */
   public record Options(
       Path cli,
@@ -78,7 +81,8 @@ public final class CliDevServer implements AutoCloseable {
       String namespace,
       Map<String, IndexedValueType> searchAttributes,
       String uiCodecEndpoint,
-      List<String> extraArgs) {
+      List<String> extraArgs,
+      boolean portsChosenHere) {
 
     public Options {
       searchAttributes = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(searchAttributes));
@@ -92,17 +96,23 @@ public final class CliDevServer implements AutoCloseable {
     /** Loopback, every port free and chosen here, UI on, our search attributes, files under {@code dir}. */
     public static Options freePorts(Path cli, Path dir, String namespace, Map<String, IndexedValueType> attributes) {
       return new Options(cli, "127.0.0.1", freePort(), freePort(), freePort(), freePort(), dir.resolve("temporal.db"),
-          dir.resolve("temporal.log"), namespace, attributes, "", List.of());
+          dir.resolve("temporal.log"), namespace, attributes, "", List.of(), true);
+    }
+
+    /** The same server on fresh free ports (only for ports chosen here: {@link #portsChosenHere}). */
+    Options withFreshPorts() {
+      return new Options(cli, ip, freePort(), uiPort == 0 ? 0 : freePort(), freePort(), freePort(), dbFile, logFile,
+          namespace, searchAttributes, uiCodecEndpoint, extraArgs, portsChosenHere);
     }
 
     public Options withUiCodecEndpoint(String endpoint) {
       return new Options(cli, ip, grpcPort, uiPort, httpPort, metricsPort, dbFile, logFile, namespace,
-          searchAttributes, endpoint, extraArgs);
+          searchAttributes, endpoint, extraArgs, portsChosenHere);
     }
 
     public Options withExtraArgs(List<String> args) {
       return new Options(cli, ip, grpcPort, uiPort, httpPort, metricsPort, dbFile, logFile, namespace,
-          searchAttributes, uiCodecEndpoint, args);
+          searchAttributes, uiCodecEndpoint, args, portsChosenHere);
     }
 
     /** {@code temporal server start-dev ...}; ports left 0 are resolved by the caller first. */
@@ -126,15 +136,33 @@ public final class CliDevServer implements AutoCloseable {
     }
   }
 
-  private final Options options;
-  private final int httpPort;
-  private final int metricsPort;
+  /** Starts on fresh ports after a chosen port was taken: a few, since each pick-to-bind window is short. */
+  static final int PORT_ATTEMPTS = 5;
+
+  /** The CLI's refusal of a busy port, e.g. {@code can't set frontend HTTP port 7243: listen tcp ...: bind: ...}. */
+  private static final java.util.regex.Pattern CLI_PORT_IN_USE =
+      java.util.regex.Pattern.compile("can't set (.+?) port (\\d+): .*address already in use");
+
+  /** Ports chosen fresh on a retry: only those the caller left to us. */
+  private Options options;
+  private int httpPort;
+  private int metricsPort;
   private Process process;
 
   private CliDevServer(Options options) {
     this.options = options;
     this.httpPort = options.httpPort() == 0 ? freePort() : options.httpPort();
     this.metricsPort = options.metricsPort() == 0 ? freePort() : options.metricsPort();
+  }
+
+  /** A port the server could not bind because another program holds it. */
+  private static final class PortTakenException extends IllegalStateException {
+    final boolean chosenHere;
+
+    PortTakenException(String message, boolean chosenHere) {
+      super(message);
+      this.chosenHere = chosenHere;
+    }
   }
 
   /**
@@ -147,8 +175,39 @@ public final class CliDevServer implements AutoCloseable {
   public static CliDevServer start(Options options) {
     CliDevServer server = new CliDevServer(options);
     server.replaceStale();
-    server.launch();
+    server.launchOnFreePorts();
     return server;
+  }
+
+  /**
+   * Ports we picked are free when picked, not when the server binds them: another program may take one in between.
+   * Then the server starts again on fresh ones; a configured port that is taken stays an error naming its setting.
+   */
+  private void launchOnFreePorts() {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        launch();
+        return;
+      } catch (PortTakenException e) {
+        if (!e.chosenHere || attempt == PORT_ATTEMPTS) {
+          throw e;
+        }
+        log.info("{}; starting the Temporal server again on fresh ports (attempt {} of {})", e.getMessage(),
+            attempt + 1, PORT_ATTEMPTS);
+        if (options.portsChosenHere()) {
+          options = options.withFreshPorts();
+        }
+        httpPort = options.httpPort() == 0 ? freePort() : options.httpPort();
+        metricsPort = options.metricsPort() == 0 ? freePort() : options.metricsPort();
+      }
+    }
+  }
+
+  /** Whether we picked this port (so another may be picked), rather than the caller configuring it. */
+  private boolean chosenHere(int port) {
+    return options.portsChosenHere()
+        || (port == httpPort && options.httpPort() == 0)
+        || (port == metricsPort && options.metricsPort() == 0);
   }
 
   public Options options() {
@@ -205,9 +264,11 @@ public final class CliDevServer implements AutoCloseable {
     if (options.uiPort() != 0) {
       requireFree(options.uiPort(), "Web UI");
     }
+    long logStart;
     try {
       Files.createDirectories(options.dbFile().toAbsolutePath().getParent());
       Files.createDirectories(options.logFile().toAbsolutePath().getParent());
+      logStart = Files.exists(options.logFile()) ? Files.size(options.logFile()) : 0;
       ProcessBuilder pb = new ProcessBuilder(options.command(httpPort, metricsPort))
           .redirectErrorStream(true)
           .redirectOutput(ProcessBuilder.Redirect.appendTo(options.logFile().toFile()));
@@ -216,7 +277,7 @@ public final class CliDevServer implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start " + options.cli() + ": " + e.getMessage(), e);
     }
-    awaitServing();
+    awaitServing(logStart);
     registerMissingSearchAttributes();
     if (options.uiPort() != 0) {
       awaitUi();
@@ -225,13 +286,14 @@ public final class CliDevServer implements AutoCloseable {
         options.dbFile(), options.logFile());
   }
 
-  private void awaitServing() {
+  private void awaitServing(long logStart) {
     long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
     WorkflowServiceStubs stubs = WorkflowServiceStubs.newServiceStubs(
         WorkflowServiceStubsOptions.newBuilder().setTarget(target()).validateAndBuildWithDefaults());
     try {
       while (true) {
         if (!process.isAlive()) {
+          refusedPort(logStart);
           throw new IllegalStateException("the Temporal server exited with " + process.exitValue() + " at start; "
               + logTail());
         }
@@ -371,10 +433,42 @@ public final class CliDevServer implements AutoCloseable {
       s.setReuseAddress(true);
       s.bind(new InetSocketAddress(InetAddress.getByName(options.ip()), port));
     } catch (IOException e) {
-      throw new IllegalStateException(what + " port " + options.ip() + ":" + port + " is in use by another program"
-          + " (not a Temporal server of " + options.dbFile() + "); stop it or choose another port"
-          + " (videopipe.temporal.local.grpc-port / ui-port)");
+      throw portTaken(what, port);
     }
+  }
+
+  /** Throws when the CLI exited because a port was taken: its log since this launch says which one. */
+  private void refusedPort(long logStart) {
+    String written;
+    try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(options.logFile().toFile(), "r")) {
+      f.seek(Math.min(logStart, f.length()));
+      byte[] b = new byte[(int) Math.min(f.length() - f.getFilePointer(), 1 << 16)];
+      f.readFully(b);
+      written = new String(b, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      return;
+    }
+    java.util.regex.Matcher m = CLI_PORT_IN_USE.matcher(written);
+    if (m.find()) {
+      String what = switch (m.group(1)) {
+        case "frontend" -> "gRPC";
+        case "UI" -> "Web UI";
+        case "frontend HTTP" -> "HTTP API";
+        default -> m.group(1);
+      };
+      throw portTaken(what, Integer.parseInt(m.group(2)));
+    }
+  }
+
+  private PortTakenException portTaken(String what, int port) {
+    String setting = switch (what) {
+      case "gRPC" -> " (videopipe.temporal.local.grpc-port)";
+      case "Web UI" -> " (videopipe.temporal.local.ui-port)";
+      default -> "";
+    };
+    return new PortTakenException(what + " port " + options.ip() + ":" + port + " is in use by another program"
+        + " (not a Temporal server of " + options.dbFile() + "); stop it or choose another port" + setting,
+        chosenHere(port));
   }
 
   private String logTail() {

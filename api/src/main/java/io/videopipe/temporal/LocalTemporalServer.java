@@ -39,7 +39,7 @@ public final class LocalTemporalServer implements AutoCloseable {
     Path dir = directory(local, storageRoot);
     CliDevServer server = CliDevServer.start(new CliDevServer.Options(cli, "127.0.0.1", local.grpcPort(),
         local.uiPort(), 0, 0, dir.resolve("temporal.db"), dir.resolve("temporal.log"), namespace,
-        SearchAttributes.definitions(), local.uiCodecEndpoint(), List.of()));
+        SearchAttributes.definitions(), local.uiCodecEndpoint(), List.of(), false));
     try {
       LocalTemporalServer s = connect(server, server.target(), namespace, converter, metrics, server.uiUrl());
       log.info("Temporal Web UI: {}/namespaces/{}/workflows (jobs survive restarts: state in {})", server.uiUrl(),

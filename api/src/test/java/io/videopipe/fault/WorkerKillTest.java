@@ -31,7 +31,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * worker is killed with SIGKILL at seeded random points of running jobs and restarted; storage writes are made to fail
  * for a few seconds. Every job must complete, with artifacts identical to an undisturbed reference run and no extra
  * files. Then the Temporal server itself is killed with SIGKILL at seeded random points and restarted on the same
- * SQLite file. The figures go to target/fault-report/worker-kill.json.
+ * SQLite file. Last, Parakeet jobs while the gpu-worker is killed with SIGKILL mid-transcription and restarted. The
+ * figures go to target/fault-report/worker-kill.json.
  */
 @Tag("fault")
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -46,6 +47,7 @@ class WorkerKillTest {
 
   @RegisterExtension static final TemporalCliServer TEMPORAL = new TemporalCliServer();
   static RoleProcess cpuWorker;
+  static RoleProcess gpuWorker;
   static RoleProcess api;
   static JobsClient client;
   static Map<String, String> reference;
@@ -75,7 +77,7 @@ class WorkerKillTest {
 
   @AfterAll
   static void stopRoles() throws Exception {
-    for (RoleProcess r : new RoleProcess[] {api, cpuWorker}) {
+    for (RoleProcess r : new RoleProcess[] {api, cpuWorker, gpuWorker}) {
       if (r != null) {
         r.close();
       }
@@ -212,6 +214,75 @@ class WorkerKillTest {
           .filter(e -> e.hasWorkflowExecutionStartedEventAttributes()).count()).as(id + " started once").isEqualTo(1);
     }
     assertThat(kills.size()).as("server kills made while jobs ran").isGreaterThanOrEqualTo(1);
+  }
+
+  /**
+   * Parakeet jobs while the gpu-worker (synthetic model, ONNX Runtime on the CPU) is killed with SIGKILL each time the
+   * server has handed it a Transcribe attempt, and restarted. After the earlier tests: they need no gpu-worker.
+   */
+  @Test
+  @Order(5)
+  void parakeetJobsSurviveGpuWorkerKills() throws Exception {
+    assertThat(reference).as("needs the reference run").isNotNull();
+    gpuWorker = GpuWorkerKill.start(DIR, DIR.resolve("logs"), "--videopipe.temporal.address=" + TEMPORAL.target(),
+        "--videopipe.storage.root=" + STORAGE, "--videopipe.storage.work-dir=" + WORK);
+    gpuWorker.awaitStarted(Duration.ofMinutes(3));
+    List<String> ids = new ArrayList<>();
+    for (int i = 1; i <= JOBS; i++) {
+      ids.add("gpu-kill-" + i);
+      var r = client.submit("gpu-kill-" + i, SAMPLE.toString(), "parakeet");
+      assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
+    }
+    ArrayNode kills = report.putArray("gpuKills");
+    for (int k = 0; k < KILLS; k++) {
+      String during;
+      try {
+        during = GpuWorkerKill.awaitTranscribing(TEMPORAL, gpuWorker, ids, Duration.ofMinutes(3));
+      } catch (AssertionError none) {
+        break; // every transcription is done
+      }
+      kills.addObject().put("at", Instant.now().toString()).put("pid", gpuWorker.pid()).put("during", during);
+      gpuWorker.kill9();
+      gpuWorker.start();
+      gpuWorker.awaitStarted(Duration.ofMinutes(3));
+    }
+    Map<String, JsonNode> done = client.awaitTerminal(ids, Duration.ofMinutes(10));
+    ObjectNode section = report.putObject("gpuKillJobs");
+    List<String> problems = new ArrayList<>();
+    for (String id : ids) {
+      JsonNode j = done.get(id);
+      String status = JobsClient.status(j);
+      JsonNode t = j == null ? null : j.path("result").path("transcription");
+      section.put(id, status + (t == null ? "" : " engine " + t.path("engine").asText() + " fallbacks "
+          + t.path("fallbacks")));
+      // The synthetic model's transcript is the same three words per speech segment: QA may flag it for review.
+      if (!"COMPLETED".equals(status) && !"NEEDS_REVIEW".equals(status)) {
+        problems.add(id + " ended " + status + ": " + (j == null ? "no answer" : j.path("error").toString()));
+        continue;
+      }
+      Path dir = STORAGE.resolve("jobs").resolve(id);
+      if (!JobArtifactsCheck.files(dir).equals(JobArtifactsCheck.expected(dir))) {
+        problems.add(id + " files " + JobArtifactsCheck.files(dir));
+      }
+      if (!reference.get("audio/audio.wav").equals(JobArtifactsCheck.digests(dir).get("audio/audio.wav"))) {
+        problems.add(id + " audio.wav differs from the reference");
+      }
+      long starts = TEMPORAL.client().fetchHistory(id).getEvents().stream()
+          .filter(e -> e.hasWorkflowExecutionStartedEventAttributes()).count();
+      if (starts != 1) {
+        problems.add(id + " started " + starts + " times");
+      }
+    }
+    List<String> workLeftovers = new ArrayList<>();
+    if (Files.isDirectory(WORK)) {
+      try (Stream<Path> s = Files.walk(WORK)) {
+        s.filter(Files::isRegularFile).forEach(p -> workLeftovers.add(WORK.relativize(p).toString()));
+      }
+    }
+    section.putPOJO("workDirLeftovers", workLeftovers).putPOJO("problems", problems);
+    assertThat(problems).isEmpty();
+    assertThat(workLeftovers).isEmpty();
+    assertThat(kills.size()).as("gpu-worker kills made while it transcribed").isGreaterThanOrEqualTo(1);
   }
 
   static void verify(String name, List<String> ids, Map<String, JsonNode> done) throws Exception {

@@ -369,4 +369,22 @@ class JobControllerTest {
         .andExpect(status().isBadRequest())
         .andExpect(jsonPath("$.detail").value(containsString("ask for different files")));
   }
+
+  @Test
+  void aTemporalServerThatDoesNotAnswerIs503WithRetryAfterAndOtherFailuresAreNot() throws Exception {
+    when(jobs.view("talk-42"))
+        .thenThrow(new io.grpc.StatusRuntimeException(io.grpc.Status.UNAVAILABLE.withDescription("io exception")));
+    mvc.perform(get("/api/v1/jobs/talk-42"))
+        .andExpect(status().isServiceUnavailable())
+        .andExpect(content().contentType(MediaType.APPLICATION_PROBLEM_JSON))
+        .andExpect(header().string("Retry-After", "5"))
+        .andExpect(jsonPath("$.title").value("Temporal unavailable"))
+        .andExpect(jsonPath("$.detail").value(containsString("videopipe.temporal.address")));
+
+    // Only an unanswered call is "unavailable": any other gRPC failure is not dressed up as one.
+    when(jobs.view("talk-43")).thenThrow(new io.grpc.StatusRuntimeException(io.grpc.Status.INTERNAL));
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> mvc.perform(get("/api/v1/jobs/talk-43")))
+        .hasRootCauseInstanceOf(io.grpc.StatusRuntimeException.class)
+        .rootCause().hasMessage("INTERNAL");
+  }
 }

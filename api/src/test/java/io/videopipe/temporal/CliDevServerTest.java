@@ -35,7 +35,7 @@ class CliDevServerTest {
   void commandBindsLoopbackAndRegistersEveryAttribute() {
     CliDevServer.Options o = new CliDevServer.Options(Path.of("/opt/temporal"), "127.0.0.1", 7233, 8233, 0, 0,
         Path.of("/data/temporal/temporal.db"), Path.of("/data/temporal/temporal.log"), "default",
-        SearchAttributes.definitions(), "", List.of());
+        SearchAttributes.definitions(), "", List.of(), false);
     List<String> c = o.command(7243, 7244);
     assertThat(String.join(" ", c))
         .startsWith("/opt/temporal server start-dev --ip 127.0.0.1 --port 7233 --http-port 7243 --metrics-port 7244"
