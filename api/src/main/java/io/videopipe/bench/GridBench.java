@@ -26,6 +26,9 @@ final class GridBench {
   static final List<String> STEPS =
       List.of("download", "extract_audio", "route", "transcribe", "highlight", "render", "qa", "cost");
 
+  /** Statuses of a job that ran to its end. */
+  static final java.util.Set<String> FINISHED = java.util.Set.of("COMPLETED", "NEEDS_REVIEW");
+
   private static final double MIB = 1 << 20;
 
   /**
@@ -109,6 +112,8 @@ final class GridBench {
         + " mean over the jobs, and span / (N x source) is the batch's wall time over all the audio it processed");
     s.note("step shares are each step's seconds in the job's own timings over its total (time waiting for a free"
         + " activity slot counts in the step that waited); 'other' is the workflow time outside any step");
+    s.note("done counts COMPLETED and NEEDS_REVIEW jobs (review: how many of them a QA check flagged); retries ="
+        + " activity attempts beyond the first, from the histories (retriesByActivity in the points)");
     s.note("CPU utilisation = the worker JVM's CPU time / wall time / cores while its jobs ran; machine busy = the whole"
         + " machine's non-idle CPU share over the same time (other processes included): above the worker's figure,"
         + " the difference is what other work took from it");
@@ -141,8 +146,25 @@ final class GridBench {
       return probe.get("perJob") instanceof List<?> l ? (List<Map<String, Object>>) l : List.of();
     }
 
+    /** Jobs that ran to the end: COMPLETED, or NEEDS_REVIEW (completed, a QA check failed). */
     int completed() {
-      return (int) perJob().stream().filter(j -> "COMPLETED".equals(j.get("status"))).count();
+      return (int) perJob().stream().filter(j -> FINISHED.contains(String.valueOf(j.get("status")))).count();
+    }
+
+    int needsReview() {
+      return (int) perJob().stream().filter(j -> "NEEDS_REVIEW".equals(j.get("status"))).count();
+    }
+
+    /** Attempts beyond the first, per activity type, summed over the jobs. */
+    @SuppressWarnings("unchecked")
+    Map<String, Integer> retries() {
+      Map<String, Integer> sum = new java.util.TreeMap<>();
+      for (Map<String, Object> j : perJob()) {
+        if (j.get("retriesByActivity") instanceof Map<?, ?> m) {
+          ((Map<String, Object>) m).forEach((k, v) -> sum.merge(k, ((Number) v).intValue(), Integer::sum));
+        }
+      }
+      return sum;
     }
 
     double meanWallSec() {
@@ -202,6 +224,8 @@ final class GridBench {
       m.put("jobs", jobs);
       m.put("sourceSec", sourceSec());
       m.put("completed", completed());
+      m.put("needsReview", needsReview());
+      m.put("retriesByActivity", retries());
       m.put("statuses", probe.get("statuses"));
       m.put("meanJobWallSec", BenchReport.finite(meanWallSec()));
       m.put("spanSec", BenchReport.finite(spanSec()));
@@ -310,9 +334,10 @@ final class GridBench {
       int maxN = 0;
       for (Point p : concurrent) {
         pass &= p.completed() == p.jobs() && p.jobsPerHour() >= baseline.jobsPerHour();
+        String review = p.needsReview() > 0 ? ", " + p.needsReview() + " needing review" : "";
         maxN = Math.max(maxN, p.jobs());
-        m.append(String.format(Locale.ROOT, "; N=%d: %d/%d completed, %.0f jobs/h (%.2fx)", p.jobs(), p.completed(),
-            p.jobs(), p.jobsPerHour(), p.jobsPerHour() / baseline.jobsPerHour()));
+        m.append(String.format(Locale.ROOT, "; N=%d: %d/%d completed%s, %.0f jobs/h (%.2fx)", p.jobs(), p.completed(),
+            p.jobs(), review, p.jobsPerHour(), p.jobsPerHour() / baseline.jobsPerHour()));
       }
       if (maxN < 20) {
         m.append(" (up to N=").append(maxN).append(" only)");
@@ -324,7 +349,7 @@ final class GridBench {
 
   static String table(List<Point> points, List<Target> targets) {
     List<String[]> rows = new ArrayList<>();
-    rows.add(new String[] {"grid point", "done", "job/src", "span/src", "jobs/h", "RSS MiB", "heap MiB", "CPU %",
+    rows.add(new String[] {"grid point", "done", "review", "retries", "job/src", "span/src", "jobs/h", "RSS MiB", "heap MiB", "CPU %",
         "busy %", "non-tr %", "step shares % (download extract route transcribe highlight render qa cost other)"});
     for (Point p : points) {
       StringBuilder shares = new StringBuilder();
@@ -332,6 +357,8 @@ final class GridBench {
       rows.add(new String[] {
         p.label(),
         p.completed() + "/" + p.jobs(),
+        Integer.toString(p.needsReview()),
+        Integer.toString(p.retries().values().stream().mapToInt(Integer::intValue).sum()),
         BenchReport.number(p.perSource()),
         BenchReport.number(p.spanPerTotalSource()),
         BenchReport.number(p.jobsPerHour()),

@@ -2,6 +2,8 @@ package io.videopipe.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.management.GarbageCollectionNotificationInfo;
+import io.temporal.api.enums.v1.EventType;
+import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.client.WorkflowClient;
 import io.videopipe.jobs.JobService;
 import io.videopipe.jobs.JobSubmission;
@@ -16,6 +18,7 @@ import java.lang.management.MemoryUsage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -107,9 +110,11 @@ final class MemoryProbe {
         j.put("status", r.status().name());
         j.put("wallSec", wall);
         j.put("timings", r.timings());
-        JobTimeline t = JobTimeline.of(client.fetchHistory(ids.get(i)).getEvents());
+        List<HistoryEvent> events = client.fetchHistory(ids.get(i)).getEvents();
+        JobTimeline t = JobTimeline.of(events);
         j.put("overheadSec", t.overheadSec());
         j.put("queueWaitSec", t.queueWaitSec());
+        j.put("retriesByActivity", retries(events));
         j.put("error", r.error() == null ? null : r.error().message());
         perJob.add(j);
       }
@@ -162,6 +167,26 @@ final class MemoryProbe {
         .filter(e -> heapPools.contains(e.getKey()))
         .mapToLong(e -> e.getValue().getUsed())
         .sum();
+  }
+
+  /**
+   * Attempts beyond the first, per activity type: a history keeps only the last attempt of a retried activity, whose
+   * ActivityTaskStarted carries its attempt number.
+   */
+  static Map<String, Integer> retries(List<HistoryEvent> events) {
+    Map<Long, String> types = new HashMap<>();
+    Map<String, Integer> out = new TreeMap<>();
+    for (HistoryEvent e : events) {
+      if (e.getEventType() == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED) {
+        types.put(e.getEventId(), e.getActivityTaskScheduledEventAttributes().getActivityType().getName());
+      } else if (e.getEventType() == EventType.EVENT_TYPE_ACTIVITY_TASK_STARTED) {
+        var a = e.getActivityTaskStartedEventAttributes();
+        if (a.getAttempt() > 1) {
+          out.merge(types.getOrDefault(a.getScheduledEventId(), "?"), a.getAttempt() - 1, Integer::sum);
+        }
+      }
+    }
+    return out;
   }
 
   /** {total, busy} jiffies of all CPUs from /proc/stat (busy = all but idle and iowait), or null. */
