@@ -114,6 +114,8 @@ final class GridBench {
         + " activity slot counts in the step that waited); 'other' is the workflow time outside any step");
     s.note("done counts COMPLETED and NEEDS_REVIEW jobs (review: how many of them a QA check flagged); retries ="
         + " activity attempts beyond the first, from the histories (retriesByActivity in the points)");
+    s.note("+RSS = peak RSS minus the RSS of the started worker (model loaded, before the first job): what the jobs"
+        + " added");
     s.note("CPU utilisation = the worker JVM's CPU time / wall time / cores while its jobs ran; machine busy = the whole"
         + " machine's non-idle CPU share over the same time (other processes included): above the worker's figure,"
         + " the difference is what other work took from it");
@@ -318,6 +320,10 @@ final class GridBench {
             .append(String.format(Locale.ROOT, "%.0f MiB", num(p.probe(), "peakRssBytes") / MIB));
       }
       m.append(String.format(Locale.ROOT, "; ratio %.2f", ratio));
+      // what the job added on top of the started worker: start-up RSS alone varies by 100 MiB or more between JVMs
+      m.append(String.format(Locale.ROOT, "; peak over the started worker %.0f vs %.0f MiB",
+          (num(shortest.probe(), "peakRssBytes") - num(shortest.probe(), "idleRssBytes")) / MIB,
+          (num(longest.probe(), "peakRssBytes") - num(longest.probe(), "idleRssBytes")) / MIB));
       if (shortest.sourceSecWanted() > 300 || longest.sourceSecWanted() < 7200) {
         m.append(" (covers ").append(minutes(shortest.sourceSecWanted())).append(" to ")
             .append(minutes(longest.sourceSecWanted())).append(" only)");
@@ -349,7 +355,7 @@ final class GridBench {
 
   static String table(List<Point> points, List<Target> targets) {
     List<String[]> rows = new ArrayList<>();
-    rows.add(new String[] {"grid point", "done", "review", "retries", "job/src", "span/src", "jobs/h", "RSS MiB", "heap MiB", "CPU %",
+    rows.add(new String[] {"grid point", "done", "review", "retries", "job/src", "span/src", "jobs/h", "RSS MiB", "+RSS MiB", "heap MiB", "CPU %",
         "busy %", "non-tr %", "step shares % (download extract route transcribe highlight render qa cost other)"});
     for (Point p : points) {
       StringBuilder shares = new StringBuilder();
@@ -363,6 +369,7 @@ final class GridBench {
         BenchReport.number(p.spanPerTotalSource()),
         BenchReport.number(p.jobsPerHour()),
         BenchReport.number(num(p.probe(), "peakRssBytes") / MIB),
+        BenchReport.number((num(p.probe(), "peakRssBytes") - num(p.probe(), "idleRssBytes")) / MIB),
         BenchReport.number(num(p.probe(), "peakHeapBeforeGcBytes") / MIB),
         BenchReport.number(num(p.probe(), "cpuUtilisation") * 100),
         BenchReport.number(num(p.probe(), "machineBusy") * 100),
