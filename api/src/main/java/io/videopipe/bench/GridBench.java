@@ -386,7 +386,8 @@ final class GridBench {
     StringBuilder out = new StringBuilder("grid (one worker JVM per point, -Xmx1g, local engine)\n");
     for (String[] r : rows) {
       for (int i = 0; i < r.length; i++) {
-        String cell = i == 0 || i == r.length - 1 ? r[i] + " ".repeat(width[i] - r[i].length())
+        String cell = i == r.length - 1 ? r[i]
+            : i == 0 ? r[i] + " ".repeat(width[i] - r[i].length())
             : " ".repeat(width[i] - r[i].length()) + r[i];
         out.append(i == 0 ? "" : "  ").append(cell);
       }
