@@ -31,10 +31,6 @@ public final class AudioActivitiesImpl implements AudioActivities {
     this.extractor = new AudioExtractor(settings.progressEvery().toNanos());
   }
 
-  public AudioActivitiesImpl(Storage storage) {
-    this(storage, AudioSettings.defaults());
-  }
-
   @Override
   public ExtractedAudio extractAudio(ExtractAudioRequest request) {
     URI source = sourceUri(request);

@@ -28,7 +28,7 @@ import static org.bytedeco.ffmpeg.global.avutil.av_frame_free;
 import static org.bytedeco.ffmpeg.global.avutil.av_get_pix_fmt_name;
 import static org.bytedeco.ffmpeg.global.avutil.av_q2d;
 
-import io.videopipe.loudness.LoudnessMeter;
+import io.videopipe.loudness.LoudnessMeasurementException;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -107,7 +107,7 @@ public final class ClipInspector {
   /**
    * Probes and fully decodes {@code file}; {@code progress} runs every few hundred packets.
    *
-   * @throws LoudnessMeter.MediaException when FFmpeg cannot open the file at all
+   * @throws LoudnessMeasurementException when FFmpeg cannot open the file at all
    */
   public Report inspect(Path file, Runnable progress) throws IOException {
     if (!Files.isRegularFile(file)) {
@@ -321,9 +321,9 @@ public final class ClipInspector {
     return p == null || p.isNull() ? null : p.getString();
   }
 
-  private static void check(int ret, String what) throws LoudnessMeter.MediaException {
+  private static void check(int ret, String what) throws LoudnessMeasurementException {
     if (ret < 0) {
-      throw new LoudnessMeter.MediaException(what + " (" + ret + ")");
+      throw new LoudnessMeasurementException(what + " (" + ret + ")");
     }
   }
 }

@@ -26,6 +26,12 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.bytedeco.ffmpeg.avcodec.AVCodecParameters;
 import org.bytedeco.ffmpeg.avformat.AVFormatContext;
 import org.bytedeco.ffmpeg.avformat.AVStream;
@@ -43,9 +49,10 @@ import org.bytedeco.javacv.FrameGrabber;
  *
  * <p>The cut is frame-accurate: the grabber seeks to the keyframe before the start and decodes forward; video frames
  * before the start are dropped, and audio is trimmed to the sample. The picture is encoded once: the segment's audio is
- * decoded once and levelled first ({@link AudioLeveller}: its own measured loudness gives the gain; a true-peak
- * limiter and a check on the AAC-encoded audio make the published file land on the target), then the pictures are
- * encoded with those samples. 9:16 and 1:1 clips follow a face ({@link FaceTracker}, a look at the segment before
+ * decoded once and levelled ({@link AudioLeveller}: its own measured loudness gives the gain; a true-peak limiter and a
+ * check on the AAC-encoded audio make the published file land on the target) on a thread of its own while the pictures
+ * are encoded, and joins them in the muxer once ready. Several formats of one highlight come from one decode
+ * ({@link #render(Path, double, double, List, List, int, Runnable)}). 9:16 and 1:1 clips follow a face ({@link FaceTracker}, a look at the segment before
  * encoding); burned-in captions are drawn into each picture ({@link CaptionBurner}). Pictures stay in yuv420p from
  * decoder to encoder (HDR and 10-bit sources are converted to 8-bit BT.709 SDR on the way, {@link SegmentVideo}).
  */
@@ -76,9 +83,11 @@ public final class ClipRenderer {
    *     RenderedClip#FRAMING_CENTRE}; null without video
    * @param faceShare share of the analysed frames in which the renderer found a face (0 when not reframed)
    * @param captionsShown when burned-in captions are on screen, {start, end} s from the clip's start; null if none
+   * @param videoDecodes how often the segment's pictures were decoded for the render this clip was part of (one pass
+   *     for face tracking when reframed, one for encoding: shared by all formats of a multi-format render)
    */
   public record Result(double durationSec, boolean hasVideo, int width, int height, double fps, Loudness loudness,
-      String framing, double faceShare, List<double[]> captionsShown) {
+      String framing, double faceShare, List<double[]> captionsShown, int videoDecodes) {
     public boolean captionsBurned() {
       return captionsShown != null;
     }
@@ -110,9 +119,36 @@ public final class ClipRenderer {
    */
   public Result render(Path source, double startSec, double endSec, ClipOptions options, List<Word> words, int attempt,
       Path out, Runnable progress) throws IOException {
-    // Intermediates go next to the output: the caller owns that directory and clears it after a killed attempt.
-    Path dir = out.toAbsolutePath().getParent();
+    return render(source, startSec, endSec, List.of(new Format(options, out)), words, attempt, progress).get(0);
+  }
+
+  /** One output of a highlight: its options (aspect, captions) and its file. */
+  public record Format(ClipOptions options, Path out) {}
+
+  /**
+   * Renders several outputs of one highlight (16:9, 9:16, 1:1, with or without captions) from one decode of the
+   * segment: the audio is levelled once and every file carries the same samples (so the same loudness); the pictures
+   * are decoded once and each frame goes to every format's encoder (the face tracking of the reframed formats shares
+   * one look at the segment as well). The formats must share the loudness target and the true-peak bound. Results in
+   * the order of {@code formats}.
+   */
+  public List<Result> render(Path source, double startSec, double endSec, List<Format> formats, List<Word> words,
+      int attempt, Runnable progress) throws IOException {
+    if (formats.isEmpty()) {
+      throw new IllegalArgumentException("no output format to render");
+    }
+    ClipOptions first = formats.get(0).options();
+    for (Format f : formats) {
+      if (f.options().targetLufs() != first.targetLufs() || f.options().maxTruePeakDbtp() != first.maxTruePeakDbtp()) {
+        throw new IllegalArgumentException("the formats of one highlight share its loudness target and true-peak bound");
+      }
+    }
+    // Intermediates go next to the (first) output: the caller owns that directory and clears it after a killed attempt.
+    Path dir = formats.get(0).out().toAbsolutePath().getParent();
     Files.createDirectories(dir);
+    for (Format f : formats) {
+      Files.createDirectories(f.out().toAbsolutePath().getParent());
+    }
     SourceFacts facts = probe(source);
     if (!(startSec >= 0 && endSec > startSec)) {
       throw new ClipException(
@@ -129,52 +165,137 @@ public final class ClipRenderer {
       throw new ClipException("source has no audio stream to cut a clip from", ErrorTypes.NO_AUDIO_STREAM);
     }
     double duration = endSec - startSec;
+    List<Picture> pictures = null;
+    int[] decodes = {0};
+    if (!facts.hasVideo) {
+      float[] levelled = levelAudio(source, facts, startSec, duration, first, attempt, dir, progress);
+      encode(source, facts, startSec, duration, CompletableFuture.completedFuture(levelled), null, formats, decodes,
+          progress);
+    } else {
+      // The audio is decoded and levelled on its own thread while this one looks at and encodes the pictures (what
+      // the ffmpeg CLI does with its per-stream threads): the muxer holds the first video packets until the levelled
+      // audio joins them. Heartbeats come from this thread, which never waits long.
+      ExecutorService audioThread = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "clip-audio");
+        t.setDaemon(true);
+        return t;
+      });
+      try {
+        Future<float[]> levelled = audioThread.submit(
+            () -> levelAudio(source, facts, startSec, duration, first, attempt, dir, () -> {}));
+        pictures = plan(source, facts, startSec, duration, formats, words, decodes, progress);
+        encode(source, facts, startSec, duration, levelled, pictures, formats, decodes, progress);
+      } finally {
+        audioThread.shutdownNow();
+        awaitQuietly(audioThread);
+      }
+    }
+    List<Result> results = new ArrayList<>();
+    for (int i = 0; i < formats.size(); i++) {
+      ClipOptions options = formats.get(i).options();
+      Picture picture = pictures == null ? null : pictures.get(i);
+      Loudness result = meter.measure(formats.get(i).out(), progress);
+      results.add(new Result(
+          duration, facts.hasVideo, facts.outWidth(options), facts.outHeight(options), facts.outFps(), result,
+          picture == null ? null : picture.framing,
+          picture == null || picture.path == null ? 0 : picture.path.faceShare(),
+          picture == null || picture.captions == null ? null : picture.captions.shown(), decodes[0]));
+    }
+    return results;
+  }
+  private float[] levelAudio(Path source, SourceFacts facts, double startSec, double duration, ClipOptions options,
+      int attempt, Path dir, Runnable progress) throws IOException {
     float[] audio = readAudio(source, facts, startSec, duration, progress);
-    AudioLeveller.Levelled levelled =
-        leveller.level(audio, options.targetLufs(), options.maxTruePeakDbtp(), attempt, dir, progress);
-    progress.run();
-    Picture picture = facts.hasVideo ? plan(source, facts, startSec, duration, options, words, progress) : null;
-    encode(source, facts, startSec, duration, levelled.samples(), picture, out, progress);
-    Loudness result = meter.measure(out, progress);
-    return new Result(
-        duration, facts.hasVideo, facts.outWidth(options), facts.outHeight(options), facts.outFps(), result,
-        picture == null ? null : picture.framing,
-        picture == null || picture.path == null ? 0 : picture.path.faceShare(),
-        picture == null || picture.captions == null ? null : picture.captions.shown());
+    return leveller.level(audio, options.targetLufs(), options.maxTruePeakDbtp(), attempt, dir, progress).samples();
+  }
+
+  /** The levelled audio once it is ready; its failure is this render's. */
+  private static float[] await(Future<float[]> levelled) throws IOException {
+    try {
+      return levelled.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("clip render interrupted");
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof IOException io) {
+        throw io;
+      }
+      if (e.getCause() instanceof RuntimeException re) {
+        throw re;
+      }
+      throw new IOException("audio levelling failed: " + e.getCause(), e.getCause());
+    }
+  }
+
+  /** After a failure the audio thread is interrupted; wait for it so its temporary files are gone when we return. */
+  private static void awaitQuietly(ExecutorService thread) {
+    try {
+      thread.awaitTermination(30, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   /** How the pictures are made: the crop window (the whole frame when not cropped) and the captions (null: none). */
   private record Picture(int cropWidth, int cropHeight, int cropTop, CropPath path, String framing,
       CaptionBurner captions) {}
 
-  private Picture plan(Path source, SourceFacts facts, double startSec, double duration, ClipOptions options,
-      List<Word> words, Runnable progress) throws IOException {
-    int cw = facts.cropWidth(options);
-    int ch = facts.cropHeight(options);
+  private List<Picture> plan(Path source, SourceFacts facts, double startSec, double duration, List<Format> formats,
+      List<Word> words, int[] decodes, Runnable progress) throws IOException {
     double fps = facts.outFps();
     int frames = (int) Math.round(duration * fps);
-    CropPath path = null;
-    String framing = RenderedClip.FRAMING_SOURCE;
-    if (cw < facts.width) {
-      try (FaceTracker tracker = new FaceTracker(frames, fps, facts.width, facts.height, cw);
-          SegmentVideo video = SegmentVideo.open(source, facts, startSec, fps, frames)) {
-        video.forEach((k, yuv) -> tracker.offer(k, yuv.luma(), yuv.lumaStride()), progress);
-        path = tracker.plan();
+    // one face tracker per distinct crop width, all fed by one look at the segment
+    java.util.Map<Integer, FaceTracker> trackers = new java.util.LinkedHashMap<>();
+    java.util.Map<Integer, CropPath> paths = new java.util.HashMap<>();
+    try {
+      for (Format f : formats) {
+        int cw = facts.cropWidth(f.options());
+        if (cw < facts.width && !trackers.containsKey(cw)) {
+          trackers.put(cw, new FaceTracker(frames, fps, facts.width, facts.height, cw));
+        }
       }
-      framing = path.faceSeen() ? RenderedClip.FRAMING_FACE : RenderedClip.FRAMING_CENTRE;
-    } else if (ch < facts.height) {
-      framing = RenderedClip.FRAMING_CENTRE;
-    }
-    CaptionBurner captions = null;
-    if (options.burnCaptions()) {
-      List<Word> inClip = new ArrayList<>();
-      for (Word w : ClipCaptions.wordsInside(words, startSec, startSec + duration)) {
-        inClip.add(new Word(w.text(), w.start() - startSec, w.end() - startSec, w.confidence(), w.speaker()));
+      if (!trackers.isEmpty()) {
+        try (SegmentVideo video = SegmentVideo.open(source, facts, startSec, fps, frames)) {
+          decodes[0]++;
+          video.forEach((k, yuv) -> {
+            for (FaceTracker t : trackers.values()) {
+              t.offer(k, yuv.luma(), yuv.lumaStride());
+            }
+          }, progress);
+        }
+        for (var e : trackers.entrySet()) {
+          paths.put(e.getKey(), e.getValue().plan());
+        }
       }
-      captions = new CaptionBurner(inClip, cw, ch, options.highlightWord());
+    } finally {
+      for (FaceTracker t : trackers.values()) {
+        t.close();
+      }
     }
-    int top = ch == facts.height ? 0 : even((facts.height - ch) / 2.0);
-    return new Picture(cw, ch, top, path, framing, captions);
+    List<Picture> pictures = new ArrayList<>();
+    for (Format f : formats) {
+      ClipOptions options = f.options();
+      int cw = facts.cropWidth(options);
+      int ch = facts.cropHeight(options);
+      CropPath path = paths.get(cw);
+      String framing = RenderedClip.FRAMING_SOURCE;
+      if (path != null) {
+        framing = path.faceSeen() ? RenderedClip.FRAMING_FACE : RenderedClip.FRAMING_CENTRE;
+      } else if (ch < facts.height) {
+        framing = RenderedClip.FRAMING_CENTRE;
+      }
+      CaptionBurner captions = null;
+      if (options.burnCaptions()) {
+        List<Word> inClip = new ArrayList<>();
+        for (Word w : ClipCaptions.wordsInside(words, startSec, startSec + duration)) {
+          inClip.add(new Word(w.text(), w.start() - startSec, w.end() - startSec, w.confidence(), w.speaker()));
+        }
+        captions = new CaptionBurner(inClip, cw, ch, options.highlightWord());
+      }
+      int top = ch == facts.height ? 0 : even((facts.height - ch) / 2.0);
+      pictures.add(new Picture(cw, ch, top, path, framing, captions));
+    }
+    return pictures;
   }
 
   /** What the renderer needs to know about the source before cutting. */
@@ -311,63 +432,50 @@ public final class ClipRenderer {
     return n;
   }
 
-  /** Mux: the segment's pictures (cropped, captioned) interleaved with the levelled audio; one encode. */
-  private void encode(Path source, SourceFacts facts, double startSec, double duration, float[] audio,
-      Picture picture, Path out, Runnable progress) throws IOException {
-    boolean video = picture != null;
-    int[] size = video ? fit(picture.cropWidth, picture.cropHeight) : new int[] {0, 0};
+  /** Mux: the segment's pictures (cropped, captioned) interleaved with the levelled audio; one encode per format. */
+  private void encode(Path source, SourceFacts facts, double startSec, double duration, Future<float[]> levelled,
+      List<Picture> pictures, List<Format> formats, int[] decodes, Runnable progress) throws IOException {
+    boolean video = pictures != null;
     double fps = facts.outFps();
     int frames = (int) Math.round(duration * fps);
-    try (FFmpegFrameRecorder rec = new FFmpegFrameRecorder(out.toFile(), size[0], size[1], CHANNELS)) {
-      rec.setFormat("mp4");
-      rec.setOption("movflags", "+faststart+write_colr");
-      AudioLeveller.configureAudio(rec);
-      if (video) {
-        rec.setVideoCodec(AV_CODEC_ID_H264);
-        rec.setPixelFormat(AV_PIX_FMT_YUV420P);
-        rec.setFrameRate(fps);
-        rec.setGopSize((int) Math.round(fps * 2));
-        rec.setVideoBitrate(0);
-        rec.setVideoOption("preset", settings.x264Preset());
-        rec.setVideoOption("crf", Integer.toString(settings.crf()));
-        rec.setVideoOption("profile", ClipOutputSpec.PROFILE_NAME);
-        rec.setVideoOption("level", Integer.toString(ClipOutputSpec.LEVEL));
-        rec.setVideoOption("maxrate", ClipOutputSpec.MAX_RATE);
-        rec.setVideoOption("bufsize", ClipOutputSpec.BUFSIZE);
-        rec.setVideoOption("color_primaries", ClipOutputSpec.COLOUR);
-        rec.setVideoOption("color_trc", ClipOutputSpec.COLOUR);
-        rec.setVideoOption("colorspace", ClipOutputSpec.COLOUR);
-        rec.setVideoOption("color_range", "tv");
+    List<FFmpegFrameRecorder> recs = new ArrayList<>();
+    try {
+      for (int i = 0; i < formats.size(); i++) {
+        int[] size = video ? fit(pictures.get(i).cropWidth, pictures.get(i).cropHeight) : new int[] {0, 0};
+        FFmpegFrameRecorder rec = new FFmpegFrameRecorder(formats.get(i).out().toFile(), size[0], size[1], CHANNELS);
+        recs.add(rec);
+        configure(rec, video, fps);
+        rec.start();
       }
-      rec.start();
-      long audioTotal = audio.length / CHANNELS;
-      long[] audioWritten = {0};
+      long audioTotal = Math.round(duration * SAMPLE_RATE);
+      long[] audioWritten = new long[formats.size()];
+      float[][] audio = {null};
       if (video) {
-        boolean crop = picture.cropWidth < facts.width || picture.cropHeight < facts.height;
-        SegmentVideo.Yuv canvas = SegmentVideo.Yuv.packed(picture.cropWidth, picture.cropHeight);
+        List<SegmentVideo.Yuv> canvases = new ArrayList<>();
+        for (Picture picture : pictures) {
+          canvases.add(SegmentVideo.Yuv.packed(picture.cropWidth, picture.cropHeight));
+        }
         int delivered;
-        try (SegmentVideo pictures = SegmentVideo.open(source, facts, startSec, fps, frames)) {
-          delivered = pictures.forEach((k, yuv) -> {
-            SegmentVideo.Yuv pic = yuv;
-            boolean packed = yuv.lumaStride() == yuv.width() && yuv.chromaStride() == (yuv.width() + 1) / 2;
-            // the decoder's buffer is reused (and repeated over VFR gaps): draw only into our own copy
-            if (crop || picture.captions != null || !packed) {
-              int left = picture.cropWidth == facts.width ? 0
-                  : picture.path == null ? even((facts.width - picture.cropWidth) / 2.0) : picture.path.left(k);
-              copy(yuv, canvas, left, picture.cropTop);
-              pic = canvas;
+        try (SegmentVideo segment = SegmentVideo.open(source, facts, startSec, fps, frames)) {
+          decodes[0]++;
+          delivered = segment.forEach((k, yuv) -> {
+            if (audio[0] == null && levelled.isDone()) {
+              audio[0] = await(levelled);
             }
-            if (picture.captions != null) {
-              picture.captions.draw(k / fps, pic.data(), pic.lumaStride(), pic.chromaStride(), pic.uOffset(),
-                  pic.vOffset());
-            }
-            try {
-              rec.setFrameNumber(k);
-              rec.record(pic.frame(), AV_PIX_FMT_YUV420P);
-              long audioUpTo = Math.min(audioTotal, Math.round((k + 1) / fps * SAMPLE_RATE));
-              audioWritten[0] = AudioLeveller.writeAudio(rec, audio, audioWritten[0], audioUpTo);
-            } catch (org.bytedeco.javacv.FrameRecorder.Exception e) {
-              throw new IOException("clip encoding failed: " + e.getMessage(), e);
+            for (int i = 0; i < pictures.size(); i++) {
+              Picture picture = pictures.get(i);
+              SegmentVideo.Yuv pic = picture(facts, picture, canvases.get(i), k, yuv, fps);
+              FFmpegFrameRecorder rec = recs.get(i);
+              try {
+                rec.setFrameNumber(k);
+                rec.record(pic.frame(), AV_PIX_FMT_YUV420P);
+                if (audio[0] != null) {
+                  long audioUpTo = Math.min(audioTotal, Math.round((k + 1) / fps * SAMPLE_RATE));
+                  audioWritten[i] = AudioLeveller.writeAudio(rec, audio[0], audioWritten[i], audioUpTo);
+                }
+              } catch (org.bytedeco.javacv.FrameRecorder.Exception e) {
+                throw new IOException("clip encoding failed: " + e.getMessage(), e);
+              }
             }
           }, progress);
         }
@@ -375,10 +483,68 @@ public final class ClipRenderer {
           throw new ClipException("the source has no video frames in the highlight", ErrorTypes.UNSUPPORTED_MEDIA);
         }
       }
-      AudioLeveller.writeAudio(rec, audio, audioWritten[0], audioTotal);
-      rec.stop();
+      if (audio[0] == null) {
+        audio[0] = await(levelled);
+      }
+      for (int i = 0; i < recs.size(); i++) {
+        AudioLeveller.writeAudio(recs.get(i), audio[0], audioWritten[i], audio[0].length / CHANNELS);
+        recs.get(i).stop();
+      }
     } catch (org.bytedeco.javacv.FrameRecorder.Exception e) {
       throw new IOException("clip encoding failed: " + e.getMessage(), e);
+    } finally {
+      for (FFmpegFrameRecorder rec : recs) {
+        try {
+          rec.close();
+        } catch (org.bytedeco.javacv.FrameRecorder.Exception e) {
+          // closing after a failure (or after stop): the first error is the one reported
+        }
+      }
+    }
+  }
+
+  /** The picture of frame {@code k} for one format: the decoder's own, or cropped and captioned in its canvas. */
+  private static SegmentVideo.Yuv picture(SourceFacts facts, Picture picture, SegmentVideo.Yuv canvas, int k,
+      SegmentVideo.Yuv yuv, double fps) {
+    boolean crop = picture.cropWidth < facts.width || picture.cropHeight < facts.height;
+    boolean packed = yuv.lumaStride() == yuv.width() && yuv.chromaStride() == (yuv.width() + 1) / 2;
+    SegmentVideo.Yuv pic = yuv;
+    // the decoder's buffer is reused (and repeated over VFR gaps, and shared by the formats): draw only into our copy
+    if (crop || picture.captions != null || !packed) {
+      int left = picture.cropWidth == facts.width ? 0
+          : picture.path == null ? even((facts.width - picture.cropWidth) / 2.0) : picture.path.left(k);
+      copy(yuv, canvas, left, picture.cropTop);
+      pic = canvas;
+    }
+    if (picture.captions != null) {
+      picture.captions.draw(k / fps, pic.data(), pic.lumaStride(), pic.chromaStride(), pic.uOffset(), pic.vOffset());
+    }
+    return pic;
+  }
+
+  /** The clip's format ({@link ClipOutputSpec}) on a recorder. */
+  private void configure(FFmpegFrameRecorder rec, boolean video, double fps) {
+    rec.setFormat("mp4");
+    rec.setOption("movflags", "+faststart+write_colr");
+    // wait for every stream however long the audio takes: without it the muxer gives up interleaving after 10 s
+    rec.setOption("max_interleave_delta", "0");
+    AudioLeveller.configureAudio(rec);
+    if (video) {
+      rec.setVideoCodec(AV_CODEC_ID_H264);
+      rec.setPixelFormat(AV_PIX_FMT_YUV420P);
+      rec.setFrameRate(fps);
+      rec.setGopSize((int) Math.round(fps * 2));
+      rec.setVideoBitrate(0);
+      rec.setVideoOption("preset", settings.x264Preset());
+      rec.setVideoOption("crf", Integer.toString(settings.crf()));
+      rec.setVideoOption("profile", ClipOutputSpec.PROFILE_NAME);
+      rec.setVideoOption("level", Integer.toString(ClipOutputSpec.LEVEL));
+      rec.setVideoOption("maxrate", ClipOutputSpec.MAX_RATE);
+      rec.setVideoOption("bufsize", ClipOutputSpec.BUFSIZE);
+      rec.setVideoOption("color_primaries", ClipOutputSpec.COLOUR);
+      rec.setVideoOption("color_trc", ClipOutputSpec.COLOUR);
+      rec.setVideoOption("colorspace", ClipOutputSpec.COLOUR);
+      rec.setVideoOption("color_range", "tv");
     }
   }
 

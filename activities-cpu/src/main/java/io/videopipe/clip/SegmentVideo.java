@@ -12,6 +12,9 @@ import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import org.bytedeco.javacv.FFmpegFrameFilter;
 import org.bytedeco.javacv.FFmpegFrameGrabber;
 import org.bytedeco.javacv.Frame;
@@ -146,51 +149,117 @@ final class SegmentVideo implements AutoCloseable {
     }
   }
 
+  /** Pictures decoded ahead of the consumer (each a packed copy of 1.5 bytes per pixel). */
+  static final int DECODE_AHEAD = 4;
+
+  private record Decoded(int k, Yuv picture) {}
+
+  private static final Decoded END = new Decoded(-1, null);
+
   /**
    * Calls {@code sink} for every grid frame 0..frames-1 that the source has, in order (the last picture repeated over
-   * gaps); returns how many were delivered.
+   * gaps); returns how many were delivered. The source is decoded on a thread of its own, up to {@value
+   * #DECODE_AHEAD} pictures ahead, so that decoding goes on while the sink encodes (as the ffmpeg CLI's decoder and
+   * encoder threads do); {@code sink} and {@code progress} run on the calling thread. A picture handed to the sink is
+   * valid until the sink returns (a repeated one until the next is delivered).
    */
   int forEach(Sink sink, Runnable progress) throws IOException {
+    BlockingQueue<Object> ready = new ArrayBlockingQueue<>(DECODE_AHEAD);
+    BlockingQueue<Yuv> free = new LinkedBlockingQueue<>();
+    Thread decoder = new Thread(() -> decode(ready, free), "clip-decode");
+    decoder.setDaemon(true);
+    decoder.start();
     int lastK = -1;
     Yuv last = null;
     try {
-      Frame f;
-      while (lastK < frames - 1 && (f = grabber.grabImage()) != null) {
-        double t = f.timestamp / 1e6 - facts.startOffsetSec() - startSec;
-        int k = (int) Math.round(t * fps);
-        if (k < 0 || k <= lastK) {
-          continue;
-        }
-        if (k >= frames) {
+      while (true) {
+        Object o = ready.take();
+        if (o == END) {
           break;
         }
-        Frame picture = f;
-        if (convert != null) {
-          convert.push(f, facts.pixelFormat());
-          picture = convert.pullImage();
-          if (picture == null) {
-            continue;
-          }
+        if (o instanceof IOException e) {
+          throw e;
         }
-        Yuv yuv = describe(picture);
+        if (o instanceof RuntimeException e) {
+          throw e;
+        }
+        Decoded d = (Decoded) o;
         // a variable frame rate source may skip grid slots: show the last picture there
-        for (int gap = lastK + 1; last != null && gap < k; gap++) {
+        for (int gap = lastK + 1; last != null && gap < d.k; gap++) {
           sink.frame(gap, last);
         }
-        sink.frame(k, yuv);
-        last = yuv;
-        lastK = k;
-        if (k % 15 == 0) {
+        sink.frame(d.k, d.picture);
+        if (last != null) {
+          free.add(last);
+        }
+        last = d.picture;
+        lastK = d.k;
+        if (d.k % 15 == 0) {
           if (Thread.currentThread().isInterrupted()) {
             throw new InterruptedIOException("clip render interrupted");
           }
           progress.run();
         }
       }
-    } catch (FrameGrabber.Exception | FFmpegFrameFilter.Exception e) {
-      throw new ClipException("cannot decode the source's video: " + e.getMessage(), ErrorTypes.UNSUPPORTED_MEDIA);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("clip render interrupted");
+    } finally {
+      decoder.interrupt();
+      try {
+        decoder.join();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
     return lastK + 1;
+  }
+
+  /** The decoding thread: grid pictures copied into buffers of {@code free} (or new ones), then {@link #END}. */
+  private void decode(BlockingQueue<Object> ready, BlockingQueue<Yuv> free) {
+    int lastK = -1;
+    try {
+      try {
+        Frame f;
+        while (lastK < frames - 1 && (f = grabber.grabImage()) != null) {
+          if (Thread.currentThread().isInterrupted()) {
+            return;
+          }
+          double t = f.timestamp / 1e6 - facts.startOffsetSec() - startSec;
+          int k = (int) Math.round(t * fps);
+          if (k < 0 || k <= lastK) {
+            continue;
+          }
+          if (k >= frames) {
+            break;
+          }
+          Frame picture = f;
+          if (convert != null) {
+            convert.push(f, facts.pixelFormat());
+            picture = convert.pullImage();
+            if (picture == null) {
+              continue;
+            }
+          }
+          Yuv from = describe(picture);
+          Yuv to = free.poll();
+          if (to == null || to.width() != from.width() || to.height() != from.height()) {
+            to = Yuv.packed(from.width(), from.height());
+          }
+          ClipRenderer.copy(from, to, 0, 0);
+          ready.put(new Decoded(k, to));
+          lastK = k;
+        }
+        ready.put(END);
+      } catch (FrameGrabber.Exception | FFmpegFrameFilter.Exception e) {
+        ready.put(new ClipException("cannot decode the source's video: " + e.getMessage(),
+            ErrorTypes.UNSUPPORTED_MEDIA));
+      } catch (RuntimeException e) {
+        ready.put(e);
+      }
+    } catch (InterruptedException e) {
+      // the consumer stopped: nobody waits for more pictures
+    }
   }
 
   /** The planes of a yuv420p frame as JavaCV hands it over: one buffer, luma then U then V, rows a stride apart. */

@@ -21,10 +21,6 @@ public final class CostActivitiesImpl implements CostActivities {
     this.model = model;
   }
 
-  public CostActivitiesImpl(Storage storage) {
-    this(storage, new CostModel());
-  }
-
   /** What cost.json holds: the lines plus every price and assumption behind them. */
   record CostDocument(
       String jobId,

@@ -82,10 +82,6 @@ public final class CostModel {
     this.assumptions = assumptions;
   }
 
-  public CostModel() {
-    this(Prices.defaults(), Assumptions.defaults());
-  }
-
   public Prices prices() {
     return prices;
   }

@@ -11,24 +11,15 @@ import io.videopipe.pipeline.JobPaths;
 import io.videopipe.storage.Storage;
 import io.videopipe.storage.StoragePaths;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.net.URI;
 import java.net.SocketTimeoutException;
+import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryNotEmptyException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
-import java.util.Properties;
+import java.util.Objects;
 import java.util.function.Supplier;
 import okhttp3.OkHttpClient;
 import org.slf4j.Logger;
@@ -36,9 +27,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Streams a job's source (https://, gs://, and where allowed http:// and local files) into storage at {@code
- * jobs/<jobId>/source/<name>}, hashing as it goes. Bytes are staged in {@code <stagingDir>/<jobId>/download/} and
- * published in one step, so storage never holds a partial copy; the staged part survives retryable failures so the
- * next attempt can continue from the heartbeat checkpoint.
+ * jobs/<jobId>/source/<name>}, hashing as it goes. {@link SourceResolver} turns the URI into a {@link Source} (and
+ * refuses what the settings do not allow); the bytes are staged in the {@link StagingArea} and published in one step,
+ * so storage never holds a partial copy; the staged part survives retryable failures so the next attempt can continue
+ * from the heartbeat checkpoint.
  *
  * <p>Sources are checked against server-side request forgery: hosts that are, or resolve to, loopback, private,
  * link-local or cloud metadata addresses are refused unless {@link DownloadSettings#allowedHosts()} names them, the
@@ -50,43 +42,70 @@ public final class DownloadActivitiesImpl implements DownloadActivities {
   private static final long HEARTBEAT_EVERY_BYTES = 4L * 1024 * 1024;
   // A slow source must still heartbeat: a cancel reaches an activity only through its heartbeat (the SDK throttles).
   private static final long HEARTBEAT_EVERY_NANOS = 1_000_000_000L;
+  static final String ALLOWED_HOSTS_SETTING = "videopipe.download.allowed-hosts";
 
   private final Storage storage;
   private final DownloadSettings settings;
-  private final Supplier<com.google.cloud.storage.Storage> gcs;
-  static final String ALLOWED_HOSTS_SETTING = "videopipe.download.allowed-hosts";
-
-  private final AddressGuard guard;
-  private final OkHttpClient http;
   private final SourceResolver sources;
+  private final StagingArea staging;
 
-  /** Uses the default GCS client (application default credentials), created on the first gs:// source. */
-  public DownloadActivitiesImpl(Storage storage, DownloadSettings settings) {
-    this(storage, settings, memoize(() -> StorageOptions.getDefaultInstance().getService()));
+  private DownloadActivitiesImpl(Builder b) {
+    this.storage = b.storage;
+    this.settings = b.settings;
+    this.staging = b.staging != null ? b.staging : new StagingArea(settings.stagingDir(), StagingArea.DEFAULT_MAX_AGE);
+    AddressGuard guard =
+        b.resolver != null
+            ? new AddressGuard(settings.allowedHosts(), "source", ALLOWED_HOSTS_SETTING, b.resolver)
+            : new AddressGuard(settings.allowedHosts(), "source", ALLOWED_HOSTS_SETTING);
+    OkHttpClient http = HttpSource.client(guard, settings.connectTimeout(), settings.readTimeout());
+    Supplier<com.google.cloud.storage.Storage> gcs =
+        b.gcs != null ? b.gcs : memoize(() -> StorageOptions.getDefaultInstance().getService());
+    this.sources = new SourceResolver(settings, guard, http, gcs);
   }
 
-  public DownloadActivitiesImpl(
-      Storage storage, DownloadSettings settings, com.google.cloud.storage.Storage gcsClient) {
-    this(storage, settings, () -> gcsClient);
+  /** A download activity writing to {@code storage} under {@code settings}. */
+  public static Builder newBuilder(Storage storage, DownloadSettings settings) {
+    return new Builder(storage, settings);
   }
 
-  public DownloadActivitiesImpl(
-      Storage storage, DownloadSettings settings, Supplier<com.google.cloud.storage.Storage> gcsClient) {
-    this(storage, settings, gcsClient, new AddressGuard(settings.allowedHosts(), "source", ALLOWED_HOSTS_SETTING));
-  }
+  public static final class Builder {
+    private final Storage storage;
+    private final DownloadSettings settings;
+    private StagingArea staging;
+    private Supplier<com.google.cloud.storage.Storage> gcs;
+    private AddressGuard.Resolver resolver;
 
-  /** With a given address guard (tests resolve host names with it). */
-  DownloadActivitiesImpl(
-      Storage storage,
-      DownloadSettings settings,
-      Supplier<com.google.cloud.storage.Storage> gcsClient,
-      AddressGuard guard) {
-    this.storage = storage;
-    this.settings = settings;
-    this.gcs = gcsClient;
-    this.guard = guard;
-    this.http = HttpSource.client(guard, settings.connectTimeout(), settings.readTimeout());
-    this.sources = new SourceResolver(settings, guard, http, gcsClient);
+    private Builder(Storage storage, DownloadSettings settings) {
+      this.storage = Objects.requireNonNull(storage, "storage");
+      this.settings = Objects.requireNonNull(settings, "settings");
+    }
+
+    /** Where parts are staged (default: {@link DownloadSettings#stagingDir()}, swept after a day). */
+    public Builder setStaging(StagingArea staging) {
+      if (!staging.dir().equals(settings.stagingDir().toAbsolutePath().normalize())) {
+        throw new IllegalArgumentException(
+            "staging area " + staging.dir() + " is not the download's staging dir " + settings.stagingDir());
+      }
+      this.staging = staging;
+      return this;
+    }
+
+    /** The client for gs:// sources (default: application default credentials, created on the first gs:// source). */
+    public Builder setGcsClient(com.google.cloud.storage.Storage gcs) {
+      Objects.requireNonNull(gcs, "gcs");
+      this.gcs = () -> gcs;
+      return this;
+    }
+
+    /** How source host names are resolved before the SSRF checks (default: the system resolver). */
+    public Builder setResolver(AddressGuard.Resolver resolver) {
+      this.resolver = Objects.requireNonNull(resolver, "resolver");
+      return this;
+    }
+
+    public DownloadActivitiesImpl build() {
+      return new DownloadActivitiesImpl(this);
+    }
   }
 
   @Override
@@ -99,18 +118,14 @@ public final class DownloadActivitiesImpl implements DownloadActivities {
       throw Failures.invalid(e.getMessage());
     }
     Source source = sources.resolve(request.sourceUri());
-    String name = source.fileName();
-    Path dir = settings.stagingDir().resolve(jobId).resolve("download");
-    Path part = dir.resolve(name + ".part");
-    Path meta = dir.resolve(name + ".part.meta");
+    StagingArea.Part part = staging.part(jobId, source.fileName());
     long checkpoint = context.getHeartbeatDetails(Long.class).orElse(0L);
     Attempt attempt = new Attempt();
     try {
-      Files.createDirectories(dir);
-      Fetched fetched = fetch(context, source, sourceKey(request.sourceUri()), part, meta, checkpoint, attempt);
-      URI target = storage.jobUri(jobId, JobPaths.SOURCE + name);
+      Fetched fetched = fetch(context, source, request.sourceUri(), part, checkpoint, attempt);
+      URI target = storage.jobUri(jobId, JobPaths.SOURCE + source.fileName());
       try {
-        storage.put(part, target, true);
+        part.promote(storage, target);
       } catch (IOException | RuntimeException e) {
         attempt.keepPart = true;
         throw Failures.transientFailure("cannot store source " + source.displayUri() + " at " + target + ": " + e, e);
@@ -136,7 +151,7 @@ public final class DownloadActivitiesImpl implements DownloadActivities {
       throw e;
     } finally {
       if (!attempt.keepPart) {
-        deleteStaging(part, meta, dir);
+        part.discard();
       }
     }
   }
@@ -144,26 +159,18 @@ public final class DownloadActivitiesImpl implements DownloadActivities {
   private Fetched fetch(
       ActivityExecutionContext context,
       Source source,
-      String sourceKey,
-      Path part,
-      Path meta,
+      String sourceUri,
+      StagingArea.Part part,
       long heartbeatOffset,
       Attempt attempt)
       throws IOException {
-    try (FileChannel out =
-        FileChannel.open(part, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-      FileLock lock;
-      try {
-        lock = out.tryLock();
-      } catch (OverlappingFileLockException e) {
-        lock = null;
-      }
-      if (lock == null) {
-        attempt.keepPart = true; // it belongs to the attempt still running
-        throw Failures.transientFailure(
-            "another attempt is still downloading " + source.displayUri() + " on this worker");
-      }
-      Checkpoint checkpoint = readCheckpoint(meta, sourceKey, heartbeatOffset, out.size());
+    FileChannel opened = part.open();
+    if (opened == null) {
+      attempt.keepPart = true; // it belongs to the attempt still running
+      throw Failures.transientFailure("another attempt is still downloading " + source.displayUri() + " on this worker");
+    }
+    try (FileChannel out = opened) {
+      Checkpoint checkpoint = part.readCheckpoint(sourceUri, heartbeatOffset, out.size());
       out.truncate(checkpoint.offset());
       try (SourceStream in = source.open(checkpoint)) {
         attempt.streamResumable = in.resumable();
@@ -176,7 +183,7 @@ public final class DownloadActivitiesImpl implements DownloadActivities {
           throw Failures.empty(source.displayUri());
         }
         out.truncate(start);
-        writeCheckpoint(meta, sourceKey, in.validator(), total);
+        part.writeCheckpoint(sourceUri, in.validator(), total);
         MessageDigest sha256 = sha256();
         rehash(out, start, sha256);
         attempt.done = start;
@@ -249,34 +256,6 @@ public final class DownloadActivitiesImpl implements DownloadActivities {
     }
   }
 
-  private static Checkpoint readCheckpoint(Path meta, String sourceKey, long offset, long partSize) {
-    if (offset <= 0 || partSize < offset || !Files.isRegularFile(meta)) {
-      return Checkpoint.NONE;
-    }
-    Properties p = new Properties();
-    try (InputStream in = Files.newInputStream(meta)) {
-      p.load(in);
-      if (!sourceKey.equals(p.getProperty("source"))) {
-        return Checkpoint.NONE;
-      }
-      return new Checkpoint(offset, p.getProperty("validator"), Long.parseLong(p.getProperty("total", "-1")));
-    } catch (IOException | IllegalArgumentException e) {
-      return Checkpoint.NONE;
-    }
-  }
-
-  static void writeCheckpoint(Path meta, String sourceKey, String validator, long total) throws IOException {
-    Properties p = new Properties();
-    p.setProperty("source", sourceKey);
-    p.setProperty("total", Long.toString(total));
-    if (validator != null) {
-      p.setProperty("validator", validator);
-    }
-    try (OutputStream out = Files.newOutputStream(meta)) {
-      p.store(out, null);
-    }
-  }
-
   /** SHA-256 cannot be resumed from a checkpoint, so the bytes already staged are hashed again. */
   private static void rehash(FileChannel part, long length, MessageDigest sha256) throws IOException {
     ByteBuffer buffer = ByteBuffer.allocate(CHUNK);
@@ -290,24 +269,6 @@ public final class DownloadActivitiesImpl implements DownloadActivities {
       sha256.update(buffer.array(), 0, n);
       position += n;
     }
-  }
-
-  private static void deleteStaging(Path part, Path meta, Path dir) {
-    try {
-      Files.deleteIfExists(part);
-      Files.deleteIfExists(meta);
-      Files.deleteIfExists(dir);
-      Files.deleteIfExists(dir.getParent());
-    } catch (DirectoryNotEmptyException e) {
-      // other files of the job are still staged
-    } catch (IOException e) {
-      log.warn("cannot delete staged download {}: {}", part, e.toString());
-    }
-  }
-
-  /** The part file is tied to the source by hash: the URI itself may hold credentials. */
-  static String sourceKey(String sourceUri) {
-    return HexFormat.of().formatHex(sha256().digest(sourceUri.strip().getBytes(StandardCharsets.UTF_8)));
   }
 
   private static boolean hasQuery(String sourceUri) {

@@ -5,6 +5,7 @@ import io.temporal.activity.Activity;
 import io.temporal.activity.ActivityExecutionContext;
 import io.temporal.failure.ApplicationFailure;
 import io.videopipe.loudness.Loudness;
+import io.videopipe.loudness.LoudnessMeasurementException;
 import io.videopipe.loudness.LoudnessMeter;
 import io.videopipe.loudness.LoudnessStore;
 import io.videopipe.pipeline.ErrorTypes;
@@ -42,10 +43,6 @@ public final class HighlightActivitiesImpl implements HighlightActivities {
   private final LoudnessMeter meter;
   private final HighlightSelector selector;
   private final LlmRanker llm;
-
-  public HighlightActivitiesImpl(Storage storage, TranscriptStore transcripts, LoudnessMeter meter) {
-    this(storage, transcripts, meter, HighlightSelector.Settings.defaults(), null);
-  }
 
   /** @param llm ranks the shortlist when set; null ranks by features alone */
   public HighlightActivitiesImpl(
@@ -136,7 +133,7 @@ public final class HighlightActivitiesImpl implements HighlightActivities {
     } catch (FileNotFoundException e) {
       throw ApplicationFailure.newNonRetryableFailureWithCause(
           "highlight input missing: " + e.getMessage(), ErrorTypes.INVALID_REQUEST, e);
-    } catch (LoudnessMeter.MediaException e) {
+    } catch (LoudnessMeasurementException e) {
       throw ApplicationFailure.newNonRetryableFailureWithCause(
           "cannot measure the audio: " + e.getMessage(), ErrorTypes.UNSUPPORTED_MEDIA, e);
     } catch (IOException e) {

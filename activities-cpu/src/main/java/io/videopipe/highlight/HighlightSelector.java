@@ -130,10 +130,6 @@ public final class HighlightSelector {
     this.settings = settings;
   }
 
-  public HighlightSelector() {
-    this(Settings.defaults());
-  }
-
   public Settings settings() {
     return settings;
   }

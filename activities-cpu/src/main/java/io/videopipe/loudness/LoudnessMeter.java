@@ -101,18 +101,11 @@ public final class LoudnessMeter {
     }
   }
 
-  /** FFmpeg could not read or decode the file: the media is the problem, so retrying will not help. */
-  public static final class MediaException extends IOException {
-    public MediaException(String message) {
-      super(message);
-    }
-  }
-
   /**
    * Measures a whole file (any container and codec FFmpeg reads; video files use their best audio stream).
    *
    * @throws FileNotFoundException if the file does not exist
-   * @throws MediaException if FFmpeg cannot open or decode it, or it has no audio stream
+   * @throws LoudnessMeasurementException if FFmpeg cannot open or decode it, or it has no audio stream
    * @throws InterruptedIOException if the thread was interrupted
    */
   public Loudness measure(Path audioFile) throws IOException {
@@ -146,12 +139,12 @@ public final class LoudnessMeter {
       check(avformat_find_stream_info(fmt, (PointerPointer<?>) null), "cannot read stream info of " + file);
       int streamIndex = av_find_best_stream(fmt, AVMEDIA_TYPE_AUDIO, -1, -1, (AVCodec) null, 0);
       if (streamIndex < 0) {
-        throw new MediaException("no audio stream in " + file);
+        throw new LoudnessMeasurementException("no audio stream in " + file);
       }
       AVStream stream = fmt.streams(streamIndex);
       AVCodec codec = avcodec_find_decoder(stream.codecpar().codec_id());
       if (codec == null || codec.isNull()) {
-        throw new MediaException("no decoder for the audio codec of " + file);
+        throw new LoudnessMeasurementException("no decoder for the audio codec of " + file);
       }
       dec = avcodec_alloc_context3(codec);
       check(avcodec_parameters_to_context(dec, stream.codecpar()), "cannot configure decoder");
@@ -268,9 +261,9 @@ public final class LoudnessMeter {
     }
   }
 
-  private static String abufferArgs(AVCodecContext dec, AVStream stream) throws MediaException {
+  private static String abufferArgs(AVCodecContext dec, AVStream stream) throws LoudnessMeasurementException {
     if (dec.sample_rate() <= 0 || dec.ch_layout().nb_channels() <= 0) {
-      throw new MediaException("audio stream has no sample rate or channels");
+      throw new LoudnessMeasurementException("audio stream has no sample rate or channels");
     }
     AVRational tb = stream.time_base();
     int num = tb.num() > 0 && tb.den() > 0 ? tb.num() : 1;
@@ -301,7 +294,7 @@ public final class LoudnessMeter {
     return new String(buf, 0, len, StandardCharsets.US_ASCII);
   }
 
-  private static void check(int ret, String what) throws MediaException {
+  private static void check(int ret, String what) throws LoudnessMeasurementException {
     if (ret < 0) {
       byte[] buf = new byte[256];
       av_strerror(ret, buf, buf.length);
@@ -309,7 +302,7 @@ public final class LoudnessMeter {
       while (len < buf.length && buf[len] != 0) {
         len++;
       }
-      throw new MediaException(what + ": " + new String(buf, 0, len, StandardCharsets.US_ASCII) + " (" + ret + ")");
+      throw new LoudnessMeasurementException(what + ": " + new String(buf, 0, len, StandardCharsets.US_ASCII) + " (" + ret + ")");
     }
   }
 

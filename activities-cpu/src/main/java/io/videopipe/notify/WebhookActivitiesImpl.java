@@ -37,16 +37,12 @@ public class WebhookActivitiesImpl implements WebhookActivities {
   private final WebhookSigner signer;
   private final Clock clock;
 
-  public WebhookActivitiesImpl(WebhookSettings settings) {
-    this(settings, new AddressGuard(settings.allowedHosts(), "webhook", ALLOWED_HOSTS_SETTING),
-        Clock.systemUTC());
-  }
-
   private final AtomicBoolean warnedUnsigned = new AtomicBoolean();
 
-  public WebhookActivitiesImpl(WebhookSettings settings, AddressGuard guard, Clock clock) {
+  /** @param clock the time each delivery is signed with (the receiver checks it against replays) */
+  public WebhookActivitiesImpl(WebhookSettings settings, Clock clock) {
     this.settings = settings;
-    this.guard = guard;
+    this.guard = new AddressGuard(settings.allowedHosts(), "webhook", ALLOWED_HOSTS_SETTING);
     this.targets = new WebhookTargets(settings, guard);
     this.clock = clock;
     this.signer = settings.secret().isBlank() ? null : new WebhookSigner(settings.secret());

@@ -15,6 +15,7 @@ import io.videopipe.clip.RenderedClip;
 import io.videopipe.highlight.Highlight;
 import io.videopipe.highlight.HighlightOptions;
 import io.videopipe.loudness.Loudness;
+import io.videopipe.loudness.LoudnessMeasurementException;
 import io.videopipe.loudness.LoudnessMeter;
 import io.videopipe.loudness.LoudnessStore;
 import io.videopipe.pipeline.ErrorTypes;
@@ -178,7 +179,7 @@ public final class QaActivitiesImpl implements QaActivities {
                   .measure(URI.create(request.audioUri()), () -> context.heartbeat("measuring loudness"));
         } catch (FileNotFoundException e) {
           audioProblem = "audio missing: " + request.audioUri();
-        } catch (LoudnessMeter.MediaException e) {
+        } catch (LoudnessMeasurementException e) {
           audioProblem = "audio unreadable: " + e.getMessage();
         }
       }
@@ -258,7 +259,7 @@ public final class QaActivitiesImpl implements QaActivities {
         }
       } catch (FileNotFoundException e) {
         problem = "clip missing: " + clip.clipUri();
-      } catch (LoudnessMeter.MediaException e) {
+      } catch (LoudnessMeasurementException e) {
         problem = "clip unreadable: " + e.getMessage();
       }
     }

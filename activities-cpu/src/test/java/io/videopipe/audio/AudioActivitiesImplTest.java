@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
-import io.temporal.activity.ActivityOptions;
-import io.temporal.common.RetryOptions;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.CanceledFailure;
@@ -13,6 +11,7 @@ import io.temporal.testing.TestActivityEnvironment;
 import io.videopipe.pipeline.ErrorTypes;
 import io.videopipe.pipeline.JobPaths;
 import io.videopipe.storage.LocalStorage;
+import io.videopipe.testing.ActivityTestEnvironment;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -22,15 +21,23 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 class AudioActivitiesImplTest {
   private static final String JOB = "job-1";
 
   @TempDir Path dir;
+
+  @RegisterExtension
+  final ActivityTestEnvironment testEnv =
+      ActivityTestEnvironment.newBuilder()
+          .setActivityImplementations(() -> new AudioActivitiesImpl(this.storage, new AudioSettings(this.tempDir, Duration.ZERO)))
+          // The SDK sends heartbeats at most every 0.8 x this; cancellation is noticed on a sent heartbeat.
+          .setHeartbeatTimeout(Duration.ofMillis(100))
+          .build();
 
   private LocalStorage storage;
   private Path tempDir;
@@ -41,23 +48,8 @@ class AudioActivitiesImplTest {
   void setUp() throws IOException {
     storage = new LocalStorage(dir.resolve("data"));
     tempDir = Files.createDirectories(dir.resolve("tmp"));
-    env = TestActivityEnvironment.newInstance();
-    env.registerActivitiesImplementations(
-        new AudioActivitiesImpl(storage, new AudioSettings(tempDir, Duration.ZERO)));
-    activities =
-        env.newActivityStub(
-            AudioActivities.class,
-            ActivityOptions.newBuilder()
-                .setStartToCloseTimeout(Duration.ofMinutes(1))
-                // The SDK sends heartbeats at most every 0.8 x this; cancellation is noticed on a sent heartbeat.
-                .setHeartbeatTimeout(Duration.ofMillis(100))
-                .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(1).build())
-                .build());
-  }
-
-  @AfterEach
-  void tearDown() {
-    env.close();
+    activities = testEnv.stub(AudioActivities.class);
+    env = testEnv.environment();
   }
 
   @Test

@@ -4,36 +4,30 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import com.google.cloud.storage.contrib.nio.testing.LocalStorageHelper;
-import io.temporal.activity.ActivityOptions;
-import io.temporal.common.RetryOptions;
 import io.temporal.failure.ApplicationFailure;
-import io.temporal.testing.TestActivityEnvironment;
 import io.videopipe.pipeline.ErrorTypes;
 import io.videopipe.pipeline.JobPaths;
 import io.videopipe.storage.GcsStorage;
 import io.videopipe.storage.LocalStorage;
 import io.videopipe.storage.PendingWrite;
 import io.videopipe.storage.Storage;
+import io.videopipe.testing.ActivityTestEnvironment;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class CleanupActivitiesImplTest {
   @TempDir Path tmp;
-  private TestActivityEnvironment env;
 
-  @AfterEach
-  void tearDown() {
-    if (env != null) {
-      env.close();
-    }
-  }
+  @RegisterExtension
+  final ActivityTestEnvironment testEnv =
+      ActivityTestEnvironment.newBuilder().setStartToCloseTimeout(Duration.ofSeconds(30)).build();
 
   private Storage storage(String kind) {
     return kind.equals("local")
@@ -42,14 +36,7 @@ class CleanupActivitiesImplTest {
   }
 
   private CleanupActivities activity(Storage storage) {
-    env = TestActivityEnvironment.newInstance();
-    env.registerActivitiesImplementations(new CleanupActivitiesImpl(storage));
-    return env.newActivityStub(
-        CleanupActivities.class,
-        ActivityOptions.newBuilder()
-            .setStartToCloseTimeout(Duration.ofSeconds(30))
-            .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(1).build())
-            .build());
+    return testEnv.register(new CleanupActivitiesImpl(storage)).stub(CleanupActivities.class);
   }
 
   private static void write(Storage storage, String jobId, String path) throws IOException {

@@ -31,7 +31,7 @@ class CostModelTest {
 
   @Test
   void pricesEveryAttemptExactly() {
-    List<CostLine> lines = new CostModel().lines(request());
+    List<CostLine> lines = new CostModel(Prices.defaults(), CostModel.Assumptions.defaults()).lines(request());
 
     assertThat(lines)
         .extracting(CostLine::step, CostLine::resource, CostLine::quantity, CostLine::unitPriceUsd)
@@ -93,7 +93,7 @@ class CostModelTest {
     CostRequest r =
         new CostRequest("j", List.of(new StepTiming(Step.TRANSCRIBE, "video-gpu", 5, 0, null, true)), 60, 0, List.of());
 
-    assertThat(new CostModel().lines(r))
+    assertThat(new CostModel(Prices.defaults(), CostModel.Assumptions.defaults()).lines(r))
         .extracting(CostLine::resource)
         .containsExactly("gpu-seconds", "cpu-seconds", "memory-gib-seconds");
   }
@@ -101,7 +101,7 @@ class CostModelTest {
   @Test
   void hybridRefinementPaysDeepgramOnlyForTheSecondsItSent() {
     List<CostLine> lines =
-        new CostModel()
+        new CostModel(Prices.defaults(), CostModel.Assumptions.defaults())
             .lines(
                 new CostRequest(
                     "j",
@@ -120,7 +120,7 @@ class CostModelTest {
 
   @Test
   void emptyRequestCostsNothing() {
-    List<CostLine> lines = new CostModel().lines(new CostRequest("j", List.of(), 0, 0, List.of()));
+    List<CostLine> lines = new CostModel(Prices.defaults(), CostModel.Assumptions.defaults()).lines(new CostRequest("j", List.of(), 0, 0, List.of()));
 
     assertThat(lines).isEmpty();
     assertThat(CostModel.total(lines)).isZero();
@@ -144,13 +144,13 @@ class CostModelTest {
             2_700_000_000L,
             List.of());
 
-    assertThat(CostModel.total(new CostModel().lines(r))).isLessThan(4.00);
+    assertThat(CostModel.total(new CostModel(Prices.defaults(), CostModel.Assumptions.defaults()).lines(r))).isLessThan(4.00);
   }
 
   @Test
   void renderingIsPricedAtTheRenderVcpus() {
     List<CostLine> lines =
-        new CostModel()
+        new CostModel(Prices.defaults(), CostModel.Assumptions.defaults())
             .lines(new CostRequest("j", List.of(new StepTiming(Step.RENDER, "video-cpu", 12, 10, null, true)), 60, 0,
                 List.of()));
 
@@ -176,7 +176,7 @@ class CostModelTest {
             600,
             0,
             engines);
-    CostModel model = new CostModel();
+    CostModel model = new CostModel(Prices.defaults(), CostModel.Assumptions.defaults());
     List<CostLine> lines = model.lines(r);
 
     List<EngineCost> alternatives = model.alternatives(r, lines);
@@ -208,7 +208,7 @@ class CostModelTest {
         List.of(new EngineOption(Engine.PARAKEET, true, 0, 0.002, ""), new EngineOption(Engine.LOCAL, true, 0, 0.02, ""));
     CostRequest r = request();
     CostRequest withEngines = new CostRequest(r.jobId(), r.steps(), r.audioSec(), r.storedBytes(), engines);
-    CostModel model = new CostModel();
+    CostModel model = new CostModel(Prices.defaults(), CostModel.Assumptions.defaults());
     List<CostLine> lines = model.lines(withEngines);
 
     List<EngineCost> alternatives = model.alternatives(withEngines, lines);

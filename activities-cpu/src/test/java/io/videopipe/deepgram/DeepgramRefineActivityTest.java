@@ -6,17 +6,15 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.temporal.activity.ActivityOptions;
-import io.temporal.common.RetryOptions;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
-import io.temporal.testing.TestActivityEnvironment;
 import io.videopipe.refine.RefineActivities;
 import io.videopipe.refine.RefineActivitiesImpl;
 import io.videopipe.refine.RefineRequest;
 import io.videopipe.refine.RefineSettings;
 import io.videopipe.route.Engine;
 import io.videopipe.storage.LocalStorage;
+import io.videopipe.testing.ActivityTestEnvironment;
 import io.videopipe.transcribe.Transcript;
 import io.videopipe.transcribe.TranscriptStore;
 import io.videopipe.transcribe.TranscriptionOutcome;
@@ -34,6 +32,7 @@ import okhttp3.mockwebserver.RecordedRequest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** HYBRID's refinement against a server speaking Deepgram's protocol: slices sent, words merged on the source timeline. */
@@ -41,9 +40,13 @@ class DeepgramRefineActivityTest {
   static final String JOB = "job-hybrid";
 
   @TempDir Path root;
+
+  @RegisterExtension
+  final ActivityTestEnvironment testEnv =
+      ActivityTestEnvironment.newBuilder().setHeartbeatTimeout(Duration.ofSeconds(2)).build();
+
   MockWebServer server;
   DeepgramEngine engine;
-  TestActivityEnvironment env;
   RefineActivities activities;
   TranscriptStore transcripts;
   URI audio;
@@ -76,22 +79,14 @@ class DeepgramRefineActivityTest {
     Files.createDirectories(Path.of(audio).getParent());
     DeepgramFixtures.wav(Path.of(audio), 10);
     parakeet = transcripts.write(JOB, Engine.PARAKEET, PRIMARY, 1.0);
-    env = TestActivityEnvironment.newInstance();
-    env.registerActivitiesImplementations(
-        new RefineActivitiesImpl(storage, transcripts, engine, RefineSettings.defaults(), root.resolve("work")));
     activities =
-        env.newActivityStub(
-            RefineActivities.class,
-            ActivityOptions.newBuilder()
-                .setStartToCloseTimeout(Duration.ofMinutes(1))
-                .setHeartbeatTimeout(Duration.ofSeconds(2))
-                .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(1).build())
-                .build());
+        testEnv
+            .register(new RefineActivitiesImpl(storage, transcripts, engine, RefineSettings.defaults(), root.resolve("work")))
+            .stub(RefineActivities.class);
   }
 
   @AfterEach
   void tearDown() throws Exception {
-    env.close();
     engine.close();
     server.shutdown();
   }

@@ -7,13 +7,11 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.temporal.activity.ActivityOptions;
-import io.temporal.common.RetryOptions;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
-import io.temporal.testing.TestActivityEnvironment;
 import io.videopipe.route.Engine;
 import io.videopipe.storage.LocalStorage;
+import io.videopipe.testing.ActivityTestEnvironment;
 import io.videopipe.transcribe.TranscribeActivities;
 import io.videopipe.transcribe.TranscribeActivitiesImpl;
 import io.videopipe.transcribe.TranscribeRequest;
@@ -28,14 +26,19 @@ import okhttp3.mockwebserver.MockWebServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Deepgram behind the generic Transcribe activity: the artifacts every engine writes, and failures as Temporal sees them. */
 class DeepgramTranscribeActivityTest {
   @TempDir Path root;
+
+  @RegisterExtension
+  final ActivityTestEnvironment testEnv =
+      ActivityTestEnvironment.newBuilder().setHeartbeatTimeout(Duration.ofSeconds(2)).build();
+
   MockWebServer server;
   DeepgramEngine engine;
-  TestActivityEnvironment env;
   TranscribeActivities activities;
   URI audio;
 
@@ -49,22 +52,14 @@ class DeepgramTranscribeActivityTest {
     Path wav = Path.of(audio);
     Files.createDirectories(wav.getParent());
     DeepgramFixtures.wav(wav, 5);
-    env = TestActivityEnvironment.newInstance();
-    env.registerActivitiesImplementations(
-        new TranscribeActivitiesImpl(storage, new TranscriptStore(storage), Map.of(Engine.DEEPGRAM, engine)));
     activities =
-        env.newActivityStub(
-            TranscribeActivities.class,
-            ActivityOptions.newBuilder()
-                .setStartToCloseTimeout(Duration.ofMinutes(1))
-                .setHeartbeatTimeout(Duration.ofSeconds(2))
-                .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(1).build())
-                .build());
+        testEnv
+            .register(new TranscribeActivitiesImpl(storage, new TranscriptStore(storage), Map.of(Engine.DEEPGRAM, engine)))
+            .stub(TranscribeActivities.class);
   }
 
   @AfterEach
   void tearDown() throws Exception {
-    env.close();
     engine.close();
     server.shutdown();
   }

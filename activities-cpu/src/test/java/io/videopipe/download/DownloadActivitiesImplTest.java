@@ -6,26 +6,25 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import com.google.cloud.storage.BlobId;
 import com.google.cloud.storage.BlobInfo;
 import com.google.cloud.storage.contrib.nio.testing.LocalStorageHelper;
-import io.temporal.activity.ActivityOptions;
-import io.temporal.common.RetryOptions;
 import io.temporal.failure.ApplicationFailure;
-import io.temporal.testing.TestActivityEnvironment;
 import io.videopipe.pipeline.ErrorTypes;
 import io.videopipe.storage.GcsStorage;
 import io.videopipe.storage.LocalStorage;
 import io.videopipe.storage.Storage;
+import io.videopipe.testing.ActivityTestEnvironment;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import okhttp3.mockwebserver.MockResponse;
@@ -36,6 +35,7 @@ import okio.Buffer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -44,12 +44,12 @@ class DownloadActivitiesImplTest {
   private static final String JOB = "job-1";
 
   @TempDir Path tmp;
+  @RegisterExtension final ActivityTestEnvironment testEnv = ActivityTestEnvironment.newBuilder().build();
   private Path staging;
   private Storage storage;
   private com.google.cloud.storage.Storage gcs;
   private MockWebServer server;
-  private TestActivityEnvironment env;
-  private final List<Long> heartbeats = new CopyOnWriteArrayList<>();
+  private List<Long> heartbeats;
 
   @BeforeEach
   void setUp() throws IOException {
@@ -58,13 +58,11 @@ class DownloadActivitiesImplTest {
     gcs = LocalStorageHelper.getOptions().getService();
     server = new MockWebServer();
     server.start();
+    heartbeats = testEnv.heartbeats(Long.class);
   }
 
   @AfterEach
   void tearDown() throws IOException {
-    if (env != null) {
-      env.close();
-    }
     server.shutdown();
   }
 
@@ -79,15 +77,9 @@ class DownloadActivitiesImplTest {
   }
 
   private DownloadActivities activity(DownloadSettings settings) {
-    env = TestActivityEnvironment.newInstance();
-    env.registerActivitiesImplementations(new DownloadActivitiesImpl(storage, settings, gcs));
-    env.setActivityHeartbeatListener(Long.class, heartbeats::add);
-    return env.newActivityStub(
-        DownloadActivities.class,
-        ActivityOptions.newBuilder()
-            .setStartToCloseTimeout(Duration.ofMinutes(1))
-            .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(1).build())
-            .build());
+    return testEnv
+        .register(DownloadActivitiesImpl.newBuilder(storage, settings).setGcsClient(gcs).build())
+        .stub(DownloadActivities.class);
   }
 
   private DownloadActivities activity() {
@@ -309,7 +301,7 @@ class DownloadActivitiesImplTest {
 
     // The checkpoint lags the staged bytes, as a throttled heartbeat does; the part is cut back to it.
     long checkpoint = staged - 1000;
-    env.setHeartbeatDetails(checkpoint);
+    testEnv.environment().setHeartbeatDetails(checkpoint);
     server.enqueue(
         new MockResponse()
             .setResponseCode(206)
@@ -338,7 +330,7 @@ class DownloadActivitiesImplTest {
     assertThat(staged).isGreaterThan(0);
     server.takeRequest();
 
-    env.setHeartbeatDetails(staged);
+    testEnv.environment().setHeartbeatDetails(staged);
     server.enqueue(new MockResponse().setBody(buffer(content)));
 
     StoredSource result = activity.download(new DownloadRequest(JOB, uri));
@@ -359,7 +351,7 @@ class DownloadActivitiesImplTest {
     assertThat(staged).isGreaterThan(10);
     server.takeRequest();
 
-    env.setHeartbeatDetails(staged);
+    testEnv.environment().setHeartbeatDetails(staged);
     // A 206 from the wrong offset must not be appended; the activity asks again from the start.
     server.enqueue(
         new MockResponse()
@@ -389,10 +381,35 @@ class DownloadActivitiesImplTest {
   }
 
   @Test
+  void aPartLeftPastTheStagingMaxAgeIsSweptAndTheRetryStartsOver() throws Exception {
+    byte[] content = bytes(3 * 1024 * 1024);
+    DownloadActivities activity = activity();
+    String uri = server.url("/video.mp4").toString();
+    long staged = failHalfWay(activity, uri, content, true);
+    assertThat(staged).isGreaterThan(0);
+    server.takeRequest();
+    Path part = stagedPart("video.mp4");
+    FileTime dayAndAHourAgo = FileTime.from(Instant.now().minus(Duration.ofHours(25)));
+    Files.setLastModifiedTime(part, dayAndAHourAgo);
+    Files.setLastModifiedTime(part.resolveSibling("video.mp4.part.meta"), dayAndAHourAgo);
+
+    assertThat(new StagingArea(staging, Duration.ofHours(24)).sweep()).isEqualTo(2);
+    assertThat(stagedFiles()).isZero();
+
+    testEnv.environment().setHeartbeatDetails(staged);
+    server.enqueue(new MockResponse().setBody(buffer(content)));
+    StoredSource result = activity.download(new DownloadRequest(JOB, uri));
+
+    assertThat(server.takeRequest().getHeader("Range")).as("nothing left to resume from").isNull();
+    assertThat(result.sha256()).isEqualTo(sha256(content));
+    assertThat(stored(result)).isEqualTo(content);
+  }
+
+  @Test
   void checkpointWithoutAPartStartsFromScratch() throws Exception {
     byte[] content = bytes(100_000);
     DownloadActivities activity = activity();
-    env.setHeartbeatDetails(50_000L);
+    testEnv.environment().setHeartbeatDetails(50_000L);
     server.enqueue(new MockResponse().setBody(buffer(content)));
 
     StoredSource result = activity.download(new DownloadRequest(JOB, server.url("/video.mp4").toString()));
@@ -422,7 +439,7 @@ class DownloadActivitiesImplTest {
     server.enqueue(
         new MockResponse().setBody(buffer(bytes(12 * 1024 * 1024))).addHeader("Accept-Ranges", "bytes"));
     DownloadActivities activity = activity();
-    env.requestCancelActivity();
+    testEnv.environment().requestCancelActivity();
 
     Throwable t = catchThrowable(() -> activity.download(new DownloadRequest(JOB, server.url("/v.mp4").toString())));
 
@@ -573,15 +590,11 @@ class DownloadActivitiesImplTest {
     gcs.create(BlobInfo.newBuilder(BlobId.of("uploads", "video.mp4")).build(), content);
     DownloadActivities activity = activity();
     // A first attempt that staged the first half and recorded which version of the object it was reading.
-    Path part = stagedPart("video.mp4");
-    Files.createDirectories(part.getParent());
-    Files.write(part, Arrays.copyOf(content, content.length / 2));
-    DownloadActivitiesImpl.writeCheckpoint(
-        part.resolveSibling("video.mp4.part.meta"),
-        DownloadActivitiesImpl.sourceKey("gs://uploads/video.mp4"),
-        GcsSource.validator(gcs.get(BlobId.of("uploads", "video.mp4"))),
-        content.length);
-    env.setHeartbeatDetails((long) content.length / 2);
+    StagingArea.Part part = new StagingArea(staging, StagingArea.DEFAULT_MAX_AGE).part(JOB, "video.mp4");
+    part.writeCheckpoint(
+        "gs://uploads/video.mp4", GcsSource.validator(gcs.get(BlobId.of("uploads", "video.mp4"))), content.length);
+    Files.write(part.data(), Arrays.copyOf(content, content.length / 2));
+    testEnv.environment().setHeartbeatDetails((long) content.length / 2);
 
     StoredSource result = activity.download(new DownloadRequest(JOB, "gs://uploads/video.mp4"));
 
@@ -596,15 +609,10 @@ class DownloadActivitiesImplTest {
     byte[] content = bytes(1024 * 1024);
     gcs.create(BlobInfo.newBuilder(BlobId.of("uploads", "video.mp4")).build(), content);
     DownloadActivities activity = activity();
-    Path part = stagedPart("video.mp4");
-    Files.createDirectories(part.getParent());
-    Files.write(part, bytes(1000));
-    DownloadActivitiesImpl.writeCheckpoint(
-        part.resolveSibling("video.mp4.part.meta"),
-        DownloadActivitiesImpl.sourceKey("gs://uploads/video.mp4"),
-        "generation:1",
-        content.length);
-    env.setHeartbeatDetails(1000L);
+    StagingArea.Part part = new StagingArea(staging, StagingArea.DEFAULT_MAX_AGE).part(JOB, "video.mp4");
+    part.writeCheckpoint("gs://uploads/video.mp4", "generation:1", content.length);
+    Files.write(part.data(), bytes(1000));
+    testEnv.environment().setHeartbeatDetails(1000L);
 
     StoredSource result = activity.download(new DownloadRequest(JOB, "gs://uploads/video.mp4"));
 

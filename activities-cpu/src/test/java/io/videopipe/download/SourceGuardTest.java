@@ -4,14 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import com.google.cloud.storage.contrib.nio.testing.LocalStorageHelper;
-import io.temporal.activity.ActivityOptions;
-import io.temporal.common.RetryOptions;
 import io.temporal.failure.ApplicationFailure;
-import io.temporal.testing.TestActivityEnvironment;
 import io.videopipe.net.AddressGuard;
 import io.videopipe.pipeline.ErrorTypes;
 import io.videopipe.storage.LocalStorage;
 import io.videopipe.storage.Storage;
+import io.videopipe.testing.ActivityTestEnvironment;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -26,6 +24,7 @@ import okhttp3.mockwebserver.MockWebServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -35,11 +34,11 @@ class SourceGuardTest {
   private static final String JOB = "job-ssrf";
 
   @TempDir Path tmp;
+  @RegisterExtension final ActivityTestEnvironment testEnv = ActivityTestEnvironment.newBuilder().build();
   private Path staging;
   private Path root;
   private Storage storage;
   private MockWebServer server;
-  private TestActivityEnvironment env;
 
   @BeforeEach
   void setUp() throws IOException {
@@ -52,9 +51,6 @@ class SourceGuardTest {
 
   @AfterEach
   void tearDown() throws IOException {
-    if (env != null) {
-      env.close();
-    }
     server.shutdown();
   }
 
@@ -67,41 +63,29 @@ class SourceGuardTest {
         .withConnectTimeout(Duration.ofSeconds(2));
   }
 
-  private DownloadActivities activity(DownloadSettings settings, AddressGuard guard) {
-    if (env != null) {
-      env.close();
-    }
-    env = TestActivityEnvironment.newInstance();
+  private DownloadActivities activity(DownloadSettings settings, AddressGuard.Resolver resolver) {
     com.google.cloud.storage.Storage gcs = LocalStorageHelper.getOptions().getService();
-    env.registerActivitiesImplementations(new DownloadActivitiesImpl(storage, settings, () -> gcs, guard));
-    return env.newActivityStub(
-        DownloadActivities.class,
-        ActivityOptions.newBuilder()
-            .setStartToCloseTimeout(Duration.ofMinutes(1))
-            .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(1).build())
-            .build());
+    return testEnv
+        .register(DownloadActivitiesImpl.newBuilder(storage, settings).setGcsClient(gcs).setResolver(resolver).build())
+        .stub(DownloadActivities.class);
   }
 
   private DownloadActivities activity(DownloadSettings settings) {
-    return activity(settings, guard(settings.allowedHosts(), Map.of()));
+    return activity(settings, resolver(Map.of()));
   }
 
-  /** A guard whose resolver knows the given names and otherwise asks the system (for "localhost"). */
-  private static AddressGuard guard(List<String> allowed, Map<String, String> names) {
-    return new AddressGuard(
-        allowed,
-        "source",
-        DownloadActivitiesImpl.ALLOWED_HOSTS_SETTING,
-        host -> {
-          String a = names.get(host);
-          if (a != null) {
-            return new InetAddress[] {InetAddress.getByName(a)};
-          }
-          if (host.endsWith(".test")) {
-            throw new UnknownHostException(host);
-          }
-          return InetAddress.getAllByName(host);
-        });
+  /** A resolver that knows the given names and otherwise asks the system (for "localhost"). */
+  private static AddressGuard.Resolver resolver(Map<String, String> names) {
+    return host -> {
+      String a = names.get(host);
+      if (a != null) {
+        return new InetAddress[] {InetAddress.getByName(a)};
+      }
+      if (host.endsWith(".test")) {
+        throw new UnknownHostException(host);
+      }
+      return InetAddress.getAllByName(host);
+    };
   }
 
   private static ApplicationFailure failure(Runnable call) {
@@ -156,7 +140,7 @@ class SourceGuardTest {
   @Test
   void aHostNameThatResolvesToAPrivateAddressIsRefused() {
     DownloadActivities activity =
-        activity(settings(), guard(List.of(), Map.of("internal.test", "10.0.0.5")));
+        activity(settings(), resolver(Map.of("internal.test", "10.0.0.5")));
 
     ApplicationFailure f =
         failure(() -> activity.download(new DownloadRequest(JOB, "https://internal.test/v.mp4?sig=secret")));
@@ -171,7 +155,7 @@ class SourceGuardTest {
     server.enqueue(new MockResponse().setBody("0123456789"));
     String address = InetAddress.getByName(server.getHostName()).getHostAddress();
     DownloadActivities activity =
-        activity(settings(), guard(List.of(address), Map.of("video.test", address)));
+        activity(settings().withAllowedHosts(List.of(address)), resolver(Map.of("video.test", address)));
 
     StoredSource stored =
         activity.download(new DownloadRequest(JOB, "http://video.test:" + server.getPort() + "/v.mp4"));
@@ -206,7 +190,7 @@ class SourceGuardTest {
     DownloadActivities activity =
         activity(
             settings().withAllowedHosts(List.of(server.getHostName())),
-            guard(List.of(server.getHostName()), Map.of("internal.test", "192.168.7.7")));
+            resolver(Map.of("internal.test", "192.168.7.7")));
 
     ApplicationFailure f = failure(() -> activity.download(new DownloadRequest(JOB, server.url("/v.mp4").toString())));
 
@@ -225,8 +209,8 @@ class SourceGuardTest {
       String address = InetAddress.getByName(other.getHostName()).getHostAddress();
       DownloadActivities activity =
           activity(
-              settings().withAllowedHosts(List.of(server.getHostName())),
-              guard(List.of(server.getHostName(), "cdn.test"), Map.of("cdn.test", address)));
+              settings().withAllowedHosts(List.of(server.getHostName(), "cdn.test")),
+              resolver(Map.of("cdn.test", address)));
 
       StoredSource stored = activity.download(new DownloadRequest(JOB, server.url("/v.mp4").toString()));
 

@@ -6,16 +6,14 @@ import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.temporal.activity.ActivityOptions;
-import io.temporal.common.RetryOptions;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
-import io.temporal.testing.TestActivityEnvironment;
 import io.videopipe.loudness.LoudnessMeter;
 import io.videopipe.loudness.LoudnessSignals;
 import io.videopipe.pipeline.ErrorTypes;
 import io.videopipe.route.Engine;
 import io.videopipe.storage.LocalStorage;
+import io.videopipe.testing.ActivityTestEnvironment;
 import io.videopipe.transcribe.Transcript;
 import io.videopipe.transcribe.TranscriptStore;
 import io.videopipe.transcribe.Word;
@@ -26,37 +24,32 @@ import java.time.Duration;
 import java.util.List;
 import okhttp3.mockwebserver.MockResponse;
 import okhttp3.mockwebserver.MockWebServer;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 class HighlightActivitiesImplTest {
   @TempDir Path tmp;
 
+  @RegisterExtension
+  final ActivityTestEnvironment testEnv =
+      ActivityTestEnvironment.newBuilder().setStartToCloseTimeout(Duration.ofMinutes(2)).build();
+
   LocalStorage storage;
   TranscriptStore transcripts;
-  TestActivityEnvironment env;
   HighlightActivities activities;
 
   @BeforeEach
   void setUp() {
     storage = new LocalStorage(tmp.resolve("data"));
     transcripts = new TranscriptStore(storage);
-    env = TestActivityEnvironment.newInstance();
-    env.registerActivitiesImplementations(new HighlightActivitiesImpl(storage, transcripts, new LoudnessMeter()));
     activities =
-        env.newActivityStub(
-            HighlightActivities.class,
-            ActivityOptions.newBuilder()
-                .setStartToCloseTimeout(Duration.ofMinutes(2))
-                .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(1).build())
-                .build());
-  }
-
-  @AfterEach
-  void tearDown() {
-    env.close();
+        testEnv
+            .register(
+                new HighlightActivitiesImpl(
+                    storage, transcripts, new LoudnessMeter(), HighlightSelector.Settings.defaults(), null))
+            .stub(HighlightActivities.class);
   }
 
   @Test
@@ -67,8 +60,7 @@ class HighlightActivitiesImplTest {
     String audioUri =
         audio("job-1", LoudnessSignals.tone(tmp, "a.wav", 16000, 1, 440, "if(between(t,60,85),0.1,0.0708)", 130));
 
-    List<String> heartbeats = new java.util.concurrent.CopyOnWriteArrayList<>();
-    env.setActivityHeartbeatListener(String.class, heartbeats::add);
+    List<String> heartbeats = testEnv.heartbeats(String.class);
 
     HighlightSet set =
         activities.pickHighlights(new HighlightRequest("job-1", transcriptUri, audioUri, HighlightOptions.defaults()));
@@ -165,23 +157,18 @@ class HighlightActivitiesImplTest {
   void anLlmPicksFromTheShortlistAndAFailingOneFallsBackToTheFeatureRanking() throws Exception {
     try (MockWebServer llm = new MockWebServer()) {
       llm.start();
-      env.close();
-      env = TestActivityEnvironment.newInstance();
-      env.registerActivitiesImplementations(
-          new HighlightActivitiesImpl(
-              storage, transcripts, new LoudnessMeter(), HighlightSelector.Settings.defaults(),
-              new LlmRanker(new LlmRanker.Settings(llm.url("/v1").toString(), "m", null, Duration.ofSeconds(5), 6))));
       activities =
-          env.newActivityStub(
-              HighlightActivities.class,
-              ActivityOptions.newBuilder()
-                  .setStartToCloseTimeout(Duration.ofMinutes(1))
-                  .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(1).build())
-                  .build());
+          testEnv
+              .register(
+                  new HighlightActivitiesImpl(
+                      storage, transcripts, new LoudnessMeter(), HighlightSelector.Settings.defaults(),
+                      new LlmRanker(
+                          new LlmRanker.Settings(llm.url("/v1").toString(), "m", null, Duration.ofSeconds(5), 6))))
+              .stub(HighlightActivities.class);
       String transcriptUri = transcript("job-llm", HighlightSelectorTest.varied(60), 300);
       HighlightOptions two = new HighlightOptions(2, 15, 30);
       List<Highlight> byFeatures =
-          new HighlightSelector().select(HighlightSelectorTest.varied(60), null, 300, two).highlights();
+          new HighlightSelector(HighlightSelector.Settings.defaults()).select(HighlightSelectorTest.varied(60), null, 300, two).highlights();
       llm.enqueue(
           new MockResponse()
               .setHeader("Content-Type", "application/json")

@@ -23,7 +23,7 @@ class HighlightSelectorTest {
     "jacket", "ladder", "mirror", "pencil", "rabbit", "saddle", "temple", "velvet"
   };
 
-  final HighlightSelector selector = new HighlightSelector();
+  final HighlightSelector selector = new HighlightSelector(HighlightSelector.Settings.defaults());
 
   /** 10-word sentences mixing stopwords with a deterministic spread of content words. */
   static List<Word> varied(int sentences) {

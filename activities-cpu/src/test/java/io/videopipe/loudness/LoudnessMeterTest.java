@@ -121,13 +121,13 @@ class LoudnessMeterTest {
   }
 
   @Test
-  void unreadableOrSilentStreamsAreMediaExceptions() {
+  void unreadableOrSilentStreamsAreMeasurementExceptions() {
     Path text = MediaFixtures.textFile(dir.resolve("fake.wav"), "not audio at all");
     Path videoOnly = MediaFixtures.videoOnlyH264(dir, 2, 160, 120);
 
-    assertThatThrownBy(() -> meter.measure(text)).isInstanceOf(LoudnessMeter.MediaException.class);
+    assertThatThrownBy(() -> meter.measure(text)).isInstanceOf(LoudnessMeasurementException.class);
     assertThatThrownBy(() -> meter.measure(videoOnly))
-        .isInstanceOf(LoudnessMeter.MediaException.class)
+        .isInstanceOf(LoudnessMeasurementException.class)
         .hasMessageContaining("no audio stream");
   }
 

@@ -43,7 +43,8 @@ class WebhookActivitiesImplTest {
   /** The receiver on 127.0.0.1 is let through by the allow-list, as an operator would for an internal receiver. */
   static WebhookActivitiesImpl allowingLocalhost(String secret) {
     return new WebhookActivitiesImpl(
-        WebhookSettings.of(secret).withAllowPlainHttp(true).withAllowedHosts(List.of("localhost", "127.0.0.1")));
+        WebhookSettings.of(secret).withAllowPlainHttp(true).withAllowedHosts(List.of("localhost", "127.0.0.1")),
+        Clock.systemUTC());
   }
 
   static String hmac(String secret, String message) throws Exception {
@@ -63,8 +64,7 @@ class WebhookActivitiesImplTest {
     Clock clock = Clock.fixed(Instant.ofEpochSecond(1_800_000_000L), ZoneOffset.UTC);
     WebhookActivitiesImpl impl =
         new WebhookActivitiesImpl(
-            WebhookSettings.of(SECRET).withAllowPlainHttp(true),
-            new io.videopipe.net.AddressGuard(List.of("127.0.0.1", "localhost"), "webhook", "allowed"),
+            WebhookSettings.of(SECRET).withAllowPlainHttp(true).withAllowedHosts(List.of("127.0.0.1", "localhost")),
             clock);
 
     WebhookReceipt receipt = impl.deliver(server.url("/hooks/vp?token=abc").toString(), payload(), 1);
@@ -113,7 +113,8 @@ class WebhookActivitiesImplTest {
 
   @Test
   void privateAndMetadataAddressesAreRefusedWithoutAConnection() {
-    WebhookActivitiesImpl impl = new WebhookActivitiesImpl(WebhookSettings.of(SECRET).withAllowPlainHttp(true));
+    WebhookActivitiesImpl impl =
+        new WebhookActivitiesImpl(WebhookSettings.of(SECRET).withAllowPlainHttp(true), Clock.systemUTC());
     for (String url :
         List.of(
             server.url("/h").toString(),
@@ -133,7 +134,7 @@ class WebhookActivitiesImplTest {
 
   @Test
   void plainHttpIsRefusedUnlessAllowed() {
-    WebhookActivitiesImpl impl = new WebhookActivitiesImpl(WebhookSettings.of(SECRET));
+    WebhookActivitiesImpl impl = new WebhookActivitiesImpl(WebhookSettings.of(SECRET), Clock.systemUTC());
     assertThatThrownBy(() -> impl.deliver("http://example.com/h", payload(), 1))
         .isInstanceOf(ApplicationFailure.class)
         .hasMessageContaining("https");

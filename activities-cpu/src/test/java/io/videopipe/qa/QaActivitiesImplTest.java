@@ -5,9 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.temporal.activity.ActivityOptions;
-import io.temporal.common.RetryOptions;
-import io.temporal.testing.TestActivityEnvironment;
 import io.videopipe.highlight.Highlight;
 import io.videopipe.highlight.HighlightOptions;
 import io.videopipe.highlight.HighlightSelector;
@@ -17,6 +14,7 @@ import io.videopipe.loudness.LoudnessMeter;
 import io.videopipe.loudness.LoudnessSignals;
 import io.videopipe.route.Engine;
 import io.videopipe.storage.LocalStorage;
+import io.videopipe.testing.ActivityTestEnvironment;
 import io.videopipe.transcribe.Transcript;
 import io.videopipe.transcribe.TranscriptStore;
 import io.videopipe.transcribe.Word;
@@ -30,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 class QaActivitiesImplTest {
@@ -40,6 +39,11 @@ class QaActivitiesImplTest {
   static final HighlightOptions OPTIONS = HighlightOptions.defaults();
 
   @TempDir Path tmp;
+
+  @RegisterExtension
+  final ActivityTestEnvironment testEnv =
+      ActivityTestEnvironment.newBuilder().setStartToCloseTimeout(Duration.ofMinutes(2)).build();
+
   final QaActivitiesImpl qa = new QaActivitiesImpl(null, null, null);
 
   /** Sentences {@code k .. k + n - 1}, padded by 0.25 s: on word edges, in pauses, with the exact text. */
@@ -233,42 +237,32 @@ class QaActivitiesImplTest {
     storage.put(LoudnessSignals.tone(tmp, "a.wav", 16000, 1, 440, "0.1", AUDIO_SEC), audioUri, false);
     URI silentUri = storage.jobUri("job-qa", "audio/silent.wav");
     storage.put(LoudnessSignals.silence(tmp, "s.wav", AUDIO_SEC), silentUri, false);
-    List<Highlight> highlights = new HighlightSelector().select(WORDS, null, AUDIO_SEC, OPTIONS).highlights();
+    List<Highlight> highlights =
+        new HighlightSelector(HighlightSelector.Settings.defaults()).select(WORDS, null, AUDIO_SEC, OPTIONS).highlights();
 
-    TestActivityEnvironment env = TestActivityEnvironment.newInstance();
-    try {
-      env.registerActivitiesImplementations(new QaActivitiesImpl(storage, transcripts, new LoudnessMeter()));
-      QaActivities stub =
-          env.newActivityStub(
-              QaActivities.class,
-              ActivityOptions.newBuilder()
-                  .setStartToCloseTimeout(Duration.ofMinutes(2))
-                  .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(1).build())
-                  .build());
+    QaActivities stub =
+        testEnv.register(new QaActivitiesImpl(storage, transcripts, new LoudnessMeter())).stub(QaActivities.class);
 
-      QaReport good =
-          stub.check(new QaRequest("job-qa", audioUri.toString(), transcriptUri, 130.02, highlights, OPTIONS, List.of(), ClipOptions.defaults()));
-      QaReport silent =
-          stub.check(new QaRequest("job-qa", silentUri.toString(), transcriptUri, 130.02, highlights, OPTIONS, List.of(), ClipOptions.defaults()));
+    QaReport good =
+        stub.check(new QaRequest("job-qa", audioUri.toString(), transcriptUri, 130.02, highlights, OPTIONS, List.of(), ClipOptions.defaults()));
+    QaReport silent =
+        stub.check(new QaRequest("job-qa", silentUri.toString(), transcriptUri, 130.02, highlights, OPTIONS, List.of(), ClipOptions.defaults()));
 
-      assertThat(good.passed())
-          .as(good.checks().stream().map(QaCheck::toString).collect(Collectors.joining("\n")))
-          .isTrue();
-      assertThat(good.checks()).hasSize(12);
-      assertThat(good.reportUri()).isEqualTo(storage.jobUri("job-qa", "qa/qa.json").toString());
-      // 440 Hz at amplitude 0.1, mono: 10 log10(0.005) + K-weighting (+0.01 dB) - 0.691 = -23.69 LUFS
-      assertThat(good.checks().get(10).measured()).matches("-23\\.[5-7] LUFS integrated, .*");
-      assertThat(silent.passed()).isFalse();
-      assertThat(failed(silent.checks())).containsExactly("audio.loudness");
+    assertThat(good.passed())
+        .as(good.checks().stream().map(QaCheck::toString).collect(Collectors.joining("\n")))
+        .isTrue();
+    assertThat(good.checks()).hasSize(12);
+    assertThat(good.reportUri()).isEqualTo(storage.jobUri("job-qa", "qa/qa.json").toString());
+    // 440 Hz at amplitude 0.1, mono: 10 log10(0.005) + K-weighting (+0.01 dB) - 0.691 = -23.69 LUFS
+    assertThat(good.checks().get(10).measured()).matches("-23\\.[5-7] LUFS integrated, .*");
+    assertThat(silent.passed()).isFalse();
+    assertThat(failed(silent.checks())).containsExactly("audio.loudness");
 
-      // qa.json holds the latest report (the silent one)
-      JsonNode json = new ObjectMapper().readTree(storage.path(URI.create(silent.reportUri())).toFile());
-      assertThat(json.get("passed").asBoolean()).isFalse();
-      assertThat(json.get("integratedLufs").asDouble()).isEqualTo(-70.0);
-      assertThat(json.get("checks")).hasSize(12);
-      assertThat(json.get("checks").get(10).get("name").asText()).isEqualTo("audio.loudness");
-    } finally {
-      env.close();
-    }
+    // qa.json holds the latest report (the silent one)
+    JsonNode json = new ObjectMapper().readTree(storage.path(URI.create(silent.reportUri())).toFile());
+    assertThat(json.get("passed").asBoolean()).isFalse();
+    assertThat(json.get("integratedLufs").asDouble()).isEqualTo(-70.0);
+    assertThat(json.get("checks")).hasSize(12);
+    assertThat(json.get("checks").get(10).get("name").asText()).isEqualTo("audio.loudness");
   }
 }

@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.assertj.core.api.Assertions.within;
 
-import io.temporal.activity.ActivityOptions;
-import io.temporal.common.RetryOptions;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.CanceledFailure;
@@ -14,6 +12,7 @@ import io.videopipe.pipeline.ErrorTypes;
 import io.videopipe.pipeline.JobPaths;
 import io.videopipe.route.Engine;
 import io.videopipe.storage.LocalStorage;
+import io.videopipe.testing.ActivityTestEnvironment;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -22,14 +21,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 class TranscribeActivitiesImplTest {
@@ -41,10 +39,18 @@ class TranscribeActivitiesImplTest {
   static Path longWav;
 
   @TempDir Path root;
+
+  @RegisterExtension
+  final ActivityTestEnvironment testEnv =
+      ActivityTestEnvironment.newBuilder()
+          .setStartToCloseTimeout(Duration.ofMinutes(2))
+          .setHeartbeatTimeout(Duration.ofSeconds(2))
+          .build();
+
   LocalStorage storage;
   TestActivityEnvironment env;
   TranscribeActivities activities;
-  List<Double> heartbeats = new CopyOnWriteArrayList<>();
+  List<Double> heartbeats;
 
   @BeforeAll
   static void loadModelOnce() throws Exception {
@@ -64,26 +70,15 @@ class TranscribeActivitiesImplTest {
   @BeforeEach
   void setUp() {
     storage = new LocalStorage(root);
-    env = TestActivityEnvironment.newInstance();
-    activities = register(env, Map.of(Engine.LOCAL, engine));
+    heartbeats = testEnv.heartbeats(Double.class);
+    activities = register(Map.of(Engine.LOCAL, engine));
+    env = testEnv.environment();
   }
 
-  private TranscribeActivities register(TestActivityEnvironment env, Map<Engine, TranscriptionEngine> engines) {
-    env.registerActivitiesImplementations(
-        new TranscribeActivitiesImpl(storage, new TranscriptStore(storage), engines));
-    env.setActivityHeartbeatListener(Double.class, heartbeats::add);
-    return env.newActivityStub(
-        TranscribeActivities.class,
-        ActivityOptions.newBuilder()
-            .setStartToCloseTimeout(Duration.ofMinutes(2))
-            .setHeartbeatTimeout(Duration.ofSeconds(2))
-            .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(1).build())
-            .build());
-  }
-
-  @AfterEach
-  void tearDown() {
-    env.close();
+  private TranscribeActivities register(Map<Engine, TranscriptionEngine> engines) {
+    return testEnv
+        .register(new TranscribeActivitiesImpl(storage, new TranscriptStore(storage), engines))
+        .stub(TranscribeActivities.class);
   }
 
   private String putAudio(String jobId, Path wav) throws Exception {
@@ -171,19 +166,13 @@ class TranscribeActivitiesImplTest {
             throw new AssertionError("must not be called");
           }
         };
-    TestActivityEnvironment deepgramEnv = TestActivityEnvironment.newInstance();
-    TranscribeActivities deepgramOnly = register(deepgramEnv, Map.of(Engine.DEEPGRAM, noKey));
+    TranscribeActivities deepgramOnly = register(Map.of(Engine.DEEPGRAM, noKey));
     String audio = putAudio("job-3", SpeechFixtures.copyFixture(root));
 
-    ActivityFailure failure;
-    try {
-      failure =
-          catchThrowableOfType(
-              ActivityFailure.class,
-              () -> deepgramOnly.transcribe(new TranscribeRequest("job-3", audio, Engine.DEEPGRAM, "en")));
-    } finally {
-      deepgramEnv.close();
-    }
+    ActivityFailure failure =
+        catchThrowableOfType(
+            ActivityFailure.class,
+            () -> deepgramOnly.transcribe(new TranscribeRequest("job-3", audio, Engine.DEEPGRAM, "en")));
 
     ApplicationFailure cause = (ApplicationFailure) failure.getCause();
     assertThat(cause.getType()).isEqualTo(ErrorTypes.ENGINE_UNAVAILABLE);

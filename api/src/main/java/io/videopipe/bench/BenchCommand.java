@@ -14,13 +14,15 @@ import java.util.stream.Stream;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
- * {@code bench [--only=extract,vosk,parakeet,pipeline,memory,grid] [--parakeet-model=DIR] [--out=bench-results.json]
- * [--quick]}: measures extraction against the ffmpeg CLI, the engines' real-time factors, pipeline throughput and
- * orchestration overhead, worker memory against input length and, with {@code --only=grid}, the benchmark grid (whole
- * jobs on long inputs and many jobs at once in a worker JVM); prints a table and writes every figure as JSON.
+ * {@code bench [--only=extract,vosk,parakeet,pipeline,memory,render,grid] [--parakeet-model=DIR]
+ * [--out=bench-results.json] [--quick]}: measures extraction against the ffmpeg CLI, the engines' real-time factors,
+ * pipeline throughput and orchestration overhead, worker memory against input length, clip rendering against the
+ * ffmpeg CLI and, with {@code --only=grid}, the benchmark grid (whole jobs on long inputs and many jobs at once in a
+ * worker JVM); prints a table and writes every figure as JSON.
  */
 public final class BenchCommand {
-  static final List<String> SECTIONS = List.of("extract", "vosk", "parakeet", "pipeline", "memory", "grid");
+  static final List<String> SECTIONS =
+      List.of("extract", "vosk", "parakeet", "pipeline", "memory", "render", "grid");
   /** What a plain {@code bench} runs: the grid takes hours at its full sizes, so it is asked for by name. */
   static final List<String> DEFAULT_SECTIONS = SECTIONS.stream().filter(s -> !s.equals("grid")).toList();
   static final String USAGE =
@@ -216,6 +218,9 @@ public final class BenchCommand {
                 "memory",
                 err,
                 () -> MemoryBench.run(inputs, sizes.memoryShortSec(), sizes.memoryLongSec(), work)));
+      }
+      if (only.contains("render")) {
+        report.add(section("render", err, () -> RenderBench.run(c, problem, options.quick(), options.runs(), work)));
       }
       if (only.contains("grid")) {
         report.add(section("grid", err, () -> GridBench.run(inputs, options.grid(), work, err)));

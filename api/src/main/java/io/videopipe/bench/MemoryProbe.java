@@ -86,7 +86,7 @@ final class MemoryProbe {
       List<String> ids = new ArrayList<>();
       for (int i = 0; i < jobCount; i++) {
         String id = prefix + i;
-        jobs.start(new JobSubmission(input.toString(), id, "local", null, null, null, false, null, null, null), "bench");
+        jobs.start(JobSubmission.builder(input.toString()).jobId(id).engine("local").keepSource(false).build(), "bench");
         ids.add(id);
       }
       // Results in submission order; each job's end is taken when its own result arrives.

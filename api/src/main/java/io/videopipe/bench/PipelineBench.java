@@ -96,7 +96,7 @@ final class PipelineBench {
         String id = prefix + "-" + i;
         long submitted = System.nanoTime();
         jobs.start(
-            new JobSubmission(clip.toString(), id, "local", null, null, null, false, null, null, null), "bench");
+            JobSubmission.builder(clip.toString()).jobId(id).engine("local").keepSource(false).build(), "bench");
         ids.add(id);
         ends.add(
             waiters.submit(

@@ -17,6 +17,9 @@ import io.videopipe.storage.Storage;
 import io.videopipe.pipeline.ErrorTypes;
 import java.io.IOException;
 import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.Arrays;
+import io.videopipe.pipeline.SourceDisplay;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -50,14 +53,35 @@ public class BulkReprocessActivitiesImpl implements BulkReprocessActivities {
     return selection.byPrefix() ? byPrefix(selection.prefix(), cursor, pageSize) : pastJobs(selection, cursor, pageSize);
   }
 
-  /** Resolves a prefix written as a URI or as a path relative to the storage root. */
+  /**
+   * Resolves a prefix written as a path relative to the storage root ({@code incoming/}) or as a URI under it ({@code
+   * gs://bucket/root/incoming/}, {@code file:///…}): the one rule for a bulk prefix, applied at submit and again by
+   * the selection.
+   *
+   * @throws IllegalArgumentException naming why: malformed, a {@code ..} segment, an absolute path, or outside storage
+   */
   public static URI prefixUri(Storage storage, String prefix) {
-    URI uri = URI.create(prefix);
+    String p = prefix.strip();
+    String shown = "prefix '" + SourceDisplay.redact(p) + "'";
+    if (Arrays.asList(p.split("[/\\\\]")).contains("..")) {
+      throw new IllegalArgumentException(shown + " has a '..' segment: give a path under the storage root "
+          + storage.root() + " (videopipe.storage.root), e.g. incoming/");
+    }
+    if (p.startsWith("/") || p.startsWith("\\") || p.matches("[A-Za-z]:[/\\\\].*")) {
+      throw new IllegalArgumentException(shown + " is an absolute path: give a path relative to the storage root "
+          + storage.root() + " (videopipe.storage.root), e.g. incoming/, or a URI under it");
+    }
+    URI uri;
+    try {
+      uri = new URI(p);
+    } catch (URISyntaxException e) {
+      throw new IllegalArgumentException(shown + " is not a valid path or URI: " + e.getReason());
+    }
     if (uri.getScheme() == null) {
-      uri = storage.root().resolve(prefix.startsWith("/") ? prefix.substring(1) : prefix);
+      uri = storage.root().resolve(uri);
     }
     if (!storage.owns(uri)) {
-      throw new IllegalArgumentException("prefix " + prefix + " is outside the storage root " + storage.root());
+      throw new IllegalArgumentException(shown + " is outside the storage root " + storage.root() + ": bulk runs reprocess videos in storage (videopipe.storage.root)");
     }
     return uri;
   }
@@ -89,7 +113,7 @@ public class BulkReprocessActivitiesImpl implements BulkReprocessActivities {
     for (; i < all.size() && page.size() < pageSize; i++) {
       page.add(all.get(i));
     }
-    return new SourcePage(page, i < all.size() ? page.get(page.size() - 1) : null);
+    return new SourcePage(page, i < all.size() ? page.get(page.size() - 1) : null, null);
   }
 
   /** The visibility query for past jobs; values are validated, so nothing is injected into it. */
@@ -143,17 +167,42 @@ public class BulkReprocessActivitiesImpl implements BulkReprocessActivities {
       }
       throw ApplicationFailure.newFailure("visibility query failed: " + e.getStatus(), ErrorTypes.TRANSIENT);
     }
-    List<String> sources = new ArrayList<>();
+    // Each past job's source with its tenant: its reprocessed job belongs to the tenant that owned it, not to the
+    // admin who started the run. A video several tenants processed is reprocessed once for each of them.
+    java.util.LinkedHashSet<List<String>> selected = new java.util.LinkedHashSet<>();
     for (WorkflowExecutionInfo info : response.getExecutionsList()) {
       Payload source = info.getMemo().getFieldsMap().get(VideoPipelineOptions.MEMO_SOURCE);
       if (source != null) {
-        sources.add(DefaultDataConverter.STANDARD_INSTANCE.fromPayload(source, String.class, String.class));
+        selected.add(List.of(
+            DefaultDataConverter.STANDARD_INSTANCE.fromPayload(source, String.class, String.class), ownerOf(info)));
       }
     }
     String next =
         response.getNextPageToken().isEmpty()
             ? null
             : Base64.getUrlEncoder().withoutPadding().encodeToString(response.getNextPageToken().toByteArray());
-    return new SourcePage(sources.stream().distinct().toList(), next);
+    return new SourcePage(
+        selected.stream().map(s -> s.get(0)).toList(), next, selected.stream().map(s -> s.get(1)).toList());
+  }
+
+  /** The tenant of a past job: search attribute, else memo; jobs from before tenants belong to the default one. */
+  private static String ownerOf(WorkflowExecutionInfo info) {
+    for (Payload p :
+        new Payload[] {
+          info.getSearchAttributes().getIndexedFieldsMap().get(SearchAttributes.TENANT.getName()),
+          info.getMemo().getFieldsMap().get(VideoPipelineOptions.MEMO_TENANT)
+        }) {
+      if (p != null) {
+        try {
+          String t = DefaultDataConverter.STANDARD_INSTANCE.fromPayload(p, String.class, String.class);
+          if (t != null && !t.isBlank()) {
+            return t;
+          }
+        } catch (RuntimeException unreadable) {
+          // try the next record of it
+        }
+      }
+    }
+    return io.videopipe.security.Caller.DEFAULT_TENANT;
   }
 }

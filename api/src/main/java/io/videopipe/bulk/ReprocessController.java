@@ -15,6 +15,7 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestAttribute;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
@@ -45,8 +46,10 @@ public class ReprocessController {
 
   @GetMapping("/{id}")
   ReprocessService.BulkView progress(
-      @PathVariable String id, @RequestAttribute(name = Caller.ATTRIBUTE, required = false) Caller caller) {
-    return service.view(id, caller);
+      @PathVariable String id,
+      @RequestParam(name = "childrenPageToken", required = false) String childrenPageToken,
+      @RequestAttribute(name = Caller.ATTRIBUTE, required = false) Caller caller) {
+    return service.view(id, caller, childrenPageToken);
   }
 
   @PostMapping("/{id}/cancel")

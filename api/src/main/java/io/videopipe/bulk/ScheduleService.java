@@ -68,7 +68,7 @@ public class ScheduleService {
     if (body.reprocess() == null) {
       throw new IllegalArgumentException("reprocess is required: what each run reprocesses");
     }
-    BulkRequest request = reprocess.withQueues(body.reprocess().toRequest("schedule:" + body.id(), tenant));
+    BulkRequest request = reprocess.admit(body.reprocess().toRequest("schedule:" + body.id(), tenant));
     Duration interval = hasInterval ? interval(body.interval()) : null;
     if (hasCron && body.cron().strip().split("\\s+").length != 5) {
       throw new IllegalArgumentException("cron must have five fields (minute hour day-of-month month day-of-week)");
@@ -86,6 +86,7 @@ public class ScheduleService {
         throw new ScheduleConflictException("a schedule (cron workflow) with id " + body.id() + " exists already");
       }
       cronWorkflows.put(workflowId, tenant == null ? "" : tenant);
+      reprocess.started(workflowId); // its children, in the listing of the embedded server
       answer.put("mode", EMBEDDED_MODE);
       answer.put("cron", cron);
       answer.put("workflowId", workflowId);

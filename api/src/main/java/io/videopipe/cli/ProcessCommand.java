@@ -49,6 +49,7 @@ public final class ProcessCommand {
       Double budgetUsd,
       ClipOptions clips,
       String audioTrack,
+      Integer maxHighlights,
       List<String> springArgs) {
 
     static Options parse(String[] args) {
@@ -65,6 +66,7 @@ public final class ProcessCommand {
       boolean captions = false;
       boolean highlightWord = false;
       String audioTrack = null;
+      Integer maxHighlights = null;
       List<String> spring = new ArrayList<>();
       for (int i = 0; i < args.length; i++) {
         String a = args[i];
@@ -81,6 +83,7 @@ public final class ProcessCommand {
           case "--aspect" -> aspect = value(args, ++i, a);
           case "--captions" -> captions = true;
           case "--audio-track" -> audioTrack = value(args, ++i, a);
+          case "--max-highlights" -> maxHighlights = whole(value(args, ++i, a), a);
           case "--highlight-word" -> {
             captions = true;
             highlightWord = true;
@@ -103,7 +106,8 @@ public final class ProcessCommand {
       }
       ClipOptions clips =
           new ClipOptions(targetLufs, ClipOptions.DEFAULT_MAX_TRUE_PEAK_DBTP, vertical, captions, aspect, highlightWord);
-      return new Options(source, engine, out, jobId, priority, keepSource, budgetUsd, clips, audioTrack, spring);
+      return new Options(
+          source, engine, out, jobId, priority, keepSource, budgetUsd, clips, audioTrack, maxHighlights, spring);
     }
 
     private static double number(String value, String option) {
@@ -111,6 +115,14 @@ public final class ProcessCommand {
         return Double.parseDouble(value.trim());
       } catch (NumberFormatException e) {
         throw new IllegalArgumentException(option + " needs a number, got '" + value + "'");
+      }
+    }
+
+    private static int whole(String value, String option) {
+      try {
+        return Integer.parseInt(value.trim());
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException(option + " needs a whole number, got '" + value + "'");
       }
     }
 
@@ -138,6 +150,15 @@ public final class ProcessCommand {
 
   private ProcessCommand() {}
 
+  /** The default highlight lengths with the count asked for; its limits are checked where the job is built. */
+  private static io.videopipe.highlight.HighlightOptions highlights(Integer maxCount) {
+    if (maxCount == null) {
+      return null;
+    }
+    io.videopipe.highlight.HighlightOptions d = io.videopipe.highlight.HighlightOptions.defaults();
+    return new io.videopipe.highlight.HighlightOptions(maxCount, d.minSec(), d.maxSec());
+  }
+
   public static int run(String[] args) {
     Options options;
     try {
@@ -146,7 +167,8 @@ public final class ProcessCommand {
       System.err.println("process: " + e.getMessage());
       System.err.println("usage: videopipe.jar process <path-or-url> [--engine auto|local|parakeet|deepgram|hybrid]"
           + " [--out DIR] [--priority 1..5] [--budget USD] [--target-lufs -14] [--vertical | --square | --aspect source|9:16|1:1]"
-          + " [--captions] [--highlight-word] [--audio-track INDEX|LANG]");
+          + " [--captions] [--highlight-word] [--audio-track INDEX|LANG] [--max-highlights 0.."
+          + io.videopipe.highlight.HighlightOptions.MAX_COUNT + "]");
       return 2;
     }
     try (ConfigurableApplicationContext ctx =
@@ -163,18 +185,16 @@ public final class ProcessCommand {
     try {
       jobId =
           jobs.start(
-              new JobSubmission(
-                  sourceArgument(options.source()),
-                  options.jobId(),
-                  options.engine(),
-                  options.priority(),
-                  null,
-                  null,
-                  options.keepSource(),
-                  options.budgetUsd(),
-                  options.clips(),
-                  null,
-                  options.audioTrack()),
+              JobSubmission.builder(sourceArgument(options.source()))
+                  .jobId(options.jobId())
+                  .engine(options.engine())
+                  .priority(options.priority())
+                  .highlights(highlights(options.maxHighlights()))
+                  .keepSource(options.keepSource())
+                  .budgetUsd(options.budgetUsd())
+                  .clips(options.clips())
+                  .audioTrack(options.audioTrack())
+                  .build(),
               "cli:" + System.getProperty("user.name", "unknown"));
     } catch (IllegalArgumentException | JobConflictException e) {
       stderr.println("process: " + e.getMessage());

@@ -75,6 +75,8 @@ public record VideoPipeProperties(
    * @param localRoots directories local file sources must lie in (symbolic links and {@code ..} resolved); relative
    *     ones are taken from the working directory; empty: no local file is accepted
    * @param allowedBuckets the only buckets gs:// sources may name; empty: any the worker's credentials can read
+   * @param stagingMaxAge how long a partial download may wait in the worker's staging directory for its retry; older
+   *     parts and checkpoints no attempt is using are deleted at worker start and periodically
    */
   public record Download(
       @DefaultValue("21474836480") long maxBytes,
@@ -84,7 +86,8 @@ public record VideoPipeProperties(
       @DefaultValue("60s") Duration readTimeout,
       @DefaultValue List<String> allowedHosts,
       @DefaultValue List<String> localRoots,
-      @DefaultValue List<String> allowedBuckets) {}
+      @DefaultValue List<String> allowedBuckets,
+      @DefaultValue("24h") Duration stagingMaxAge) {}
 
   public record Engines(@DefaultValue Local local, @DefaultValue Parakeet parakeet, @DefaultValue Deepgram deepgram) {}
 

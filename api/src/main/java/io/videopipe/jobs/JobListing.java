@@ -47,16 +47,21 @@ public class JobListing {
 
   private final Supplier<WorkflowServiceBlockingStub> stub;
   private final String namespace;
+  /** For the children of bulk runs: the query goes through the client's converter (encrypted with the codec on). */
+  private final WorkflowClient client;
   private final Deque<String> recent = new ArrayDeque<>();
+  /** The bulk runs among {@link #recent}: the degraded listing shows their children in their place. */
+  private final java.util.Set<String> bulkRuns = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   @Autowired
   public JobListing(WorkflowClient client) {
-    this(() -> client.getWorkflowServiceStubs().blockingStub(), client.getOptions().getNamespace());
+    this(() -> client.getWorkflowServiceStubs().blockingStub(), client.getOptions().getNamespace(), client);
   }
 
-  JobListing(Supplier<WorkflowServiceBlockingStub> stub, String namespace) {
+  JobListing(Supplier<WorkflowServiceBlockingStub> stub, String namespace, WorkflowClient client) {
     this.stub = stub;
     this.namespace = namespace;
+    this.client = client;
   }
 
   /** Remembers a job this process started, for the degraded listing. */
@@ -67,6 +72,18 @@ public class JobListing {
       while (recent.size() > RECENT_LIMIT) {
         recent.removeLast();
       }
+    }
+  }
+
+  /**
+   * Remembers a bulk run this process started, for the degraded listing: its children (the last ones the run
+   * started, from its {@code recentChildren} query) are listed where the run would be.
+   */
+  public void startedBulk(String bulkId) {
+    bulkRuns.add(bulkId);
+    started(bulkId);
+    synchronized (recent) {
+      bulkRuns.retainAll(recent);
     }
   }
 
@@ -105,7 +122,18 @@ public class JobListing {
       ids = List.copyOf(recent);
     }
     List<JobSummary> jobs = new ArrayList<>();
+    List<String> expanded = new ArrayList<>();
     for (String id : ids) {
+      if (bulkRuns.contains(id)) {
+        List<String> children = bulkChildren(id);
+        for (int i = children.size() - 1; i >= 0; i--) {
+          expanded.add(children.get(i)); // newest first, as the listing is
+        }
+      } else {
+        expanded.add(id);
+      }
+    }
+    for (String id : expanded) {
       if (jobs.size() == filter.pageSize()) {
         break;
       }
@@ -115,6 +143,19 @@ public class JobListing {
       }
     }
     return new JobPage(jobs, null, query, true, DEGRADED_REASON);
+  }
+
+  private List<String> bulkChildren(String bulkId) {
+    if (client == null) {
+      return List.of();
+    }
+    try {
+      return client.newUntypedWorkflowStub(bulkId).query("recentChildren", List.class).stream()
+          .map(String::valueOf)
+          .toList();
+    } catch (RuntimeException e) {
+      return List.of(); // gone, or a run from before the query existed
+    }
   }
 
   private JobSummary describe(String jobId) {

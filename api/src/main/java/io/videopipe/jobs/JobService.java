@@ -22,6 +22,7 @@ import io.videopipe.cost.CostRequest;
 import io.videopipe.pipeline.ErrorInfo;
 import io.videopipe.pipeline.ErrorTypes;
 import io.videopipe.pipeline.JobIds;
+import io.videopipe.pipeline.JobReadout;
 import io.videopipe.pipeline.JobRequest;
 import io.videopipe.pipeline.JobResult;
 import io.videopipe.pipeline.JobStatus;
@@ -231,16 +232,16 @@ public class JobService {
     JobSummary summary = JobListing.summary(described.getWorkflowExecutionInfo());
     VideoPipelineWorkflow workflow = client.newWorkflowStub(VideoPipelineWorkflow.class, jobId);
     if (summary.closedAt() == null) {
-      Progress p = workflow.progress();
-      JobResult ended = p.status() == JobStatus.RUNNING ? null : workflow.finalResult();
+      JobReadout r = readout(workflow); // one query: a read is one describe and one round trip to the worker
+      Progress p = r.progress();
+      JobResult ended = p.status() == JobStatus.RUNNING ? null : r.finalResult();
       if (ended == null) {
-        double soFar =
-            CostModel.total(costModel.lines(new CostRequest(jobId, workflow.stepTimings(), 0, 0, List.of())));
+        double soFar = CostModel.total(costModel.lines(new CostRequest(jobId, r.stepTimings(), 0, 0, List.of())));
         return new JobView(
             jobId, p.status(), p.step().name(), p.percent(), p.engine(), p.priority(), p.detail(), soFar, null, null,
-            summary.startedAt(), null, webhook(workflow), links(jobId));
+            summary.startedAt(), null, r.webhook(), links(jobId));
       }
-      return ended(jobId, summary, ended, p.step().name(), withRetries(webhook(workflow), described));
+      return ended(jobId, summary, ended, p.step().name(), withRetries(r.webhook(), described));
     }
     return ended(jobId, summary, closedResult(jobId), summary.step(), webhook(workflow));
   }
@@ -291,6 +292,17 @@ public class JobService {
       return new WebhookDelivery(WebhookDelivery.PENDING, done, lastStatus, null, "retrying: " + message);
     }
     return webhook;
+  }
+
+  /** The job's readout; from its separate queries where the worker predates {@code readout}. */
+  private static JobReadout readout(VideoPipelineWorkflow workflow) {
+    try {
+      return workflow.readout();
+    } catch (io.temporal.client.WorkflowQueryException e) {
+      Progress p = workflow.progress();
+      return new JobReadout(p, workflow.stepTimings(), p.status() == JobStatus.RUNNING ? null : workflow.finalResult(),
+          webhook(workflow));
+    }
   }
 
   /** The webhook's delivery record; null for a job without a webhook (or one closed before it was recorded). */

@@ -36,30 +36,82 @@ public record JobSubmission(
     String webhookUrl,
     String audioTrack) {
 
-  /** A submission without an audio track choice. */
-  public JobSubmission(
-      String sourceUrl,
-      String jobId,
-      String engine,
-      Integer priority,
-      String language,
-      HighlightOptions highlights,
-      Boolean keepSource,
-      Double budgetUsd,
-      ClipOptions clips,
-      String webhookUrl) {
-    this(sourceUrl, jobId, engine, priority, language, highlights, keepSource, budgetUsd, clips, webhookUrl, null);
+  /** A submission of {@code sourceUrl}; every other field is optional (null: the default). */
+  public static Builder builder(String sourceUrl) {
+    return new Builder(sourceUrl);
   }
 
-  /** A submission without a budget. */
-  public JobSubmission(
-      String sourceUrl,
-      String jobId,
-      String engine,
-      Integer priority,
-      String language,
-      HighlightOptions highlights,
-      Boolean keepSource) {
-    this(sourceUrl, jobId, engine, priority, language, highlights, keepSource, null, null, null, null);
+  /** Builds a submission field by field, the way the CLI, the Web UI and tests make one. */
+  public static final class Builder {
+    private final String sourceUrl;
+    private String jobId;
+    private String engine;
+    private Integer priority;
+    private String language;
+    private HighlightOptions highlights;
+    private Boolean keepSource;
+    private Double budgetUsd;
+    private ClipOptions clips;
+    private String webhookUrl;
+    private String audioTrack;
+
+    private Builder(String sourceUrl) {
+      this.sourceUrl = sourceUrl;
+    }
+
+    public Builder jobId(String v) {
+      this.jobId = v;
+      return this;
+    }
+
+    public Builder engine(String v) {
+      this.engine = v;
+      return this;
+    }
+
+    public Builder priority(Integer v) {
+      this.priority = v;
+      return this;
+    }
+
+    public Builder language(String v) {
+      this.language = v;
+      return this;
+    }
+
+    public Builder highlights(HighlightOptions v) {
+      this.highlights = v;
+      return this;
+    }
+
+    public Builder keepSource(Boolean v) {
+      this.keepSource = v;
+      return this;
+    }
+
+    public Builder budgetUsd(Double v) {
+      this.budgetUsd = v;
+      return this;
+    }
+
+    public Builder clips(ClipOptions v) {
+      this.clips = v;
+      return this;
+    }
+
+    public Builder webhookUrl(String v) {
+      this.webhookUrl = v;
+      return this;
+    }
+
+    public Builder audioTrack(String v) {
+      this.audioTrack = v;
+      return this;
+    }
+
+    public JobSubmission build() {
+      return new JobSubmission(
+          sourceUrl, jobId, engine, priority, language, highlights, keepSource, budgetUsd, clips, webhookUrl, audioTrack);
+    }
   }
 }

@@ -1,6 +1,7 @@
 package io.videopipe.notify;
 
 import io.temporal.worker.Worker;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Arrays;
 import org.slf4j.Logger;
@@ -23,7 +24,7 @@ public class WebhookWorkerConfiguration {
   @Bean
   WebhookActivitiesImpl webhookActivities(@Qualifier("cpuWorker") Worker cpuWorker, Environment env) {
     WebhookSettings settings = settings(env);
-    WebhookActivitiesImpl activities = new WebhookActivitiesImpl(settings);
+    WebhookActivitiesImpl activities = new WebhookActivitiesImpl(settings, Clock.systemUTC());
     cpuWorker.registerActivitiesImplementations(activities);
     log.info("webhooks: {}", settings);
     return activities;

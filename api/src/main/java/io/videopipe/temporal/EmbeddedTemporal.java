@@ -1,11 +1,9 @@
 package io.videopipe.temporal;
 
-import com.uber.m3.tally.NoopScope;
 import com.uber.m3.tally.Scope;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowClientOptions;
 import io.temporal.common.converter.DataConverter;
-import io.temporal.common.converter.DefaultDataConverter;
 import io.temporal.testing.TestEnvironmentOptions;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.videopipe.pipeline.SearchAttributes;
@@ -19,10 +17,6 @@ import org.slf4j.LoggerFactory;
 public final class EmbeddedTemporal implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(EmbeddedTemporal.class);
   private final TestWorkflowEnvironment env;
-
-  public EmbeddedTemporal() {
-    this(DefaultDataConverter.STANDARD_INSTANCE, new NoopScope());
-  }
 
   /**
    * @param dataConverter the data converter (and so the payload codec) of the client and of the workers it creates

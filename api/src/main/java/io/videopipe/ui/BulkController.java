@@ -130,7 +130,7 @@ public class BulkController {
       try {
         views.add(reprocess.view(id, caller));
       } catch (RuntimeException e) {
-        views.add(new ReprocessService.BulkView(id, "UNKNOWN: " + e.getMessage(), null));
+        views.add(new ReprocessService.BulkView(id, "UNKNOWN: " + e.getMessage(), null, null, null));
       }
     }
     return views;

@@ -288,8 +288,13 @@ public class DashboardController {
             targetLufs == null ? ClipOptions.DEFAULT_TARGET_LUFS : targetLufs,
             ClipOptions.DEFAULT_MAX_TRUE_PEAK_DBTP, Boolean.TRUE.equals(vertical), false);
       }
-      return new JobSubmission(
-          sourceUrl, null, engine, priority, null, highlights, null, budgetUsd, clips, null);
+      return JobSubmission.builder(sourceUrl)
+          .engine(engine)
+          .priority(priority)
+          .highlights(highlights)
+          .budgetUsd(budgetUsd)
+          .clips(clips)
+          .build();
     }
   }
 }

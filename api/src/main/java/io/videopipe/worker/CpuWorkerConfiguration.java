@@ -22,6 +22,7 @@ import io.videopipe.deepgram.DeepgramSettings;
 import io.videopipe.deepgram.GcsUrlSigner;
 import io.videopipe.download.DownloadActivitiesImpl;
 import io.videopipe.download.DownloadSettings;
+import io.videopipe.download.StagingArea;
 import io.videopipe.highlight.HighlightActivitiesImpl;
 import io.videopipe.highlight.HighlightSelector;
 import io.videopipe.highlight.LlmRanker;
@@ -124,10 +125,22 @@ public class CpuWorkerConfiguration {
     }
   }
 
+  /** The download's staging directory; partial downloads left behind are swept at start and periodically. */
+  @Bean
+  StagingArea downloadStaging(VideoPipeProperties props) {
+    return new StagingArea(downloadSettings(props).stagingDir(), props.download().stagingMaxAge());
+  }
+
+  @Bean(destroyMethod = "close")
+  StagingArea.Sweeper downloadStagingSweeper(StagingArea staging) {
+    return staging.sweepEvery(staging.sweepPeriod());
+  }
+
   @Bean
   Worker cpuWorker(
       WorkerFactory factory,
       VideoPipeProperties props,
+      StagingArea downloadStaging,
       PriceProperties priceProperties,
       LlmProperties llm,
       Storage storage,
@@ -169,7 +182,7 @@ public class CpuWorkerConfiguration {
     LoudnessMeter loudness = new LoudnessMeter();
     Prices prices = priceProperties.toPrices();
     worker.registerActivitiesImplementations(
-        new DownloadActivitiesImpl(storage, downloadSettings(props)),
+        DownloadActivitiesImpl.newBuilder(storage, downloadSettings(props)).setStaging(downloadStaging).build(),
         new AudioActivitiesImpl(storage, new AudioSettings(workDir(props, "audio"), AudioSettings.defaults().progressEvery())),
         new RouteActivitiesImpl(routeAvailability(cpuEngines, gpu), prices, vosk.settings().threads()),
         new TranscribeActivitiesImpl(storage, transcripts, cpuEngines),

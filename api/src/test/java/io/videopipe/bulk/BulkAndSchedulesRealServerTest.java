@@ -64,10 +64,10 @@ class BulkAndSchedulesRealServerTest {
     worker.registerWorkflowImplementationTypes(BulkReprocessWorkflowImpl.class);
     worker.registerActivitiesImplementations(selection);
     workers.start();
-    reprocess = new ReprocessService(client, QUEUES);
+    listing = new JobListing(client);
+    reprocess = new ReprocessService(client, QUEUES, storage, listing);
     schedules = new ScheduleService(ScheduleClient.newInstance(client.getWorkflowServiceStubs(),
         ScheduleClientOptions.newBuilder().setNamespace(TEMPORAL.namespace()).build()), client, reprocess);
-    listing = new JobListing(client);
 
     pastJob("past-old-local", "/videos/old.mp4", "local");
     Thread.sleep(1100);
@@ -76,9 +76,13 @@ class BulkAndSchedulesRealServerTest {
     pastJob("past-local-b", "/videos/b.mp4", "local");
     pastJob("past-local-c", "/videos/c.mp4", "local");
     pastJob("past-deepgram", "/videos/d.mp4", "deepgram");
+    // one video that two tenants processed, and one from before tenants
+    pastJob("past-acme", "/videos/p.mp4", "parakeet", "acme");
+    pastJob("past-globex", "/videos/p.mp4", "parakeet", "globex");
+    pastJob("past-untenanted", "/videos/q.mp4", "parakeet", null);
     Thread.sleep(1100);
     to = Instant.now();
-    await("the past jobs are visible", () -> count("WorkflowType = 'VideoPipeline' AND ExecutionStatus != 'Running'") == 5);
+    await("the past jobs are visible", () -> count("WorkflowType = 'VideoPipeline' AND ExecutionStatus != 'Running'") == 8);
   }
 
   @AfterAll
@@ -90,12 +94,21 @@ class BulkAndSchedulesRealServerTest {
 
   /** A job of our workflow type that ended with this engine, as visibility keeps it. */
   static void pastJob(String id, String source, String engine) {
+    pastJob(id, source, engine, Caller.DEFAULT_TENANT);
+  }
+
+  /** As above, owned by {@code tenant} (null: a job from before tenants, with none recorded). */
+  static void pastJob(String id, String source, String engine, String tenant) {
+    SearchAttributes.Builder attributes = SearchAttributes.newBuilder()
+        .set(io.videopipe.pipeline.SearchAttributes.STATUS, "COMPLETED")
+        .set(io.videopipe.pipeline.SearchAttributes.ENGINE, engine);
+    if (tenant != null) {
+      attributes.set(io.videopipe.pipeline.SearchAttributes.TENANT, tenant);
+    }
     WorkflowStub stub = TEMPORAL.client().newUntypedWorkflowStub(VideoPipelineWorkflow.TYPE,
         WorkflowOptions.newBuilder().setWorkflowId(id).setTaskQueue("past-jobs-no-worker")
             .setMemo(Map.of(VideoPipelineOptions.MEMO_SOURCE, source))
-            .setTypedSearchAttributes(SearchAttributes.newBuilder()
-                .set(io.videopipe.pipeline.SearchAttributes.STATUS, "COMPLETED")
-                .set(io.videopipe.pipeline.SearchAttributes.ENGINE, engine).build())
+            .setTypedSearchAttributes(attributes.build())
             .build());
     stub.start();
     stub.terminate("seeded as a completed " + engine + " job");
@@ -144,7 +157,58 @@ class BulkAndSchedulesRealServerTest {
         null)).jobs().stream().filter(j -> j.jobId().startsWith(bulkId + "-")).count() == 3);
     assertThat(listing.list(JobFilter.of("RUNNING", null, null, null, 100, null)).jobs())
         .filteredOn(j -> j.jobId().startsWith(bulkId + "-")).extracting(JobSummary::step).containsOnly("QUEUED");
+    // the run's status lists the same children, through visibility (ParentWorkflowId), all on one page
+    List<String> listed = listing.list(JobFilter.of("RUNNING", null, null, null, 100, null)).jobs().stream()
+        .map(JobSummary::jobId).filter(j -> j.startsWith(bulkId + "-")).toList();
+    ReprocessService.BulkChildren children = reprocess.view(bulkId, ADMIN).children();
+    assertThat(children.ids()).containsExactlyInAnyOrderElementsOf(listed);
+    assertThat(children.started()).isEqualTo(3);
+    assertThat(children.nextPageToken()).isNull();
+    assertThat(children.degraded()).isNull();
     reprocess.cancel(bulkId, ADMIN);
+  }
+
+  @Test
+  void eachReprocessedJobBelongsToTheTenantThatOwnedItsSourceJob() throws Exception {
+    // An admin of another tenant starts the run; the children go to the source jobs' tenants, not to the admin's.
+    ReprocessSpec spec = new ReprocessSpec(null, "parakeet", from.toString(), to.toString(), 4, null, null, null,
+        null, null, null);
+    String bulkId = reprocess.start(spec.toRequest("ops-admin", "ops"));
+    await("three children started", () -> count("ParentWorkflowId = '" + bulkId + "'") == 3);
+    await("the children are listed", () -> children(bulkId).size() == 3);
+    assertThat(children(bulkId))
+        .extracting(JobSummary::tenant, JobSummary::source)
+        .containsExactlyInAnyOrder(
+            org.assertj.core.groups.Tuple.tuple("acme", "/videos/p.mp4"),
+            org.assertj.core.groups.Tuple.tuple("globex", "/videos/p.mp4"),
+            org.assertj.core.groups.Tuple.tuple(Caller.DEFAULT_TENANT, "/videos/q.mp4"));
+    // each tenant sees its own and only its own
+    Caller acme = new Caller("acme-reader", "acme", false);
+    assertThat(children(bulkId)).filteredOn(j -> acme.mayAccess(j.tenant())).extracting(JobSummary::tenant)
+        .containsExactly("acme");
+    reprocess.cancel(bulkId, ADMIN);
+  }
+
+  private static List<JobSummary> children(String bulkId) {
+    return listing.list(JobFilter.of(null, null, null, null, 100, null)).jobs().stream()
+        .filter(j -> j.jobId().startsWith(bulkId + "-")).toList();
+  }
+
+  @Test
+  void aTerminatedRunSaysWhyWithoutTheCredentialsOfAnyUrlInTheReason() throws Exception {
+    ReprocessSpec spec = new ReprocessSpec(null, "local", from.toString(), to.toString(), 1, null, null, null, null,
+        null, null);
+    String bulkId = reprocess.start(spec.toRequest("test", Caller.DEFAULT_TENANT));
+    await("its first child started", () -> count("ParentWorkflowId = '" + bulkId + "'") >= 1);
+    TEMPORAL.client().newUntypedWorkflowStub(bulkId)
+        .terminate("operator: storage moved, see https://ops:PASSWORD1@wiki.example.com/moves?sig=TOKEN2");
+
+    ReprocessService.BulkView view = reprocess.view(bulkId, ADMIN);
+    assertThat(view.execution()).isEqualTo("TERMINATED");
+    assertThat(view.reason())
+        .isEqualTo("terminated: operator: storage moved, see https://wiki.example.com/moves")
+        .doesNotContain("PASSWORD1", "TOKEN2");
+    // no child failed, so recentFailures (when the closed run answers its query at all) says nothing: reason does
   }
 
   @Test

@@ -105,6 +105,20 @@ class ReprocessApiTest {
     JsonNode child = http.getForObject("/api/v1/jobs/" + childId, JsonNode.class);
     assertThat(child.path("status").asText()).isIn("COMPLETED", "NEEDS_REVIEW");
     assertThat(child.path("engine").asText()).isEqualTo("local");
+    // The status lists the run's children (from the workflow: the embedded server has no visibility queries) ...
+    List<String> expected = List.of("a.mp4", "b.mp4", "c.mp4").stream()
+        .map(n -> BulkReprocessWorkflowImpl.childId(id, "",
+            dir.resolve("data").resolve("incoming").resolve(n).toUri().toString()))
+        .toList();
+    assertThat(done.path("children").path("started").asInt()).isEqualTo(3);
+    List<String> listedChildren = new java.util.ArrayList<>();
+    done.path("children").path("ids").forEach(n -> listedChildren.add(n.asText()));
+    assertThat(listedChildren).containsExactlyInAnyOrderElementsOf(expected);
+    assertThat(done.path("children").path("degraded").asText()).contains("no visibility queries");
+    assertThat(done.path("reason").isNull() || done.path("reason").isMissingNode()).as(done.toPrettyString()).isTrue();
+    // ... and the job listing shows them, though no jobs API call started them
+    JsonNode jobs = http.getForObject("/api/v1/jobs?pageSize=100", JsonNode.class);
+    assertThat(jobs.path("jobs").findValuesAsText("jobId")).as(jobs.toPrettyString()).containsAll(expected);
 
     // Operations: health shows both components, Prometheus the SDK's metrics, step durations and job outcomes.
     JsonNode health = http.getForObject("/actuator/health", JsonNode.class);
@@ -172,6 +186,48 @@ class ReprocessApiTest {
   }
 
   @Test
+  void aFailedRunSaysWhy() throws Exception {
+    // Past jobs need visibility queries, which the embedded server lacks: the selection fails, and so does the run.
+    ResponseEntity<JsonNode> accepted =
+        http.postForEntity("/api/v1/reprocess", Map.of("sourceEngine", "local", "concurrency", 1), JsonNode.class);
+    assertThat(accepted.getStatusCode()).as(String.valueOf(accepted.getBody())).isEqualTo(HttpStatus.ACCEPTED);
+    String id = accepted.getBody().path("bulkId").asText();
+    JsonNode failed = await(id, v -> v.path("execution").asText().equals("FAILED"));
+    assertThat(failed.path("progress").path("recentFailures")).as(failed.toPrettyString()).isEmpty();
+    assertThat(failed.path("reason").asText())
+        .as(failed.toPrettyString())
+        .contains("activity SelectSources failed", "no visibility queries", "(SelectionUnsupported)");
+    assertThat(failed.path("children").path("started").asInt()).isZero();
+    assertThat(failed.path("children").path("ids")).isEmpty();
+  }
+
+  @Test
+  void prefixesOutsideStorageAreRefusedAtSubmit() {
+    Map<String, String> refused = new java.util.LinkedHashMap<>();
+    refused.put("../", "'..' segment");
+    refused.put("incoming/../../etc/", "'..' segment");
+    refused.put("/etc/", "absolute path");
+    refused.put("file:///etc/", "outside the storage root");
+    refused.put("gs://another-bucket/videos/", "outside the storage root");
+    refused.put("https://user:SECRET@example.com/videos/", "outside the storage root");
+    refused.put("incoming/%zz", "not a valid path or URI");
+    for (Map.Entry<String, String> e : refused.entrySet()) {
+      ResponseEntity<JsonNode> answer =
+          http.postForEntity("/api/v1/reprocess", Map.of("prefix", e.getKey()), JsonNode.class);
+      assertThat(answer.getStatusCode()).as(e.getKey() + ": " + answer.getBody()).isEqualTo(HttpStatus.BAD_REQUEST);
+      assertThat(answer.getHeaders().getContentType()).isEqualTo(MediaType.APPLICATION_PROBLEM_JSON);
+      assertThat(answer.getBody().path("detail").asText()).as(e.getKey())
+          .contains("prefix", e.getValue())
+          .doesNotContain("SECRET");
+    }
+    // a schedule's reprocess body is held to the same rule
+    ResponseEntity<JsonNode> schedule = http.postForEntity("/api/v1/schedules",
+        Map.of("id", "outside", "interval", "PT1H", "reprocess", Map.of("prefix", "../")), JsonNode.class);
+    assertThat(schedule.getStatusCode()).isEqualTo(HttpStatus.BAD_REQUEST);
+    assertThat(schedule.getBody().path("detail").asText()).contains("'..' segment");
+  }
+
+  @Test
   void unknownRunsAndBadSelectionsAreProblems() {
     ResponseEntity<JsonNode> missing = http.getForEntity("/api/v1/reprocess/bulk-nope", JsonNode.class);
     assertThat(missing.getStatusCode()).isEqualTo(HttpStatus.NOT_FOUND);
@@ -230,5 +286,6 @@ class ReprocessApiTest {
     http.delete("/api/v1/schedules/hourly");
     JsonNode deleted = http.getForObject("/api/v1/reprocess/hourly", JsonNode.class);
     assertThat(deleted.path("execution").asText()).isEqualTo("TERMINATED");
+    assertThat(deleted.path("reason").asText()).as(deleted.toPrettyString()).isEqualTo("terminated: schedule deleted through the API");
   }
 }

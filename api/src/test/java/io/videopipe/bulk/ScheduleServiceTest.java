@@ -37,6 +37,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The real-server schedule paths against an in-process fake of Temporal's schedule RPCs. */
 class ScheduleServiceTest {
@@ -46,6 +47,8 @@ class ScheduleServiceTest {
   FakeWorkflowService temporal;
   WorkflowServiceStubs stubs;
   ScheduleService service;
+
+  @TempDir java.nio.file.Path storageDir;
 
   @BeforeEach
   void start() throws Exception {
@@ -112,7 +115,8 @@ class ScheduleServiceTest {
         WorkflowClient.newInstance(stubs, WorkflowClientOptions.newBuilder().setNamespace("prod").build());
     ScheduleClient schedules =
         ScheduleClient.newInstance(stubs, ScheduleClientOptions.newBuilder().setNamespace("prod").build());
-    service = new ScheduleService(schedules, client, new ReprocessService(client, new TaskQueues("cpu-q", "gpu-q")));
+    service = new ScheduleService(schedules, client, new ReprocessService(client, new TaskQueues("cpu-q", "gpu-q"),
+        new io.videopipe.storage.LocalStorage(storageDir), new io.videopipe.jobs.JobListing(client)));
   }
 
   @AfterEach

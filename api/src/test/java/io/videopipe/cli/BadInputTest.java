@@ -108,6 +108,17 @@ class BadInputTest {
   }
 
   @Test
+  void tooManyHighlightsAreRefusedBeforeAJobStarts() throws Exception {
+    // The same rule as REST (HighlightOptions.requireLimits, at JobRequest.Builder.build): usage error, no job.
+    Path source = MediaFixtures.mp4H264Aac(LocalRole.newDir("bounds"), 2);
+    ProcessCommandTest.Run many =
+        ProcessCommandTest.process(source.toString(), "--job-id", "bad-many-highlights", "--max-highlights", "50");
+    assertThat(many.exitCode()).as(many.stderr()).isEqualTo(2);
+    assertThat(many.stderr()).contains("highlights.maxCount must be 0 to 20", "was 50");
+    assertNoArtifacts("bad-many-highlights");
+  }
+
+  @Test
   void http404() throws Exception {
     try (MockWebServer server = new MockWebServer()) {
       server.enqueue(new MockResponse().setResponseCode(404).setBody("not found"));

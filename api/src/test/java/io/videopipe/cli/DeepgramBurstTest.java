@@ -75,7 +75,7 @@ class DeepgramBurstTest {
 
   static JobResult run(String jobId) {
     JobService jobs = ctx.getBean(JobService.class);
-    jobs.start(new JobSubmission(DeepgramProcessTest.SAMPLE.toString(), jobId, "deepgram", null, null, null, false),
+    jobs.start(JobSubmission.builder(DeepgramProcessTest.SAMPLE.toString()).jobId(jobId).engine("deepgram").keepSource(false).build(),
         "fault-suite");
     return jobs.awaitResult(jobId);
   }

@@ -59,7 +59,7 @@ class AdversarialMediaTest {
   static JobResult run(String jobId, Path source, Duration bound) throws Exception {
     JobService jobs = LocalRole.context().getBean(JobService.class);
     long start = System.nanoTime();
-    jobs.start(new JobSubmission(source.toString(), jobId, "local", null, null, null, false), "fault-suite");
+    jobs.start(JobSubmission.builder(source.toString()).jobId(jobId).engine("local").keepSource(false).build(), "fault-suite");
     CompletableFuture<JobResult> result = CompletableFuture.supplyAsync(() -> jobs.awaitResult(jobId));
     JobResult r;
     try {

@@ -78,7 +78,7 @@ class JobListingTest {
                 response.onCompleted();
               }
             });
-    listing = new JobListing(temporal::blockingStub, "prod");
+    listing = new JobListing(temporal::blockingStub, "prod", null);
   }
 
   @AfterEach

@@ -29,10 +29,6 @@ public final class GcsStorage implements Storage {
   private final String rootPrefix;
   private final Path tmpDir;
 
-  public GcsStorage(com.google.cloud.storage.Storage client, URI root) {
-    this(client, root, Path.of(System.getProperty("java.io.tmpdir")));
-  }
-
   /**
    * @param tmpDir where pending writes and {@link #localFile} copies are buffered
    */

@@ -29,7 +29,8 @@ public final class StorageFactory {
     String trimmed = rootUri.trim();
     String lower = trimmed.toLowerCase(Locale.ROOT);
     if (lower.startsWith("gs://")) {
-      return new GcsStorage(gcsClient.get(), URI.create(trimmed));
+      // pending writes are buffered in the system's temporary directory
+      return new GcsStorage(gcsClient.get(), URI.create(trimmed), Path.of(System.getProperty("java.io.tmpdir")));
     }
     if (lower.startsWith("file:")) {
       return new LocalStorage(Path.of(URI.create(trimmed)));

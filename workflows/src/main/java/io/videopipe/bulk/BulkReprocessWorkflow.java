@@ -18,4 +18,11 @@ public interface BulkReprocessWorkflow {
 
   @QueryMethod
   BulkProgress progress();
+
+  /**
+   * The ids of the last children started (newest last, at most 100, across continue-as-new). The status of a run lists
+   * its children through visibility ({@code ParentWorkflowId}) where the server has it; this is the fallback.
+   */
+  @QueryMethod
+  java.util.List<String> recentChildren();
 }

@@ -35,6 +35,7 @@ import org.slf4j.Logger;
 public class BulkReprocessWorkflowImpl implements BulkReprocessWorkflow {
   private static final Logger log = Workflow.getLogger(BulkReprocessWorkflowImpl.class);
   private static final int RECENT_FAILURES = 10;
+  static final int RECENT_CHILDREN = 100;
   private static final Duration CHILD_CANCEL_WAIT = Duration.ofMinutes(5);
   /** How long cancelled children may stay open before they are cancelled again. */
   private static final Duration CHILD_RECANCEL_AFTER = Duration.ofSeconds(5);
@@ -44,7 +45,10 @@ public class BulkReprocessWorkflowImpl implements BulkReprocessWorkflow {
 
   private final Map<Promise<JobResult>, Child> running = new LinkedHashMap<>();
   private final Deque<String> pending = new ArrayDeque<>();
+  /** The tenant of each pending source's past job, in step with {@link #pending}; "" for the run's own tenant. */
+  private final Deque<String> pendingOwners = new ArrayDeque<>();
   private final List<String> recentFailures = new ArrayList<>();
+  private final Deque<String> recentChildren = new ArrayDeque<>();
   private String status = "RUNNING";
   private String cursor;
   private boolean selectionDone;
@@ -62,8 +66,10 @@ public class BulkReprocessWorkflowImpl implements BulkReprocessWorkflow {
     cursor = state.cursor();
     selectionDone = state.selectionDone();
     pending.addAll(state.pending());
+    pendingOwners.addAll(state.pendingOwners());
     runs = state.runs();
     recentFailures.addAll(state.recentFailures());
+    recentChildren.addAll(state.recentChildren());
     BulkCounts c = state.counts();
     started = c.started();
     completed = c.completed();
@@ -99,13 +105,18 @@ public class BulkReprocessWorkflowImpl implements BulkReprocessWorkflow {
           if (pending.isEmpty() && !selectionDone) {
             SourcePage page = selector.selectSources(request.selection(), cursor, request.pageSize());
             pending.addAll(page.sources());
+            for (int i = 0; i < page.sources().size(); i++) {
+              String owner = page.owner(i);
+              pendingOwners.add(owner == null ? "" : owner);
+            }
             cursor = page.nextCursor();
             selectionDone = cursor == null;
           }
           if (pending.isEmpty()) {
             break;
           }
-          startChild(bulkId, generation, pending.poll(), request);
+          String owner = pendingOwners.poll();
+          startChild(bulkId, generation, pending.poll(), owner == null || owner.isEmpty() ? null : owner, request);
           startedThisRun++;
         }
         if (running.isEmpty()) {
@@ -148,7 +159,8 @@ public class BulkReprocessWorkflowImpl implements BulkReprocessWorkflow {
       Workflow.continueAsNew(
           request.withState(
               new BulkState(
-                  cursor, selectionDone, List.copyOf(pending), generation, runs, counts(), List.copyOf(recentFailures))));
+                  cursor, selectionDone, List.copyOf(pending), generation, runs, counts(), List.copyOf(recentFailures),
+                  List.copyOf(recentChildren), List.copyOf(pendingOwners))));
     }
     status = "COMPLETED";
     return progress();
@@ -157,6 +169,11 @@ public class BulkReprocessWorkflowImpl implements BulkReprocessWorkflow {
   @Override
   public BulkProgress progress() {
     return new BulkProgress(status, selectionDone, running.size(), counts(), runs, List.copyOf(recentFailures));
+  }
+
+  @Override
+  public List<String> recentChildren() {
+    return List.copyOf(recentChildren);
   }
 
   private BulkCounts counts() {
@@ -191,9 +208,14 @@ public class BulkReprocessWorkflowImpl implements BulkReprocessWorkflow {
     }
   }
 
-  private void startChild(String bulkId, String generation, String source, BulkRequest request) {
-    JobRequest job = request.jobFor(source);
-    String childId = childId(bulkId, generation, source);
+  /** @param owner the tenant of the source's past job, null where the run's tenant owns the source */
+  private void startChild(String bulkId, String generation, String source, String owner, BulkRequest request) {
+    JobRequest job = request.jobFor(source, owner);
+    // The same video may be the source of several tenants' past jobs: each tenant's gets a child of its own. (Ids of
+    // children the run's own tenant owns are as before, so stored histories keep their child ids.)
+    String childId = owner == null || owner.equals(request.tenant())
+        ? childId(bulkId, generation, source)
+        : childId(bulkId, generation + "|" + owner, source);
     Map<String, Object> memo =
         new LinkedHashMap<>(Map.of(VideoPipelineOptions.MEMO_SOURCE, job.sourceDisplay(), "bulk", bulkId));
     io.temporal.common.SearchAttributes.Builder attributes =
@@ -202,7 +224,7 @@ public class BulkReprocessWorkflowImpl implements BulkReprocessWorkflow {
             .set(SearchAttributes.STEP, Step.QUEUED.name())
             .set(SearchAttributes.PRIORITY, (long) job.priority());
     if (job.tenant() != null) {
-      // The bulk run's tenant owns its children: they appear in that tenant's listing and nobody else's.
+      // The source's owner, else the run's tenant, owns the child: it appears in that tenant's listing only.
       memo.put(VideoPipelineOptions.MEMO_TENANT, job.tenant());
       attributes.set(SearchAttributes.TENANT, job.tenant());
     }
@@ -220,6 +242,10 @@ public class BulkReprocessWorkflowImpl implements BulkReprocessWorkflow {
     Promise<JobResult> result = Async.function(child::run, job);
     running.put(result, new Child(source, childId, Workflow.getWorkflowExecution(child), result));
     started++;
+    recentChildren.addLast(childId);
+    while (recentChildren.size() > RECENT_CHILDREN) {
+      recentChildren.removeFirst();
+    }
   }
 
   private void collectFinished() {
@@ -251,7 +277,8 @@ public class BulkReprocessWorkflowImpl implements BulkReprocessWorkflow {
         if (recentFailures.size() == RECENT_FAILURES) {
           recentFailures.remove(0);
         }
-        recentFailures.add(SourceDisplay.redact(entry.getValue().source()) + ": " + root.getMessage());
+        recentFailures.add(
+            SourceDisplay.redact(entry.getValue().source()) + ": " + SourceDisplay.redactUris(root.getMessage()));
       }
     }
   }

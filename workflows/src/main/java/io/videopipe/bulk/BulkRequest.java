@@ -61,8 +61,12 @@ public record BulkRequest(
         pageSize, childrenPerRun, state, tenant);
   }
 
-  /** The child job for one source. */
-  public JobRequest jobFor(String sourceUri) {
+  /**
+   * The child job for one source.
+   *
+   * @param owner the tenant that owned the source's past job; null for the run's tenant
+   */
+  public JobRequest jobFor(String sourceUri, String owner) {
     return JobRequest.builder(sourceUri)
         .engine(engine)
         .priority(priority)
@@ -70,7 +74,7 @@ public record BulkRequest(
         .webhookUrl(webhookUrl)
         .requestedBy(requestedBy)
         .queues(queues)
-        .tenant(tenant)
+        .tenant(owner == null ? tenant : owner)
         .build();
   }
 }

@@ -205,10 +205,17 @@ public record JobRequest(
       return this;
     }
 
+    /**
+     * The request, checked by its constructor ({@link JobRequest#validate}) and by the limits new jobs are held to
+     * ({@link HighlightOptions#requireLimits}): every new job is built here (REST, CLI, bulk children), while a
+     * workflow reading its input goes through the constructor only, so a job accepted before a limit still replays.
+     */
     public JobRequest build() {
-      return new JobRequest(
+      JobRequest request = new JobRequest(
           sourceUri, engine, priority, language, highlights, keepSource, requestedBy, queues, budgetUsd, clips,
           webhookUrl, tenant, audioTrack);
+      request.highlights().requireLimits();
+      return request;
     }
   }
 }

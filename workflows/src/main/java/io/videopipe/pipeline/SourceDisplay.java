@@ -10,6 +10,7 @@ import java.util.regex.Pattern;
  */
 public final class SourceDisplay {
   private static final Pattern USER_INFO = Pattern.compile("^([A-Za-z][A-Za-z0-9+.-]*://)[^/?#]*@");
+  private static final Pattern URI_IN_TEXT = Pattern.compile("[A-Za-z][A-Za-z0-9+.-]*://[^\\s\"'<>]+");
 
   private SourceDisplay() {}
 
@@ -25,6 +26,17 @@ public final class SourceDisplay {
     }
     s = USER_INFO.matcher(s).replaceFirst("$1");
     return s.length() > 500 ? s.substring(0, 500) + "..." : s;
+  }
+
+  /**
+   * A message (a failure's, say) with every URI in it {@linkplain #redact redacted}: failures may quote the URI they
+   * were given, credentials and all.
+   */
+  public static String redactUris(String text) {
+    if (text == null) {
+      return null;
+    }
+    return URI_IN_TEXT.matcher(text).replaceAll(m -> java.util.regex.Matcher.quoteReplacement(redact(m.group())));
   }
 
   /**

@@ -46,6 +46,10 @@ public interface VideoPipelineWorkflow {
   @QueryMethod
   io.videopipe.notify.WebhookDelivery webhookDelivery();
 
+  /** {@link #progress}, {@link #stepTimings}, {@link #finalResult} and {@link #webhookDelivery} in one answer. */
+  @QueryMethod
+  JobReadout readout();
+
   /** Stops the running step, deletes the job's intermediate artifacts and ends the job as cancelled. */
   @SignalMethod
   void cancel(String reason);

@@ -177,6 +177,11 @@ public class VideoPipelineWorkflowImpl implements VideoPipelineWorkflow {
   }
 
   @Override
+  public JobReadout readout() {
+    return new JobReadout(progress(), stepTimings(), finalResult(), webhookDelivery());
+  }
+
+  @Override
   public void cancel(String reason) {
     if (ledger.running() && cancellation.request(reason)) {
       ledger.detail("cancelling: " + cancellation.requested());

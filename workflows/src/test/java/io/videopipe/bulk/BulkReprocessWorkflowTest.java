@@ -109,6 +109,11 @@ class BulkReprocessWorkflowTest {
     }
 
     @Override
+    public io.videopipe.pipeline.JobReadout readout() {
+      return null;
+    }
+
+    @Override
     public io.videopipe.notify.WebhookDelivery webhookDelivery() {
       return null;
     }
@@ -138,7 +143,7 @@ class BulkReprocessWorkflowTest {
       cursors.add(String.valueOf(cursor));
       int from = cursor == null ? 0 : Integer.parseInt(cursor);
       int to = Math.min(sources.size(), from + pageSize);
-      return new SourcePage(sources.subList(from, to), to < sources.size() ? String.valueOf(to) : null);
+      return new SourcePage(sources.subList(from, to), to < sources.size() ? String.valueOf(to) : null, null);
     }
   }
 
