@@ -14,16 +14,21 @@ import java.util.stream.Stream;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
- * {@code bench [--only=extract,vosk,parakeet,pipeline,memory,render] [--parakeet-model=DIR] [--out=bench-results.json]
- * [--quick]}: measures extraction against the ffmpeg CLI, the engines' real-time factors, pipeline throughput and
- * orchestration overhead, worker memory against input length, and clip rendering against the ffmpeg CLI; prints a
- * table and writes every figure as JSON.
+ * {@code bench [--only=extract,vosk,parakeet,pipeline,memory,render,grid] [--parakeet-model=DIR]
+ * [--out=bench-results.json] [--quick]}: measures extraction against the ffmpeg CLI, the engines' real-time factors,
+ * pipeline throughput and orchestration overhead, worker memory against input length, clip rendering against the
+ * ffmpeg CLI and, with {@code --only=grid}, the benchmark grid (whole jobs on long inputs and many jobs at once in a
+ * worker JVM); prints a table and writes every figure as JSON.
  */
 public final class BenchCommand {
-  static final List<String> SECTIONS = List.of("extract", "vosk", "parakeet", "pipeline", "memory", "render");
+  static final List<String> SECTIONS =
+      List.of("extract", "vosk", "parakeet", "pipeline", "memory", "render", "grid");
+  /** What a plain {@code bench} runs: the grid takes hours at its full sizes, so it is asked for by name. */
+  static final List<String> DEFAULT_SECTIONS = SECTIONS.stream().filter(s -> !s.equals("grid")).toList();
   static final String USAGE =
       "usage: videopipe.jar bench [--only=" + String.join(",", SECTIONS) + "] [--parakeet-model=DIR]"
-          + " [--out=bench-results.json] [--quick] [--cache-dir=DIR] [--speech=FILE] [--runs=N] [--jobs=1,10,50]";
+          + " [--out=bench-results.json] [--quick] [--cache-dir=DIR] [--speech=FILE] [--runs=N] [--jobs=1,10,50]"
+          + " [--grid-durations=5m,20m,45m,120m] [--grid-jobs=2,5,10,20] [--grid-job-sec=120]";
 
   /** Input sizes and repetitions of one run. */
   record Sizes(
@@ -46,10 +51,12 @@ public final class BenchCommand {
       int runs,
       List<Integer> jobs,
       Path memoryProbe,
-      Path workDir) {
+      Path workDir,
+      int probeJobs,
+      GridBench.Plan grid) {
 
     static Options parse(String[] args) {
-      Set<String> only = new LinkedHashSet<>(SECTIONS);
+      Set<String> only = new LinkedHashSet<>(DEFAULT_SECTIONS);
       Path parakeet = null;
       Path out = Path.of("bench-results.json");
       boolean quick = false;
@@ -59,6 +66,10 @@ public final class BenchCommand {
       List<Integer> jobs = null;
       Path probe = null;
       Path work = null;
+      int probeJobs = 1;
+      List<Double> gridDurations = null;
+      List<Integer> gridJobs = null;
+      Double gridJobSec = null;
       for (String a : args) {
         String name = a.contains("=") ? a.substring(0, a.indexOf('=')) : a;
         String value = a.contains("=") ? a.substring(a.indexOf('=') + 1) : null;
@@ -87,10 +98,22 @@ public final class BenchCommand {
           case "--jobs" -> jobs = Arrays.stream(value.split(",")).map(v -> positive(name, v.trim())).toList();
           case "--memory-probe" -> probe = Path.of(value);
           case "--work-dir" -> work = Path.of(value);
+          case "--probe-jobs" -> probeJobs = positive(name, value);
+          // an empty list leaves that half of the grid out
+          case "--grid-durations" ->
+              gridDurations =
+                  value.isBlank()
+                      ? List.of()
+                      : Arrays.stream(value.split(",")).map(v -> GridBench.Plan.seconds(name, v.trim())).toList();
+          case "--grid-jobs" ->
+              gridJobs =
+                  value.isBlank() ? List.of() : Arrays.stream(value.split(",")).map(v -> positive(name, v.trim())).toList();
+          case "--grid-job-sec" -> gridJobSec = GridBench.Plan.seconds(name, value.trim() + "s");
           default -> throw new IllegalArgumentException("unknown option " + name);
         }
       }
-      return new Options(only, parakeet, out, quick, cache, speech, runs, jobs, probe, work);
+      GridBench.Plan grid = GridBench.Plan.of(quick, gridDurations, gridJobs, gridJobSec);
+      return new Options(only, parakeet, out, quick, cache, speech, runs, jobs, probe, work, probeJobs, grid);
     }
 
     private static int positive(String option, String value) {
@@ -119,7 +142,7 @@ public final class BenchCommand {
     }
     try {
       if (options.memoryProbe() != null) {
-        return MemoryProbe.run(options.memoryProbe().toAbsolutePath(), options.workDir());
+        return MemoryProbe.run(options.memoryProbe().toAbsolutePath(), options.workDir(), options.probeJobs());
       }
       return run(options, System.out, System.err);
     } catch (Exception e) {
@@ -198,6 +221,9 @@ public final class BenchCommand {
       }
       if (only.contains("render")) {
         report.add(section("render", err, () -> RenderBench.run(c, problem, options.quick(), options.runs(), work)));
+      }
+      if (only.contains("grid")) {
+        report.add(section("grid", err, () -> GridBench.run(inputs, options.grid(), work, err)));
       }
       report.finish(MachineInfo.loadAverage());
       out.print(report.table());

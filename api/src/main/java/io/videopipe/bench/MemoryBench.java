@@ -19,6 +19,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class MemoryBench {
   static final String PROBE_OPTION = "--memory-probe=";
+  static final String PROBE_JOBS_OPTION = "--probe-jobs=";
   private static final double MIB = 1 << 20;
 
   private MemoryBench() {}
@@ -26,8 +27,8 @@ final class MemoryBench {
   static Section run(BenchInputs inputs, double shortSec, double longSec, Path workDir) throws Exception {
     Section s = new Section("memory");
     Map<String, Object> probes = new LinkedHashMap<>();
-    Map<String, Object> shortRun = probe(inputs.speechAudio(shortSec), workDir.resolve("memory-short"));
-    Map<String, Object> longRun = probe(inputs.speechAudio(longSec), workDir.resolve("memory-long"));
+    Map<String, Object> shortRun = probe(inputs.speechAudio(shortSec), workDir.resolve("memory-short"), 1);
+    Map<String, Object> longRun = probe(inputs.speechAudio(longSec), workDir.resolve("memory-long"), 1);
     probes.put("short", shortRun);
     probes.put("long", longRun);
     s.detail("probes", probes).detail("childJvm", "-Xmx1g, local role, one job, engine local");
@@ -66,20 +67,27 @@ final class MemoryBench {
     return r.get(key) instanceof Number n ? n.doubleValue() : Double.NaN;
   }
 
-  /** Runs the probe in a child JVM and returns what it printed. */
+  /** Runs the probe in a child JVM, {@code jobs} jobs on {@code input} at once, and returns what it printed. */
   @SuppressWarnings("unchecked")
-  static Map<String, Object> probe(Path input, Path dir) throws IOException, InterruptedException {
+  static Map<String, Object> probe(Path input, Path dir, int jobs) throws IOException, InterruptedException {
     Files.createDirectories(dir);
     List<String> cmd = new ArrayList<>(javaCommand("-Xmx1g"));
     cmd.add("bench");
     cmd.add(PROBE_OPTION + input);
     cmd.add("--work-dir=" + dir);
+    cmd.add(PROBE_JOBS_OPTION + jobs);
     Path log = dir.resolve("probe.log");
     Path out = dir.resolve("probe.out");
     Process p = new ProcessBuilder(cmd).redirectError(log.toFile()).redirectOutput(out.toFile()).start();
-    if (!p.waitFor(3, TimeUnit.HOURS)) {
-      p.destroyForcibly();
-      throw new IllegalStateException("the memory probe ran over 3 hours");
+    try {
+      if (!p.waitFor(3, TimeUnit.HOURS)) {
+        throw new IllegalStateException("the memory probe ran over 3 hours");
+      }
+    } finally {
+      // interrupted or timed out: the child JVM must not outlive the bench
+      if (p.isAlive()) {
+        p.destroyForcibly();
+      }
     }
     for (String line : Files.readAllLines(out, StandardCharsets.UTF_8)) {
       if (line.startsWith(MemoryProbe.MARKER)) {

@@ -90,7 +90,7 @@ class BenchReportTest {
     assertThat(o.out()).isEqualTo(Path.of("x.json"));
     assertThat(o.parakeetModel()).isEqualTo(Path.of("/m"));
     assertThat(o.jobs()).containsExactly(1, 5);
-    assertThat(BenchCommand.Options.parse(new String[0]).only()).containsExactlyElementsOf(BenchCommand.SECTIONS);
+    assertThat(BenchCommand.Options.parse(new String[0]).only()).containsExactlyElementsOf(BenchCommand.DEFAULT_SECTIONS);
     assertThat(BenchCommand.Options.parse(new String[0]).out()).isEqualTo(Path.of("bench-results.json"));
 
     assertThatThrownBy(() -> BenchCommand.Options.parse(new String[] {"--only=extract,gpu"}))

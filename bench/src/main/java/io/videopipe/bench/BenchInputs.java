@@ -59,6 +59,12 @@ final class BenchInputs {
     return looped(speech, seconds, "m4a", true);
   }
 
+  /** {@code seconds} of the speech sample, video and audio, looped: a talk of any length for whole-pipeline runs. */
+  Path speechVideo(double seconds) throws IOException {
+    requireSpeech();
+    return looped(speech, seconds, "mp4", false);
+  }
+
   /** The first {@code seconds} of the speech sample, re-encoded (a copy would start mid-GOP). */
   Path speechClip(double seconds) throws IOException {
     requireSpeech();

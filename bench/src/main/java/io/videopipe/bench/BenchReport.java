@@ -12,6 +12,9 @@ import java.util.Map;
 
 /** All sections of one run, as an aligned text table and as JSON. */
 final class BenchReport {
+  /** Detail key of a section's own preformatted table, printed after the figures. */
+  static final String TABLE = "table";
+
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   private final MachineInfo machine;
@@ -64,6 +67,12 @@ final class BenchReport {
       out.append(pad(r[0], width[0])).append("  ").append(pad(r[1], width[1])).append("  ");
       out.append(" ".repeat(width[2] - r[2].length())).append(r[2]).append("  ").append(r[3]);
       out.append('\n');
+    }
+    for (Section s : sections) {
+      // a section's own table (the grid's), after the figures
+      if (s.details().get(TABLE) instanceof String t) {
+        out.append('\n').append(t);
+      }
     }
     for (Section s : sections) {
       for (String note : s.notes()) {
