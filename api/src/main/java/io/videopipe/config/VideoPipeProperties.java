@@ -6,6 +6,7 @@ import io.videopipe.notify.WebhookSettings;
 import io.videopipe.parakeet.ParakeetEngine;
 import io.videopipe.pipeline.TaskQueues;
 import io.videopipe.refine.RefineSettings;
+import io.videopipe.pipeline.PipelineTimeouts;
 import java.time.Duration;
 import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -253,9 +254,24 @@ public record VideoPipeProperties(
    * @param cpuActivitySlots concurrent activities on one CPU worker
    * @param gpuActivitySlots concurrent transcriptions on one GPU worker; they share encoder batches on its one GPU
    * @param workflowSlots concurrent workflow tasks on one CPU worker
+   * @param heartbeatTimeout heartbeat timeout of the long steps (download, extraction, transcription, highlights,
+   *     render, QA): how long a step may go unheard before its attempt is retried elsewhere, so how soon a dead
+   *     worker's work moves on; set on the CPU worker that runs the workflows
+   * @param heartbeatInterval the longest a running step waits between the heartbeats it sends (the SDK's heartbeat
+   *     throttle), so how soon a cancellation reaches it; on every worker
    */
   public record Workers(
       @DefaultValue("4") int cpuActivitySlots,
       @DefaultValue("4") int gpuActivitySlots,
-      @DefaultValue("200") int workflowSlots) {}
+      @DefaultValue("200") int workflowSlots,
+      @DefaultValue("" + PipelineTimeouts.DEFAULT_HEARTBEAT_SECONDS + "s") Duration heartbeatTimeout,
+      @DefaultValue("1s") Duration heartbeatInterval) {
+    public Workers {
+      if (heartbeatInterval.compareTo(heartbeatTimeout) >= 0) {
+        throw new IllegalArgumentException(
+            "videopipe.workers.heartbeat-interval (" + heartbeatInterval + ") must be shorter than"
+                + " videopipe.workers.heartbeat-timeout (" + heartbeatTimeout + ")");
+      }
+    }
+  }
 }

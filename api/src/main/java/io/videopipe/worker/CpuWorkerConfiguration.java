@@ -152,8 +152,12 @@ public class CpuWorkerConfiguration {
             WorkerOptions.newBuilder()
                 .setMaxConcurrentActivityExecutionSize(props.workers().cpuActivitySlots())
                 .setMaxConcurrentWorkflowTaskExecutionSize(props.workers().workflowSlots())
+                .setMaxHeartbeatThrottleInterval(props.workers().heartbeatInterval())
                 .build());
-    PipelineTimeouts timeouts = PipelineTimeouts.defaults().withGpuScheduleToStart(props.gpuPool().scheduleToStart());
+    PipelineTimeouts timeouts =
+        PipelineTimeouts.defaults()
+            .withGpuScheduleToStart(props.gpuPool().scheduleToStart())
+            .withHeartbeat(props.workers().heartbeatTimeout());
     worker.registerWorkflowImplementationFactory(
         VideoPipelineWorkflow.class, () -> new VideoPipelineWorkflowImpl(timeouts));
 

@@ -39,6 +39,7 @@ public class GpuWorkerConfiguration {
             props.queues().gpu(),
             WorkerOptions.newBuilder()
                 .setMaxConcurrentActivityExecutionSize(props.workers().gpuActivitySlots())
+                .setMaxHeartbeatThrottleInterval(props.workers().heartbeatInterval())
                 .build());
     Map<Engine, TranscriptionEngine> engines = new EnumMap<>(Engine.class);
     gpuEngines.orderedStream().forEach(g -> engines.put(g.engine(), g.impl()));

@@ -56,7 +56,9 @@ class RealServerKillTest {
     Path logs = dir.resolve("logs");
     cpuWorker = new RoleProcess("cpu-worker", logs, Map.of(), "768m", address, "--videopipe.storage.root=" + storage,
         "--videopipe.storage.work-dir=" + work, "--server.port=0", "--videopipe.download.allow-local-files=true",
-        "--videopipe.download.local-roots=" + SAMPLE.getParent()).start();
+        "--videopipe.download.local-roots=" + SAMPLE.getParent(),
+        // a killed worker's steps move on after 4 s instead of the default 15 s, to keep the suite inside its budget
+        "--videopipe.workers.heartbeat-timeout=4s").start();
     gpuWorker = GpuWorkerKill.start(dir, logs, address, "--videopipe.storage.root=" + storage,
         "--videopipe.storage.work-dir=" + work);
     api = new RoleProcess("api", logs, Map.of(), "384m", address, "--videopipe.storage.root=" + storage,

@@ -16,8 +16,8 @@ import java.time.Duration;
  * @param cost start-to-close of ComputeCost
  * @param cleanup start-to-close of DeleteArtifacts
  * @param heartbeat heartbeat timeout of the long steps (Download, ExtractAudio, Transcribe, PickHighlights,
- *     RenderClip, QualityCheck); the SDK sends heartbeats
- *     at 0.8 x this, so a cancellation or a dead worker is noticed within it
+ *     RenderClip, QualityCheck): a dead worker's attempt is retried after this long. The workers send heartbeats at
+ *     least every second (their throttle), so a cancellation arrives within a second or two whatever this is
  * @param gpuScheduleToStart how long a GPU transcription may wait for a GPU worker before the next engine is tried
  * @param initialRetryInterval first retry backoff; doubles up to {@code maxRetryInterval}
  * @param maxRetryInterval longest retry backoff
@@ -40,6 +40,12 @@ public record PipelineTimeouts(
     Duration maxRetryInterval,
     int maxAttempts,
     int transcribeMaxAttempts) {
+
+  /**
+   * The default heartbeat timeout. 4 s lost clips on a loaded 2-core worker (a render stalled past it and every attempt
+   * timed out; docs/performance.md, the grid); 15 s rode out those stalls while a dead worker is still noticed quickly.
+   */
+  public static final long DEFAULT_HEARTBEAT_SECONDS = 15;
 
   public PipelineTimeouts {
     for (Duration d :
@@ -68,7 +74,7 @@ public record PipelineTimeouts(
         Duration.ofMinutes(30),
         Duration.ofMinutes(5),
         Duration.ofMinutes(5),
-        Duration.ofSeconds(4),
+        Duration.ofSeconds(DEFAULT_HEARTBEAT_SECONDS),
         Duration.ofMinutes(2),
         Duration.ofSeconds(1),
         Duration.ofMinutes(1),

@@ -89,7 +89,7 @@ class VideoPipelineOptionsTest {
 
   @Test
   void pipelineTimeoutsRejectNonPositiveValues() {
-    assertThat(PipelineTimeouts.defaults().heartbeat()).hasSeconds(4);
+    assertThat(PipelineTimeouts.defaults().heartbeat()).hasSeconds(15);
     assertThat(PipelineTimeouts.defaults().gpuScheduleToStart()).hasMinutes(2);
     assertThatThrownBy(() -> PipelineTimeouts.defaults().withHeartbeat(java.time.Duration.ZERO))
         .isInstanceOf(IllegalArgumentException.class);
