@@ -62,11 +62,13 @@ public final class ClipActivitiesImpl implements ClipActivities {
     ClipOptions options = request.options() == null ? ClipOptions.defaults() : request.options();
     int attempt = Math.max(1, request.attempt());
     ActivityExecutionContext ctx = Activity.getExecutionContext();
-    // One directory per clip: an attempt killed with its worker leaves files there, and the next attempt of the same
-    // clip on this machine clears them before it starts.
-    Path dir = tempDir.resolve("clip-" + request.jobId().replaceAll("[^A-Za-z0-9_-]", "_") + "-" + h.rank());
+    // One directory per attempt of a clip: an attempt that timed out may still be running on this machine until its
+    // next heartbeat tells it so, and must not write into its successor's files. What earlier attempts left (killed
+    // with their worker, or timed out) is cleared before this one starts.
+    String clipPrefix = "clip-" + request.jobId().replaceAll("[^A-Za-z0-9_-]", "_") + "-" + h.rank() + "-";
+    Path dir = tempDir.resolve(clipPrefix + "r" + attempt + "a" + ctx.getInfo().getAttempt());
     try (LocalFile source = storage.localFile(URI.create(request.sourceUri()))) {
-      deleteTree(dir);
+      deleteEarlierAttempts(clipPrefix, dir);
       Files.createDirectories(dir);
       Path mp4 = dir.resolve("clip.mp4");
       Path srt = dir.resolve("clip.srt");
@@ -120,6 +122,23 @@ public final class ClipActivitiesImpl implements ClipActivities {
         log.warn("cannot delete temporary {}: {}", dir, e.toString());
       }
     }
+  }
+
+  private void deleteEarlierAttempts(String clipPrefix, Path own) throws IOException {
+    if (!Files.isDirectory(tempDir)) {
+      return;
+    }
+    try (Stream<Path> dirs = Files.list(tempDir)) {
+      for (Path d : dirs.filter(d -> d.getFileName().toString().startsWith(clipPrefix)).toList()) {
+        try {
+          deleteTree(d);
+        } catch (IOException e) {
+          // a timed-out attempt still writing there: it stops at its next heartbeat; its files go with the next sweep
+          log.warn("cannot clear {} of an earlier attempt: {}", d, e.toString());
+        }
+      }
+    }
+    deleteTree(own);
   }
 
   private static void deleteTree(Path dir) throws IOException {
