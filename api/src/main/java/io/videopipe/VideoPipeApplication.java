@@ -49,8 +49,9 @@ public class VideoPipeApplication {
         usage:
           videopipe.jar serve [--spring.profiles.active=local|api|cpu-worker|gpu-worker|dev-server] [--server.port=8080]
           videopipe.jar process <path-or-url> [--engine auto|local|parakeet|deepgram] [--out DIR] [--job-id ID]
-                                [--priority 1..5] [--keep-source]
-          videopipe.jar bench [--only=extract,vosk,parakeet,pipeline,memory] [--parakeet-model=DIR]
+                                [--priority 1..5] [--keep-source] [--max-highlights 0..20]
+                                [--vertical | --square] [--captions] [--audio-track INDEX|LANG]   (docs/clips.md)
+          videopipe.jar bench [--only=extract,vosk,parakeet,pipeline,memory,render,grid] [--parakeet-model=DIR]
                               [--out=bench-results.json] [--quick]   performance figures, table + JSON
           videopipe.jar bench-parakeet <model-dir|equivalent> <audio>   real-time factor of each Parakeet stage
           videopipe.jar parakeet-equivalent [--int8]   writes the compute-equivalent Parakeet (random weights)
