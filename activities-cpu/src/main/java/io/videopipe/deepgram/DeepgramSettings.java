@@ -35,6 +35,8 @@ public record DeepgramSettings(
   public static final String DEFAULT_BASE_URL = "https://api.deepgram.com";
   public static final String DEFAULT_MODEL = "nova-3";
   public static final int DEFAULT_MAX_CONCURRENT_REQUESTS = 20;
+  public static final long DEFAULT_CONNECT_TIMEOUT_SECONDS = 10;
+  public static final long DEFAULT_READ_TIMEOUT_MINUTES = 5;
 
   public DeepgramSettings {
     baseUrl = baseUrl == null || baseUrl.isBlank() ? DEFAULT_BASE_URL : baseUrl.trim();
@@ -61,8 +63,8 @@ public record DeepgramSettings(
         DEFAULT_MODEL,
         null,
         DEFAULT_MAX_CONCURRENT_REQUESTS,
-        Duration.ofSeconds(10),
-        Duration.ofMinutes(5),
+        Duration.ofSeconds(DEFAULT_CONNECT_TIMEOUT_SECONDS),
+        Duration.ofMinutes(DEFAULT_READ_TIMEOUT_MINUTES),
         4,
         Duration.ofSeconds(1),
         Duration.ofSeconds(30),

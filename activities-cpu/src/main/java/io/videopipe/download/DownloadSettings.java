@@ -34,8 +34,10 @@ public record DownloadSettings(
 
   public static final long DEFAULT_MAX_BYTES = 20L * 1024 * 1024 * 1024;
   public static final Path DEFAULT_STAGING_DIR = Path.of("data", "work");
-  public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
-  public static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(60);
+  public static final long DEFAULT_CONNECT_TIMEOUT_SECONDS = 10;
+  public static final long DEFAULT_READ_TIMEOUT_SECONDS = 60;
+  public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(DEFAULT_CONNECT_TIMEOUT_SECONDS);
+  public static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(DEFAULT_READ_TIMEOUT_SECONDS);
 
   public DownloadSettings {
     if (maxBytes <= 0) {

@@ -119,8 +119,8 @@ public record VideoPipeProperties(
       @DefaultValue("" + DownloadSettings.DEFAULT_MAX_BYTES) long maxBytes,
       @DefaultValue("false") boolean allowLocalFiles,
       @DefaultValue("false") boolean allowPlainHttp,
-      @DefaultValue("10s") Duration connectTimeout,
-      @DefaultValue("60s") Duration readTimeout,
+      @DefaultValue("" + DownloadSettings.DEFAULT_CONNECT_TIMEOUT_SECONDS + "s") Duration connectTimeout,
+      @DefaultValue("" + DownloadSettings.DEFAULT_READ_TIMEOUT_SECONDS + "s") Duration readTimeout,
       @DefaultValue List<String> allowedHosts,
       @DefaultValue List<String> localRoots,
       @DefaultValue List<String> allowedBuckets,
@@ -237,8 +237,8 @@ public record VideoPipeProperties(
       @DefaultValue(DeepgramSettings.DEFAULT_MODEL) String model,
       @DefaultValue("") String apiKey,
       @DefaultValue("" + DeepgramSettings.DEFAULT_MAX_CONCURRENT_REQUESTS) int maxConcurrentRequests,
-      @DefaultValue("10s") Duration connectTimeout,
-      @DefaultValue("5m") Duration readTimeout,
+      @DefaultValue("" + DeepgramSettings.DEFAULT_CONNECT_TIMEOUT_SECONDS + "s") Duration connectTimeout,
+      @DefaultValue("" + DeepgramSettings.DEFAULT_READ_TIMEOUT_MINUTES + "m") Duration readTimeout,
       @DefaultValue("true") boolean signedUrl,
       Boolean diarize) {
     @Override
