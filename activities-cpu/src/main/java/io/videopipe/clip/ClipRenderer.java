@@ -31,6 +31,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.TimeUnit;
 import org.bytedeco.ffmpeg.avcodec.AVCodecParameters;
 import org.bytedeco.ffmpeg.avformat.AVFormatContext;
@@ -209,10 +210,19 @@ public final class ClipRenderer {
     return leveller.level(audio, options.targetLufs(), options.maxTruePeakDbtp(), attempt, dir, progress).samples();
   }
 
-  /** The levelled audio once it is ready; its failure is this render's. */
-  private static float[] await(Future<float[]> levelled) throws IOException {
+  /**
+   * The levelled audio once it is ready; its failure is this render's. While it is not, {@code progress} runs twice a
+   * second: on a loaded worker the levelling can outlast the pictures by longer than a heartbeat timeout.
+   */
+  private static float[] await(Future<float[]> levelled, Runnable progress) throws IOException {
     try {
-      return levelled.get();
+      while (true) {
+        try {
+          return levelled.get(500, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException stillLevelling) {
+          progress.run();
+        }
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new InterruptedIOException("clip render interrupted");
@@ -460,7 +470,7 @@ public final class ClipRenderer {
           decodes[0]++;
           delivered = segment.forEach((k, yuv) -> {
             if (audio[0] == null && levelled.isDone()) {
-              audio[0] = await(levelled);
+              audio[0] = await(levelled, progress);
             }
             for (int i = 0; i < pictures.size(); i++) {
               Picture picture = pictures.get(i);
@@ -484,7 +494,7 @@ public final class ClipRenderer {
         }
       }
       if (audio[0] == null) {
-        audio[0] = await(levelled);
+        audio[0] = await(levelled, progress);
       }
       for (int i = 0; i < recs.size(); i++) {
         AudioLeveller.writeAudio(recs.get(i), audio[0], audioWritten[i], audio[0].length / CHANNELS);

@@ -57,8 +57,8 @@ class RealServerKillTest {
     cpuWorker = new RoleProcess("cpu-worker", logs, Map.of(), "768m", address, "--videopipe.storage.root=" + storage,
         "--videopipe.storage.work-dir=" + work, "--server.port=0", "--videopipe.download.allow-local-files=true",
         "--videopipe.download.local-roots=" + SAMPLE.getParent(),
-        // a killed worker's steps move on after 4 s instead of the default 15 s, to keep the suite inside its budget
-        "--videopipe.workers.heartbeat-timeout=4s").start();
+        // a killed worker's steps move on after 8 s instead of the default 15 s, to keep the suite inside its budget
+        "--videopipe.workers.heartbeat-timeout=8s").start();
     gpuWorker = GpuWorkerKill.start(dir, logs, address, "--videopipe.storage.root=" + storage,
         "--videopipe.storage.work-dir=" + work);
     api = new RoleProcess("api", logs, Map.of(), "384m", address, "--videopipe.storage.root=" + storage,

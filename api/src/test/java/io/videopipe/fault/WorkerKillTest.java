@@ -68,8 +68,8 @@ class WorkerKillTest {
     Path logs = DIR.resolve("logs");
     cpuWorker = new RoleProcess("cpu-worker", logs, Map.of(), "768m", address, storage, work, "--server.port=0",
         "--videopipe.download.allow-local-files=true", "--videopipe.download.local-roots=" + SAMPLE.getParent(),
-        // a killed worker's steps move on after 4 s instead of the default 15 s, to keep the suite inside its budget
-        "--videopipe.workers.heartbeat-timeout=4s").start();
+        // a killed worker's steps move on after 8 s instead of the default 15 s, to keep the suite inside its budget
+        "--videopipe.workers.heartbeat-timeout=8s").start();
     api = new RoleProcess("api", logs, Map.of(), "384m", address, storage, "--server.port=" + apiPort).start();
     cpuWorker.awaitStarted(Duration.ofMinutes(3));
     api.awaitStarted(Duration.ofMinutes(3));
