@@ -14,6 +14,8 @@ package io.videopipe.clip;
  * @param truePeakDbtp measured true peak of this file
  * @param sizeBytes the MP4's size
  * @param framing as {@link RenderedClip#framing()}, for this frame
+ * @param videoDecodes how often the segment's pictures were decoded for the render all the highlight's frames came
+ *     from (1, or 2 with face tracking: shared by every frame, not one per frame)
  */
 public record ClipFormat(
     String aspect,
@@ -24,4 +26,5 @@ public record ClipFormat(
     double integratedLufs,
     double truePeakDbtp,
     long sizeBytes,
-    String framing) {}
+    String framing,
+    int videoDecodes) {}
