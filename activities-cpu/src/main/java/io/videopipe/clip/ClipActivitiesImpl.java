@@ -19,6 +19,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
@@ -28,7 +29,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Renders one highlight clip with {@link ClipRenderer} and stores {@code clips/clip-NN.mp4|.srt|.vtt} (NN = rank, two
- * digits). Everything is rendered into temporary files first and each is published atomically, so a failed render leaves
+ * digits), plus {@code clip-NN-9x16.mp4} and the like for every further frame of {@code clips.aspects}, all from one
+ * decode. Everything is rendered into temporary files first and each is published atomically, so a failed render leaves
  * no partial file and a re-render replaces the earlier one only once complete.
  */
 public final class ClipActivitiesImpl implements ClipActivities {
@@ -70,7 +72,6 @@ public final class ClipActivitiesImpl implements ClipActivities {
     try (LocalFile source = storage.localFile(URI.create(request.sourceUri()))) {
       deleteEarlierAttempts(clipPrefix, dir);
       Files.createDirectories(dir);
-      Path mp4 = dir.resolve("clip.mp4");
       Path srt = dir.resolve("clip.srt");
       Path vtt = dir.resolve("clip.vtt");
 
@@ -79,20 +80,40 @@ public final class ClipActivitiesImpl implements ClipActivities {
       Files.writeString(srt, Captions.srt(cues), StandardCharsets.UTF_8);
       Files.writeString(vtt, Captions.vtt(cues), StandardCharsets.UTF_8);
 
-      ClipRenderer.Result result =
-          renderer.render(source.path(), h.startSec(), h.endSec(), options, words, attempt, mp4,
+      // Every frame the job asks for comes from one decode of the segment and one levelling of its audio.
+      List<String> aspects = options.outputAspects();
+      List<ClipRenderer.Format> formats = new ArrayList<>();
+      List<String> names = new ArrayList<>();
+      for (int i = 0; i < aspects.size(); i++) {
+        String name = i == 0 ? JobPaths.clipFile(h.rank(), "mp4") : JobPaths.clipFormatFile(h.rank(), aspects.get(i));
+        names.add(name);
+        formats.add(new ClipRenderer.Format(options.forAspect(aspects.get(i)), dir.resolve(name)));
+      }
+      List<ClipRenderer.Result> results =
+          renderer.render(source.path(), h.startSec(), h.endSec(), formats, words, attempt,
               () -> ctx.heartbeat("rendering clip " + h.rank()));
 
-      URI clipUri = storage.jobUri(request.jobId(), JobPaths.CLIPS + fileName(h.rank(), "mp4"));
       URI srtUri = storage.jobUri(request.jobId(), JobPaths.CLIPS + fileName(h.rank(), "srt"));
       URI vttUri = storage.jobUri(request.jobId(), JobPaths.CLIPS + fileName(h.rank(), "vtt"));
-      long sizeBytes = Files.size(mp4);
+      List<ClipFormat> outputs = new ArrayList<>();
+      for (int i = 0; i < formats.size(); i++) {
+        ClipRenderer.Result r = results.get(i);
+        outputs.add(new ClipFormat(aspects.get(i), names.get(i),
+            storage.jobUri(request.jobId(), JobPaths.CLIPS + names.get(i)).toString(), r.width(), r.height(),
+            r.loudness().integratedLufs(), r.loudness().truePeakDbtp(), Files.size(formats.get(i).out()),
+            r.framing(), r.videoDecodes()));
+      }
       storage.put(srt, srtUri, true);
       storage.put(vtt, vttUri, true);
-      storage.put(mp4, clipUri, true);
+      // the primary last: a clip-NN.mp4 in storage means all of this render's frames are there
+      for (int i = formats.size() - 1; i >= 0; i--) {
+        storage.put(formats.get(i).out(), URI.create(outputs.get(i).clipUri()), true);
+      }
+      ClipRenderer.Result result = results.get(0);
+      ClipFormat primary = outputs.get(0);
       return new RenderedClip(
           h.rank(),
-          clipUri.toString(),
+          primary.clipUri(),
           srtUri.toString(),
           vttUri.toString(),
           h.startSec(),
@@ -103,9 +124,10 @@ public final class ClipActivitiesImpl implements ClipActivities {
           result.loudness().truePeakDbtp(),
           attempt,
           (System.nanoTime() - started) / 1e9,
-          sizeBytes,
+          primary.sizeBytes(),
           result.framing(),
-          result.captionsBurned());
+          result.captionsBurned(),
+          outputs.size() == 1 ? null : List.copyOf(outputs));
     } catch (ClipException e) {
       throw ApplicationFailure.newNonRetryableFailure(
           "clip " + h.rank() + ": " + e.getMessage(), e.errorType());

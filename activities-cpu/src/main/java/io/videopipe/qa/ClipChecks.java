@@ -4,6 +4,7 @@ import static io.videopipe.qa.QaText.EPS;
 import static io.videopipe.qa.QaText.fmt;
 
 import io.videopipe.captions.CaptionProbe;
+import io.videopipe.clip.ClipFormat;
 import io.videopipe.clip.ClipInspector;
 import io.videopipe.clip.ClipOptions;
 import io.videopipe.clip.ClipOutputSpec;
@@ -12,6 +13,8 @@ import io.videopipe.loudness.Loudness;
 import io.videopipe.reframe.FramingProbe;
 import io.videopipe.transcribe.Captions;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.List;
 
 /**
@@ -36,17 +39,49 @@ final class ClipChecks {
 
   /** The per-clip checks and the job-wide loudness spread, in clip order. Package-private for tests. */
   static List<QaCheck> of(List<RenderedClip> clips, List<ClipMeasurement> measured, ClipOptions options) {
+    return of(clips, measured, java.util.Collections.nCopies(clips.size(), options));
+  }
+
+  /**
+   * The files to check of one rendered clip: the clip itself, or with several frames ({@code clips.aspects}) one per
+   * frame, each carrying that frame's file, framing and measured loudness (the captions are the clip's).
+   */
+  static List<RenderedClip> frames(RenderedClip clip) {
+    if (clip.formats() == null || clip.formats().isEmpty()) {
+      return List.of(clip);
+    }
+    List<RenderedClip> frames = new ArrayList<>();
+    for (ClipFormat f : clip.formats()) {
+      frames.add(new RenderedClip(clip.rank(), f.clipUri(), clip.srtUri(), clip.vttUri(), clip.startSec(),
+          clip.endSec(), clip.durationSec(), clip.hasVideo(), f.integratedLufs(), f.truePeakDbtp(), clip.attempt(),
+          clip.computeSec(), f.sizeBytes(), f.framing(), clip.captionsBurned(), List.of(f)));
+    }
+    return frames;
+  }
+
+  /**
+   * As {@link #of(List, List, ClipOptions)}, with each file's own options (its frame): files of several frames name
+   * their aspect in what they measured and are held to that frame's size.
+   */
+  static List<QaCheck> of(List<RenderedClip> clips, List<ClipMeasurement> measured, List<ClipOptions> optionsOf) {
     List<QaCheck> checks = new ArrayList<>();
+    Set<Integer> captionsChecked = new HashSet<>();
     List<Double> levels = new ArrayList<>();
     for (int i = 0; i < clips.size(); i++) {
       RenderedClip clip = clips.get(i);
       ClipMeasurement m = measured.get(i);
+      ClipOptions options = optionsOf.get(i);
+      ClipFormat frame = clip.formats() != null && clip.formats().size() == 1 ? clip.formats().get(0) : null;
       int rank = clip.rank();
+      int before = checks.size();
       if (m.problem() != null) {
         checks.add(new QaCheck("clip.readable", false, m.problem(), "a readable MP4", rank));
       } else {
         checks.add(new QaCheck("clip.readable", true, "opened", "a readable MP4", rank));
         checks.addAll(formatChecks(clip, m.report()));
+        if (frame != null && m.report().hasVideo()) {
+          checks.add(frameCheck(frame, m.report(), rank));
+        }
         levels.add(m.loudness().integratedLufs());
         checks.add(new QaCheck("clip.loudness",
             Math.abs(m.loudness().integratedLufs() - options.targetLufs()) <= CLIP_LOUDNESS_TOLERANCE_LU,
@@ -63,7 +98,16 @@ final class ClipChecks {
           checks.add(burnedCaptionsCheck(clip, m.burned()));
         }
       }
-      checks.add(captionCheck(clip, m));
+      if (captionsChecked.add(rank)) {
+        checks.add(captionCheck(clip, m)); // the captions are the clip's, one pair for all its frames
+      }
+      if (frame != null) {
+        for (int c = before; c < checks.size(); c++) {
+          QaCheck q = checks.get(c);
+          checks.set(c, new QaCheck(q.name(), q.passed(), "[" + frame.aspect() + "] " + q.measured(), q.expected(),
+              q.clip()));
+        }
+      }
     }
     if (!levels.isEmpty()) {
       double spread = levels.stream().mapToDouble(Double::doubleValue).max().orElse(0)
@@ -88,6 +132,19 @@ final class ClipChecks {
     return new QaCheck("clip.framing", ok, measured,
         fmt("centre crop: no face in most frames, or the face centred in >= %.0f %% of them",
             100 * ClipOutputSpec.FACE_CENTRED_SHARE), clip.rank());
+  }
+
+  /**
+   * A frame of several is the size the renderer says and has its aspect's shape (9:16, 1:1 within the rounding to even
+   * pixels).
+   */
+  private static QaCheck frameCheck(ClipFormat frame, ClipInspector.Report r, int rank) {
+    double want = ClipOptions.defaults().forAspect(frame.aspect()).aspectRatio();
+    boolean sizeOk = r.width() == frame.width() && r.height() == frame.height() && r.width() > 0 && r.height() > 0;
+    boolean shapeOk = want == 0 || Math.abs((double) r.width() / r.height() - want) <= 2.0 / r.height() * want + EPS;
+    return new QaCheck("clip.frame", sizeOk && shapeOk, fmt("%dx%d", r.width(), r.height()),
+        want == 0 ? fmt("%dx%d (the source's frame)", frame.width(), frame.height())
+            : fmt("%dx%d, %s", frame.width(), frame.height(), frame.aspect()), rank);
   }
 
   private static QaCheck burnedCaptionsCheck(RenderedClip clip, List<CaptionProbe.Sample> samples) {

@@ -190,11 +190,22 @@ public final class QaActivitiesImpl implements QaActivities {
       List<RenderedClip> clips = request.clips() == null ? List.of() : request.clips();
       if (!clips.isEmpty()) {
         ClipOptions clipOptions = request.clipOptions() == null ? ClipOptions.defaults() : request.clipOptions();
-        List<ClipChecks.ClipMeasurement> measured = new ArrayList<>();
+        // every frame of a clip (clips.aspects) is checked as a clip of its own under the clip's rank, so a failed
+        // frame has the highlight rendered once more
+        List<RenderedClip> files = new ArrayList<>();
+        List<ClipOptions> fileOptions = new ArrayList<>();
         for (RenderedClip clip : clips) {
-          measured.add(measure(clip, clipOptions, transcript));
+          List<RenderedClip> frames = ClipChecks.frames(clip);
+          for (int i = 0; i < frames.size(); i++) {
+            files.add(frames.get(i));
+            fileOptions.add(clip.formats() == null ? clipOptions : clipOptions.forAspect(clip.formats().get(i).aspect()));
+          }
         }
-        checks.addAll(ClipChecks.of(clips, measured, clipOptions));
+        List<ClipChecks.ClipMeasurement> measured = new ArrayList<>();
+        for (int i = 0; i < files.size(); i++) {
+          measured.add(measure(files.get(i), fileOptions.get(i), transcript));
+        }
+        checks.addAll(ClipChecks.of(files, measured, fileOptions));
       }
       boolean passed = checks.stream().allMatch(QaCheck::passed);
 

@@ -148,6 +148,65 @@ class ClipActivitiesImplTest {
   }
 
   @Test
+  void rendersEveryFrameOfAHighlightFromOneDecodeAndQaChecksEachFile() throws Exception {
+    ClipOptions three = new ClipOptions(-14, -1, false, false, null, false,
+        List.of(ClipOptions.SOURCE, ClipOptions.VERTICAL, ClipOptions.SQUARE));
+    Highlight h = highlight(1, 9.6, 16.6);
+    RenderedClip clip = render(h, three);
+
+    assertThat(clip.clipUri()).isEqualTo(storage.jobUri(JOB, "clips/clip-01.mp4").toString());
+    assertThat(clip.formats()).extracting(ClipFormat::aspect).containsExactly("source", "9:16", "1:1");
+    assertThat(clip.formats()).extracting(ClipFormat::fileName)
+        .containsExactly("clip-01.mp4", "clip-01-9x16.mp4", "clip-01-1x1.mp4");
+    assertThat(clip.formats().get(0).clipUri()).isEqualTo(clip.clipUri());
+    assertThat(clip.sizeBytes()).isEqualTo(clip.formats().get(0).sizeBytes());
+    // one decode for the face tracking of both reframed frames, one feeding the three encoders
+    assertThat(clip.formats()).allSatisfy(f -> assertThat(f.videoDecodes()).isEqualTo(2));
+    int[][] sizes = {{640, 360}, {202, 360}, {360, 360}};
+    LoudnessMeter meter = new LoudnessMeter();
+    List<Double> levels = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      ClipFormat f = clip.formats().get(i);
+      Path file = storage.path(URI.create(f.clipUri()));
+      assertThat(file).exists().hasFileName(f.fileName());
+      assertThat(Files.size(file)).isEqualTo(f.sizeBytes());
+      ClipInspector.Report r = new ClipInspector().inspect(file, () -> {});
+      assertThat(r.decodeErrors()).isZero();
+      assertThat(new int[] {r.width(), r.height()}).as(f.aspect()).containsExactly(sizes[i]);
+      assertThat(new int[] {f.width(), f.height()}).containsExactly(sizes[i]);
+      double lufs = meter.measure(file).integratedLufs();
+      assertThat(lufs).as(f.aspect()).isCloseTo(-14, org.assertj.core.api.Assertions.within(0.5));
+      levels.add(lufs);
+    }
+    assertThat(levels.stream().mapToDouble(Double::doubleValue).max().orElseThrow()
+        - levels.stream().mapToDouble(Double::doubleValue).min().orElseThrow()).isLessThanOrEqualTo(0.5);
+    // captions stay one pair per highlight
+    try (var files = Files.list(storage.path(storage.jobUri(JOB, "clips/clip-01.mp4")).getParent())) {
+      assertThat(files.map(p -> p.getFileName().toString()))
+          .containsExactlyInAnyOrder("clip-01.mp4", "clip-01-9x16.mp4", "clip-01-1x1.mp4", "clip-01.srt", "clip-01.vtt");
+    }
+
+    QaReport good = qa.check(new QaRequest(JOB, null, transcriptUri, 20, List.of(h), HighlightOptions.defaults(),
+        List.of(clip), three));
+    String all = good.checks().stream().map(QaCheck::toString).collect(Collectors.joining("\n"));
+    assertThat(clipChecks(good)).as(all).allMatch(QaCheck::passed);
+    assertThat(clipChecks(good)).filteredOn(c -> c.name().equals("clip.frame")).hasSize(3);
+    assertThat(clipChecks(good)).filteredOn(c -> c.name().equals("clip.decode")).hasSize(3);
+    assertThat(clipChecks(good)).filteredOn(c -> c.name().equals("clip.framing")).hasSize(2);
+    assertThat(clipChecks(good)).filteredOn(c -> c.name().equals("clip.captions")).hasSize(1);
+
+    // the square frame truncated after the fact: the highlight fails (and is rendered again), naming the frame
+    Path square = storage.path(URI.create(clip.formats().get(2).clipUri()));
+    byte[] bytes = Files.readAllBytes(square);
+    Files.write(square, java.util.Arrays.copyOf(bytes, bytes.length / 2));
+    QaReport bad = qa.check(new QaRequest(JOB, null, transcriptUri, 20, List.of(h), HighlightOptions.defaults(),
+        List.of(clip), three));
+    assertThat(bad.failedClips()).containsExactly(1);
+    assertThat(clipChecks(bad)).filteredOn(c -> !c.passed()).isNotEmpty()
+        .allSatisfy(c -> assertThat(c.measured()).startsWith("[1:1]"));
+  }
+
+  @Test
   void anAttemptClearsWhatAKilledEarlierAttemptOfTheSameClipLeftAndLeavesNothingItself() throws Exception {
     // what a worker killed mid-render leaves: its intermediates in the directory of its attempt of the clip
     Path leftovers = Files.createDirectories(tempDir.resolve("clip-" + JOB + "-1-r1a3"));

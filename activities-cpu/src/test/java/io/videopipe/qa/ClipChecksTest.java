@@ -19,7 +19,7 @@ class ClipChecksTest {
 
   static RenderedClip clip(int rank, String framing, boolean captions) {
     return new RenderedClip(rank, "file:///c.mp4", "file:///c.srt", "file:///c.vtt", 10, 20, 10, true, -14, -1.2, 1,
-        1, 1000, framing, captions);
+        1, 1000, framing, captions, null);
   }
 
   static ClipInspector.Report goodReport() {

@@ -63,6 +63,7 @@ public final class ProcessCommand {
       double targetLufs = ClipOptions.DEFAULT_TARGET_LUFS;
       boolean vertical = false;
       String aspect = null;
+      List<String> aspects = null;
       boolean captions = false;
       boolean highlightWord = false;
       String audioTrack = null;
@@ -81,6 +82,7 @@ public final class ProcessCommand {
           case "--vertical" -> vertical = true;
           case "--square" -> aspect = ClipOptions.SQUARE;
           case "--aspect" -> aspect = value(args, ++i, a);
+          case "--aspects" -> aspects = List.of(value(args, ++i, a).split(",", -1));
           case "--captions" -> captions = true;
           case "--audio-track" -> audioTrack = value(args, ++i, a);
           case "--max-highlights" -> maxHighlights = whole(value(args, ++i, a), a);
@@ -105,7 +107,8 @@ public final class ProcessCommand {
         throw new IllegalArgumentException("a source path or URL is required");
       }
       ClipOptions clips =
-          new ClipOptions(targetLufs, ClipOptions.DEFAULT_MAX_TRUE_PEAK_DBTP, vertical, captions, aspect, highlightWord);
+          new ClipOptions(targetLufs, ClipOptions.DEFAULT_MAX_TRUE_PEAK_DBTP, vertical, captions, aspect, highlightWord,
+              aspects);
       return new Options(
           source, engine, out, jobId, priority, keepSource, budgetUsd, clips, audioTrack, maxHighlights, spring);
     }
@@ -167,6 +170,7 @@ public final class ProcessCommand {
       System.err.println("process: " + e.getMessage());
       System.err.println("usage: videopipe.jar process <path-or-url> [--engine auto|local|parakeet|deepgram|hybrid]"
           + " [--out DIR] [--priority 1..5] [--budget USD] [--target-lufs -14] [--vertical | --square | --aspect source|9:16|1:1]"
+          + " [--aspects source,9:16,1:1]"
           + " [--captions] [--highlight-word] [--audio-track INDEX|LANG] [--max-highlights 0.."
           + io.videopipe.highlight.HighlightOptions.MAX_COUNT + "]");
       return 2;

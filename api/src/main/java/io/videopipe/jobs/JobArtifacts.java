@@ -120,7 +120,7 @@ public class JobArtifacts {
     } catch (JobNotFoundException e) {
       throw new ClipNotFoundException("no job with id '" + jobId + "'");
     }
-    URI uri = storage.jobUri(jobId, JobPaths.clip(file.rank(), file.extension()));
+    URI uri = storage.jobUri(jobId, JobPaths.CLIPS + file.fileName());
     try {
       long size =
           storage
@@ -128,7 +128,8 @@ public class JobArtifacts {
               .orElseThrow(
                   () ->
                       new ClipNotFoundException(
-                          "job '" + jobId + "' has no clip " + file.rank() + " (" + file.extension()
+                          "job '" + jobId + "' has no clip " + file.rank() + " ("
+                              + (file.aspect() == null ? "" : file.aspect() + " ") + file.extension()
                               + "): no such job, the job rendered fewer clips, or it has not rendered it yet"));
       return new StoredFile(size, file.mediaType(), jobId + "-" + file.fileName(), offset -> storage.openRead(uri, offset));
     } catch (IOException e) {

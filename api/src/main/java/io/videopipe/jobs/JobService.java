@@ -252,11 +252,20 @@ public class JobService {
     String detail = result.error() == null ? null : result.error().message();
     return new JobView(
         jobId, result.status(), step, percent, engine, priority, detail, cost, result, result.error(),
-        summary.startedAt(), summary.closedAt(), webhook, links(jobId));
+        summary.startedAt(), summary.closedAt(), webhook, links(jobId, result.clips()));
   }
 
   private Map<String, String> links(String jobId) {
     return ui.present() ? Map.of("temporalUi", ui.workflowUrl(jobId)) : null;
+  }
+
+  /** The Temporal UI's page and, once the job has ended, every clip file's download link by file name. */
+  private Map<String, String> links(String jobId, List<io.videopipe.clip.RenderedClip> clips) {
+    Map<String, String> links = new java.util.LinkedHashMap<>(ClipFile.links(jobId, clips));
+    if (ui.present()) {
+      links.put("temporalUi", ui.workflowUrl(jobId));
+    }
+    return links.isEmpty() ? null : links;
   }
 
   /**

@@ -16,7 +16,9 @@ import io.videopipe.pipeline.JobStatus;
  * @param startedAt when the execution started
  * @param closedAt when the execution closed; null while open
  * @param webhook how the job's webhook went (attempts, last HTTP status, delivered at, or why not); null without one
- * @param links {@code temporalUi}: the job's page in the Temporal Web UI, where there is one
+ * @param links {@code temporalUi}: the job's page in the Temporal Web UI, where there is one; once ended, the download
+ *     link of every clip file by its name: {@code clip-01.mp4}, {@code clip-01.srt}, {@code clip-01.vtt}, and each
+ *     further frame's ({@code clip-01-9x16.mp4}, the {@code fileName} of {@code result.clips[].formats[]})
  */
 public record JobView(
     String jobId,

@@ -46,6 +46,10 @@ class ProcessOptionsTest {
     assertThat(square.clips()).isEqualTo(new ClipOptions(-14, -1, false, true, ClipOptions.SQUARE, true));
     assertThat(ProcessCommand.Options.parse(new String[] {"a.mp4", "--aspect", "9:16", "--captions"}).clips())
         .isEqualTo(new ClipOptions(-14, -1, true, true));
+    assertThat(ProcessCommand.Options.parse(new String[] {"a.mp4", "--aspects", "source,9:16,1:1"}).clips()
+        .outputAspects()).containsExactly("source", "9:16", "1:1");
+    assertThatThrownBy(() -> ProcessCommand.Options.parse(new String[] {"a.mp4", "--square", "--aspects", "source,1:1"}))
+        .hasMessageContaining("aspect 1:1 contradicts aspects [source, 1:1]");
     assertThatThrownBy(() -> ProcessCommand.Options.parse(new String[] {"a.mp4", "--burn-captions"}))
         .hasMessage("unknown option --burn-captions");
     assertThatThrownBy(() -> ProcessCommand.Options.parse(new String[] {"a.mp4", "--target-lufs", "loud"}))

@@ -295,7 +295,7 @@ class JobControllerTest {
 
   @Test
   void clipsAnswerRangesWith206AndTheWholeFileWithout() throws Exception {
-    when(artifacts.clip("talk-42", new ClipFile(1, "mp4"))).thenAnswer(i -> clipFile());
+    when(artifacts.clip("talk-42", new ClipFile(1, "mp4", null))).thenAnswer(i -> clipFile());
 
     mvc.perform(get("/api/v1/jobs/talk-42/clips/1"))
         .andExpect(status().isOk())
@@ -328,8 +328,8 @@ class JobControllerTest {
 
   @Test
   void unsatisfiableRangeIs416AndAMissingClipIs404() throws Exception {
-    when(artifacts.clip("talk-42", new ClipFile(1, "mp4"))).thenAnswer(i -> clipFile());
-    when(artifacts.clip("talk-42", new ClipFile(4, "mp4")))
+    when(artifacts.clip("talk-42", new ClipFile(1, "mp4", null))).thenAnswer(i -> clipFile());
+    when(artifacts.clip("talk-42", new ClipFile(4, "mp4", null)))
         .thenThrow(new ClipNotFoundException("job 'talk-42' has no clip 4 (mp4)"));
 
     for (String range : List.of("bytes=20-", "bytes=-0")) {
@@ -349,7 +349,7 @@ class JobControllerTest {
   @Test
   void clipCaptionsByExtensionOrFormatAndBadNamesAre400() throws Exception {
     byte[] vtt = "WEBVTT\n".getBytes(StandardCharsets.UTF_8);
-    when(artifacts.clip("talk-42", new ClipFile(2, "vtt")))
+    when(artifacts.clip("talk-42", new ClipFile(2, "vtt", null)))
         .thenAnswer(i -> new JobArtifacts.StoredFile(vtt.length, TranscriptFormat.VTT.mediaType(), "c.vtt",
             offset -> new ByteArrayInputStream(vtt)));
 
@@ -360,7 +360,7 @@ class JobControllerTest {
     mvc.perform(get("/api/v1/jobs/talk-42/clips/02").param("format", "VTT"))
         .andExpect(status().isOk())
         .andExpect(content().string("WEBVTT\n"));
-    for (String bad : List.of("0", "abc", "100", "1.gif")) {
+    for (String bad : List.of("0", "abc", "100", "1.gif", "1-4x3.mp4", "1-9x16.srt")) {
       mvc.perform(get("/api/v1/jobs/talk-42/clips/" + bad))
           .andExpect(status().isBadRequest())
           .andExpect(content().contentType(MediaType.APPLICATION_PROBLEM_JSON));

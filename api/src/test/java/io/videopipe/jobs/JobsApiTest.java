@@ -262,6 +262,30 @@ class JobsApiTest {
     assertThat(vtt.getBody()).startsWith("WEBVTT");
     assertThat(http.getForEntity("/api/v1/jobs/api-clip/clips/2", JsonNode.class).getStatusCode())
         .isEqualTo(HttpStatus.NOT_FOUND);
+
+    // a further frame of clips.aspects, from the same endpoint
+    byte[] square = java.util.Arrays.copyOf(clip, 4_000);
+    Files.write(clips.resolve("clip-01-1x1.mp4"), square);
+    ResponseEntity<byte[]> frame = http.getForEntity("/api/v1/jobs/api-clip/clips/1-1x1.mp4", byte[].class);
+    assertThat(frame.getStatusCode()).isEqualTo(HttpStatus.OK);
+    assertThat(frame.getHeaders().getContentType().toString()).isEqualTo("video/mp4");
+    assertThat(frame.getBody()).isEqualTo(square);
+    ResponseEntity<JsonNode> none = http.getForEntity("/api/v1/jobs/api-clip/clips/1-9x16", JsonNode.class);
+    assertThat(none.getStatusCode()).isEqualTo(HttpStatus.NOT_FOUND);
+    assertThat(none.getBody().path("detail").asText()).contains("no clip 1 (9:16 mp4)");
+  }
+
+  @Test
+  void aspectsThatContradictAspectAreRefusedWith400NamingTheFields() {
+    ResponseEntity<JsonNode> r = http.postForEntity("/api/v1/jobs",
+        Map.of("sourceUrl", SAMPLE, "clips", Map.of("aspect", "1:1", "aspects", List.of("source", "9:16"))),
+        JsonNode.class);
+    assertThat(r.getStatusCode()).isEqualTo(HttpStatus.BAD_REQUEST);
+    assertThat(r.getBody().path("detail").asText()).contains("aspect 1:1 contradicts aspects [source, 9:16]");
+    ResponseEntity<JsonNode> twice = http.postForEntity("/api/v1/jobs",
+        Map.of("sourceUrl", SAMPLE, "clips", Map.of("aspects", List.of("9:16", "9:16"))), JsonNode.class);
+    assertThat(twice.getStatusCode()).isEqualTo(HttpStatus.BAD_REQUEST);
+    assertThat(twice.getBody().path("detail").asText()).contains("aspects must not repeat");
   }
 
   @Test

@@ -166,7 +166,8 @@ class TenantsApiTest {
     assertThat(awaitEnd("tenant-b-job", b).path("status").asText()).isEqualTo("FAILED");
 
     // Artifacts: B is told the job does not exist; A is told about its job (it ended before making them).
-    for (String artifact : List.of("transcript?format=srt", "highlights", "qa", "cost", "clips/1", "clips/1.srt")) {
+    for (String artifact : List.of("transcript?format=srt", "highlights", "qa", "cost", "clips/1", "clips/1.srt",
+        "clips/1-9x16.mp4")) {
       String path = "/api/v1/jobs/tenant-a-job/" + artifact;
       HttpHeaders hb = new HttpHeaders();
       hb.set("X-API-Key", b);

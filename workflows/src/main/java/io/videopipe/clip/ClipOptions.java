@@ -1,5 +1,7 @@
 package io.videopipe.clip;
 
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 
 /**
@@ -15,6 +17,10 @@ import java.util.List;
  *     follow the largest central face (a centre crop when none is seen). Null means {@code "9:16"} when {@code
  *     vertical}, else {@code "source"}
  * @param highlightWord with {@code burnCaptions}, colour the word being spoken
+ * @param aspects several frames of every highlight, rendered from one decode (e.g. {@code ["source", "9:16",
+ *     "1:1"]}): at most the three known aspects, no duplicates; the first is the primary clip ({@code clip-NN.mp4}) and
+ *     also the {@code aspect}. {@code aspect}/{@code vertical} may be set with it only when they name that first entry.
+ *     Null (or one entry) means the one frame of {@code aspect}
  */
 public record ClipOptions(
     double targetLufs,
@@ -22,7 +28,8 @@ public record ClipOptions(
     boolean vertical,
     boolean burnCaptions,
     String aspect,
-    boolean highlightWord) {
+    boolean highlightWord,
+    List<String> aspects) {
 
   public static final double DEFAULT_TARGET_LUFS = -14;
   public static final double DEFAULT_MAX_TRUE_PEAK_DBTP = -1;
@@ -32,6 +39,32 @@ public record ClipOptions(
   public static final List<String> ASPECTS = List.of(SOURCE, VERTICAL, SQUARE);
 
   public ClipOptions {
+    if (aspects != null && !aspects.isEmpty()) {
+      List<String> given = new ArrayList<>();
+      for (String a : aspects) {
+        if (a == null || !ASPECTS.contains(a.trim())) {
+          throw new IllegalArgumentException("aspects must each be one of " + ASPECTS + ", was " + a);
+        }
+        given.add(a.trim());
+      }
+      if (new HashSet<>(given).size() != given.size()) {
+        throw new IllegalArgumentException("aspects must not repeat an aspect, was " + given);
+      }
+      String primary = given.get(0);
+      if (aspect != null && !aspect.isBlank() && !aspect.equals(primary)) {
+        throw new IllegalArgumentException("aspect " + aspect + " contradicts aspects " + given
+            + " (whose first entry, " + primary + ", is the primary clip); set only aspects");
+      }
+      if (vertical && !VERTICAL.equals(primary)) {
+        throw new IllegalArgumentException("vertical asks for a 9:16 primary clip but aspects " + given + " starts with "
+            + primary + "; set only aspects");
+      }
+      aspect = primary;
+      // one entry is the same job as aspect alone: one shape for equal options
+      aspects = given.size() == 1 ? null : List.copyOf(given);
+    } else {
+      aspects = null;
+    }
     if (aspect == null || aspect.isBlank()) {
       aspect = vertical ? VERTICAL : SOURCE;
     }
@@ -53,9 +86,25 @@ public record ClipOptions(
     }
   }
 
+  /** One frame per highlight (no {@code aspects}). */
+  public ClipOptions(double targetLufs, double maxTruePeakDbtp, boolean vertical, boolean burnCaptions, String aspect,
+      boolean highlightWord) {
+    this(targetLufs, maxTruePeakDbtp, vertical, burnCaptions, aspect, highlightWord, null);
+  }
+
   /** The options of the first releases (no square frame, no word highlight). */
   public ClipOptions(double targetLufs, double maxTruePeakDbtp, boolean vertical, boolean burnCaptions) {
-    this(targetLufs, maxTruePeakDbtp, vertical, burnCaptions, null, false);
+    this(targetLufs, maxTruePeakDbtp, vertical, burnCaptions, null, false, null);
+  }
+
+  /** Every frame each highlight is rendered in, the primary ({@link #aspect}) first. */
+  public List<String> outputAspects() {
+    return aspects == null ? List.of(aspect) : aspects;
+  }
+
+  /** These options for one of the {@link #outputAspects()}: that frame alone. */
+  public ClipOptions forAspect(String outputAspect) {
+    return new ClipOptions(targetLufs, maxTruePeakDbtp, false, burnCaptions, outputAspect, highlightWord, null);
   }
 
   public static ClipOptions defaults() {

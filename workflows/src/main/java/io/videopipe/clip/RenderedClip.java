@@ -1,5 +1,7 @@
 package io.videopipe.clip;
 
+import java.util.List;
+
 /**
  * A rendered highlight clip, with what the renderer measured on its own output.
  *
@@ -19,6 +21,8 @@ package io.videopipe.clip;
  * @param framing how the picture was framed: {@value #FRAMING_SOURCE} (the source's frame), {@value #FRAMING_FACE}
  *     (a crop following a face) or {@value #FRAMING_CENTRE} (a centre crop: no face was seen); null for audio-only
  * @param captionsBurned whether the captions are drawn into the picture
+ * @param formats every frame rendered of this highlight when the job asked for several ({@code clips.aspects}), the
+ *     primary first (its file is {@code clipUri}, and the fields above describe it); null for one frame
  */
 public record RenderedClip(
     int rank,
@@ -35,7 +39,8 @@ public record RenderedClip(
     double computeSec,
     long sizeBytes,
     String framing,
-    boolean captionsBurned) {
+    boolean captionsBurned,
+    List<ClipFormat> formats) {
 
   public static final String FRAMING_SOURCE = "source";
   public static final String FRAMING_FACE = "face";
@@ -46,6 +51,11 @@ public record RenderedClip(
       double durationSec, boolean hasVideo, double integratedLufs, double truePeakDbtp, int attempt, double computeSec,
       long sizeBytes) {
     this(rank, clipUri, srtUri, vttUri, startSec, endSec, durationSec, hasVideo, integratedLufs, truePeakDbtp, attempt,
-        computeSec, sizeBytes, hasVideo ? FRAMING_SOURCE : null, false);
+        computeSec, sizeBytes, hasVideo ? FRAMING_SOURCE : null, false, null);
+  }
+
+  /** Bytes of all this clip's MP4s (every frame of {@link #formats}, else the one clip). */
+  public long storedBytes() {
+    return formats == null || formats.isEmpty() ? sizeBytes : formats.stream().mapToLong(ClipFormat::sizeBytes).sum();
   }
 }

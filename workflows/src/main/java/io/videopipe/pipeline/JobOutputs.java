@@ -38,7 +38,7 @@ final class JobOutputs {
    */
   long storedBytes(boolean keepSource) {
     return Math.round(audio.audioDurationSec() * WAV_BYTES_PER_SEC) + (keepSource ? stored.sizeBytes() : 0)
-        + clips.values().stream().mapToLong(RenderedClip::sizeBytes).sum();
+        + clips.values().stream().mapToLong(RenderedClip::storedBytes).sum();
   }
 
   JobResult result(String jobId, JobRequest request, JobStatus status, ErrorInfo error, Map<String, Double> timings) {
@@ -83,6 +83,10 @@ final class JobOutputs {
     }
     for (RenderedClip c : clips.values()) {
       out.clip(c.rank(), c.clipUri(), c.srtUri(), c.vttUri());
+      if (c.formats() != null) {
+        // the first is the primary, exported as clip-NN.mp4 above
+        c.formats().stream().skip(1).forEach(f -> out.clipFormat(c.rank(), f.aspect(), f.clipUri()));
+      }
     }
     if (qa != null && qa.reportUri() != null) {
       out.qa(qa.reportUri());

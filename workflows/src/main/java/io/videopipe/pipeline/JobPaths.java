@@ -59,6 +59,28 @@ public final class JobPaths {
     return CLIPS + clipFile(rank, extension);
   }
 
+  /**
+   * The name of an extra frame of a clip (every {@code clips.aspects} entry after the first), e.g. {@code
+   * clip-01-9x16.mp4}; the primary frame keeps {@link #clipFile}.
+   */
+  public static String clipFormatFile(int rank, String aspect) {
+    return String.format(Locale.ROOT, "clip-%02d-%s.mp4", rank, aspectTag(aspect));
+  }
+
+  public static String clipFormat(int rank, String aspect) {
+    return CLIPS + clipFormatFile(rank, aspect);
+  }
+
+  /** How an aspect is spelled in file names and URLs: {@code source}, {@code 9x16}, {@code 1x1}. */
+  public static String aspectTag(String aspect) {
+    return aspect.replace(':', 'x');
+  }
+
+  /** The aspect a {@link #aspectTag} names ({@code 9x16} is {@code 9:16}). */
+  public static String aspectOfTag(String tag) {
+    return tag.replace('x', ':');
+  }
+
   public static String qaReport() {
     return QA + QA_FILE;
   }
@@ -100,6 +122,12 @@ public final class JobPaths {
       if (vttUri != null) {
         byName.put(clipFile(rank, "vtt"), vttUri);
       }
+      return this;
+    }
+
+    /** An extra frame of a rendered clip ({@link #clipFormatFile}). */
+    public Exports clipFormat(int rank, String aspect, String mp4Uri) {
+      byName.put(clipFormatFile(rank, aspect), mp4Uri);
       return this;
     }
 

@@ -47,6 +47,26 @@ class ClipsAndQaTest {
   }
 
   @Test
+  void everyFrameOfAHighlightComesFromItsOneRenderClipAndIsExported() throws Exception {
+    pipeline.highlights.count(2);
+    testEnv.start();
+    io.videopipe.clip.ClipOptions three = new io.videopipe.clip.ClipOptions(-14, -1, false, false, null, false,
+        java.util.List.of("source", "9:16", "1:1"));
+
+    JobResult result = result(testEnv.startJob("job-frames",
+        JobRequest.builder(SOURCE_URI).clips(three).build()));
+
+    assertThat(result.status()).isEqualTo(JobStatus.COMPLETED);
+    assertThat(pipeline.clips.requests()).hasSize(2).allSatisfy(r -> assertThat(r.options()).isEqualTo(three));
+    assertThat(result.clips()).allSatisfy(c -> assertThat(c.formats()).hasSize(3));
+    assertThat(result.artifacts()).containsKeys("clip-01.mp4", "clip-01-9x16.mp4", "clip-01-1x1.mp4", "clip-02.mp4",
+        "clip-02-9x16.mp4", "clip-02-1x1.mp4");
+    assertThat(result.artifacts().get("clip-02-1x1.mp4")).endsWith("/job-frames/clips/clip-02-1x1.mp4");
+
+    testEnv.replay("job-frames");
+  }
+
+  @Test
   void aClipFailingQaTwiceMakesTheJobNeedReviewNeverFail() {
     pipeline.highlights.count(2);
     pipeline.qa.thenFailsClips(1);

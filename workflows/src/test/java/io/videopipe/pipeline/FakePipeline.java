@@ -261,6 +261,18 @@ final class FakePipeline {
               throw ApplicationFailure.newNonRetryableFailure("highlight ends past the source", "InvalidRequest");
             }
             String base = String.format("%s%s/clips/clip-%02d", STORE, r.jobId(), rank);
+            if (r.options() != null && r.options().aspects() != null) {
+              // every frame of clips.aspects from the one activity, as the real one renders them
+              List<io.videopipe.clip.ClipFormat> frames = new ArrayList<>();
+              for (String aspect : r.options().aspects()) {
+                String name = frames.isEmpty() ? JobPaths.clipFile(rank, "mp4") : JobPaths.clipFormatFile(rank, aspect);
+                frames.add(new io.videopipe.clip.ClipFormat(aspect, name, STORE + r.jobId() + "/clips/" + name, 360,
+                    360, -14.1, -1.5, 1_000_000, "centre", 2));
+              }
+              return new RenderedClip(rank, base + ".mp4", base + ".srt", base + ".vtt", r.highlight().startSec(),
+                  r.highlight().endSec(), r.highlight().durationSec(), true, -14.1, -1.5, r.attempt(), 2.5, 1_000_000,
+                  "centre", false, frames);
+            }
             return new RenderedClip(rank, base + ".mp4", base + ".srt", base + ".vtt", r.highlight().startSec(),
                 r.highlight().endSec(), r.highlight().durationSec(), true, -14.1, -1.5, r.attempt(), 2.5, 1_000_000);
           });
