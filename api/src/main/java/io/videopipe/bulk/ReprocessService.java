@@ -173,6 +173,9 @@ public class ReprocessService {
     try {
       stub.getResult(5, TimeUnit.SECONDS, BulkProgress.class);
       return null;
+    } catch (io.temporal.client.WorkflowServiceException e) {
+      // Not the run's outcome but the server's failure to give it.
+      return "the run's outcome could not be read: " + SourceDisplay.redactUris(String.valueOf(e.getCause()));
     } catch (WorkflowException e) {
       return SourceDisplay.redactUris(reasonOf(e.getCause()));
     } catch (TimeoutException | RuntimeException e) {

@@ -11,6 +11,7 @@ import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowException;
 import io.temporal.client.WorkflowExecutionAlreadyStarted;
 import io.temporal.client.WorkflowNotFoundException;
+import io.temporal.client.WorkflowServiceException;
 import io.temporal.client.WorkflowStub;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.CanceledFailure;
@@ -430,6 +431,14 @@ public class JobService {
 
   /** A failed job carries its partial result in the failure's details; the root cause names what went wrong. */
   static JobResult outcomeOfFailure(String jobId, WorkflowException e) {
+    if (e instanceof WorkflowNotFoundException) {
+      throw new JobNotFoundException(jobId);
+    }
+    if (e instanceof WorkflowServiceException) {
+      // The server did not hand over the outcome (down, slow, refusing the call): that says nothing of the job, so it
+      // must not read as a failed one; ApiErrors answers it (503 when Temporal is unavailable).
+      throw e;
+    }
     Throwable cause = e.getCause();
     JobResult partial = null;
     if (cause instanceof ApplicationFailure af && af.getDetails() != null) {
