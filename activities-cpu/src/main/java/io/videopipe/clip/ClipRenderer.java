@@ -83,12 +83,15 @@ public final class ClipRenderer {
    * @param framing {@link RenderedClip#FRAMING_SOURCE}, {@link RenderedClip#FRAMING_FACE} or {@link
    *     RenderedClip#FRAMING_CENTRE}; null without video
    * @param faceShare share of the analysed frames in which the renderer found a face (0 when not reframed)
+   * @param faceRule with {@link RenderedClip#FRAMING_FACE}, which rule picked the face followed: {@code "speaker"}
+   *     (in at least one scene, of two or more faces the one whose mouth moved while speech was heard) or {@code
+   *     "largest"} (the largest central face); null otherwise
    * @param captionsShown when burned-in captions are on screen, {start, end} s from the clip's start; null if none
    * @param videoDecodes how often the segment's pictures were decoded for the render this clip was part of (one pass
    *     for face tracking when reframed, one for encoding: shared by all formats of a multi-format render)
    */
   public record Result(double durationSec, boolean hasVideo, int width, int height, double fps, Loudness loudness,
-      String framing, double faceShare, List<double[]> captionsShown, int videoDecodes) {
+      String framing, double faceShare, String faceRule, List<double[]> captionsShown, int videoDecodes) {
     public boolean captionsBurned() {
       return captionsShown != null;
     }
@@ -200,6 +203,8 @@ public final class ClipRenderer {
           duration, facts.hasVideo, facts.outWidth(options), facts.outHeight(options), facts.outFps(), result,
           picture == null ? null : picture.framing,
           picture == null || picture.path == null ? 0 : picture.path.faceShare(),
+          picture == null || picture.path == null || picture.path.rule() == null ? null
+              : picture.path.rule().label(),
           picture == null || picture.captions == null ? null : picture.captions.shown(), decodes[0]));
     }
     return results;
@@ -252,6 +257,12 @@ public final class ClipRenderer {
 
   private List<Picture> plan(Path source, SourceFacts facts, double startSec, double duration, List<Format> formats,
       List<Word> words, int[] decodes, Runnable progress) throws IOException {
+    List<Word> inClip = new ArrayList<>();
+    for (Word w : ClipCaptions.wordsInside(words, startSec, startSec + duration)) {
+      inClip.add(new Word(w.text(), w.start() - startSec, w.end() - startSec, w.confidence(), w.speaker()));
+    }
+    // the words tell the face tracking when someone speaks
+    List<double[]> speech = inClip.stream().map(w -> new double[] {w.start(), w.end()}).toList();
     double fps = facts.outFps();
     int frames = (int) Math.round(duration * fps);
     // one face tracker per distinct crop width, all fed by one look at the segment
@@ -274,7 +285,7 @@ public final class ClipRenderer {
           }, progress);
         }
         for (var e : trackers.entrySet()) {
-          paths.put(e.getKey(), e.getValue().plan());
+          paths.put(e.getKey(), e.getValue().plan(speech));
         }
       }
     } finally {
@@ -296,10 +307,6 @@ public final class ClipRenderer {
       }
       CaptionBurner captions = null;
       if (options.burnCaptions()) {
-        List<Word> inClip = new ArrayList<>();
-        for (Word w : ClipCaptions.wordsInside(words, startSec, startSec + duration)) {
-          inClip.add(new Word(w.text(), w.start() - startSec, w.end() - startSec, w.confidence(), w.speaker()));
-        }
         captions = new CaptionBurner(inClip, cw, ch, options.highlightWord());
       }
       int top = ch == facts.height ? 0 : even((facts.height - ch) / 2.0);
