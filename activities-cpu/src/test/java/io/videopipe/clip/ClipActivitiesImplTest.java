@@ -3,11 +3,8 @@ package io.videopipe.clip;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.temporal.activity.ActivityOptions;
-import io.temporal.common.RetryOptions;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
-import io.temporal.testing.TestActivityEnvironment;
 import io.videopipe.audio.MediaFixtures;
 import io.videopipe.highlight.Highlight;
 import io.videopipe.highlight.HighlightOptions;
@@ -21,6 +18,7 @@ import io.videopipe.qa.QaReport;
 import io.videopipe.qa.QaRequest;
 import io.videopipe.route.Engine;
 import io.videopipe.storage.LocalStorage;
+import io.videopipe.testing.ActivityTestEnvironment;
 import io.videopipe.transcribe.Transcript;
 import io.videopipe.transcribe.TranscriptStore;
 import io.videopipe.transcribe.Word;
@@ -35,6 +33,7 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** RenderClip and the clip checks of QualityCheck, end to end on real media in local storage. */
@@ -42,9 +41,21 @@ class ClipActivitiesImplTest {
   static final String JOB = "job-clips";
 
   @TempDir Path dir;
+
+  @RegisterExtension
+  final ActivityTestEnvironment testEnv =
+      ActivityTestEnvironment.newBuilder()
+          .setActivityImplementations(
+              // built on the first stub, after setUp has made the test's storage
+              () -> new ClipActivitiesImpl(
+                  this.storage, this.transcripts, new ClipRenderer.Settings("veryfast", 21, this.tempDir)),
+              () -> new QaActivitiesImpl(this.storage, this.transcripts, new LoudnessMeter()))
+          .setStartToCloseTimeout(Duration.ofMinutes(2))
+          .build();
+
   LocalStorage storage;
+  TranscriptStore transcripts;
   Path tempDir;
-  TestActivityEnvironment env;
   ClipActivities clips;
   QaActivities qa;
   String sourceUri;
@@ -54,7 +65,7 @@ class ClipActivitiesImplTest {
   void setUp() throws Exception {
     storage = new LocalStorage(dir.resolve("data"));
     tempDir = Files.createDirectories(dir.resolve("tmp"));
-    TranscriptStore transcripts = new TranscriptStore(storage);
+    transcripts = new TranscriptStore(storage);
     URI source = storage.jobUri(JOB, JobPaths.SOURCE + "source.mp4");
     storage.put(ClipFixtures.twoLevelSource(dir), source, false);
     sourceUri = source.toString();
@@ -64,22 +75,12 @@ class ClipActivitiesImplTest {
     }
     transcriptUri =
         transcripts.write(JOB, Engine.LOCAL, new Transcript("vosk", "en", 20, words), 1).transcriptUri();
-    env = TestActivityEnvironment.newInstance();
-    env.registerActivitiesImplementations(
-        new ClipActivitiesImpl(storage, transcripts, new ClipRenderer.Settings("veryfast", 21, tempDir)),
-        new QaActivitiesImpl(storage, transcripts, new LoudnessMeter()));
-    ActivityOptions options =
-        ActivityOptions.newBuilder()
-            .setStartToCloseTimeout(Duration.ofMinutes(2))
-            .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(1).build())
-            .build();
-    clips = env.newActivityStub(ClipActivities.class, options);
-    qa = env.newActivityStub(QaActivities.class, options);
+    clips = testEnv.stub(ClipActivities.class);
+    qa = testEnv.stub(QaActivities.class);
   }
 
   @AfterEach
-  void tearDown() throws Exception {
-    env.close();
+  void leavesNoTemporaryFiles() throws Exception {
     try (var s = Files.list(tempDir)) {
       assertThat(s.toList()).as("temporary files").isEmpty();
     }

@@ -2,7 +2,6 @@ package io.videopipe.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -21,11 +20,7 @@ class GridBenchTest {
 
   @Test
   void tinyGridRunsWholeJobsInWorkerJvmsAndReportsEveryFigureAndTarget() throws Exception {
-    try {
-      FfmpegCli.locate(dir);
-    } catch (IllegalStateException e) {
-      assumeTrue(false, e.getMessage());
-    }
+    BenchTools.ffmpegCli(dir);
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     BenchCommand.Options options =

@@ -29,7 +29,7 @@ class HistoryReplayTest {
   private static final List<String> REQUIRED =
       List.of(
           "completed", "fallback-after-engine-failure", "hybrid-refine", "cancelled-mid-transcription",
-          "needs-review-after-rerender", "bulk-paged-continued-as-new", "bulk-cancelled");
+          "needs-review-after-rerender", "clips-in-three-aspects", "bulk-paged-continued-as-new", "bulk-cancelled");
 
   /** One environment for every replay: each history gets a worker of its own. */
   private static TestWorkflowEnvironment env;
