@@ -101,7 +101,7 @@ public final class ClipActivitiesImpl implements ClipActivities {
         outputs.add(new ClipFormat(aspects.get(i), names.get(i),
             storage.jobUri(request.jobId(), JobPaths.CLIPS + names.get(i)).toString(), r.width(), r.height(),
             r.loudness().integratedLufs(), r.loudness().truePeakDbtp(), Files.size(formats.get(i).out()),
-            r.framing(), r.videoDecodes()));
+            r.framing(), r.faceRule(), r.videoDecodes()));
       }
       storage.put(srt, srtUri, true);
       storage.put(vtt, vttUri, true);

@@ -163,6 +163,10 @@ class ClipActivitiesImplTest {
     assertThat(clip.sizeBytes()).isEqualTo(clip.formats().get(0).sizeBytes());
     // one decode for the face tracking of both reframed frames, one feeding the three encoders
     assertThat(clip.formats()).allSatisfy(f -> assertThat(f.videoDecodes()).isEqualTo(2));
+    // which rule chose the face travels with each reframed frame (one face here: the largest)
+    assertThat(clip.formats().get(0).faceRule()).isNull();
+    assertThat(clip.formats().subList(1, 3)).allSatisfy(f -> assertThat(f.faceRule())
+        .isEqualTo(RenderedClip.FRAMING_FACE.equals(f.framing()) ? "largest" : null));
     int[][] sizes = {{640, 360}, {202, 360}, {360, 360}};
     LoudnessMeter meter = new LoudnessMeter();
     List<Double> levels = new ArrayList<>();

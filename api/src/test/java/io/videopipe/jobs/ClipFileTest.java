@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 
 class ClipFileTest {
   static ClipFormat frame(String aspect, String name) {
-    return new ClipFormat(aspect, name, "file:///s/jobs/j/clips/" + name, 360, 360, -14, -1.5, 1000, "centre", 2);
+    return new ClipFormat(aspect, name, "file:///s/jobs/j/clips/" + name, 360, 360, -14, -1.5, 1000, "centre", null, 2);
   }
 
   @Test

@@ -14,6 +14,8 @@ package io.videopipe.clip;
  * @param truePeakDbtp measured true peak of this file
  * @param sizeBytes the MP4's size
  * @param framing as {@link RenderedClip#framing()}, for this frame
+ * @param faceRule with {@link RenderedClip#FRAMING_FACE}, which rule chose the face followed: {@code "speaker"} (the
+ *     face whose mouth moved while words were heard) or {@code "largest"} (the largest central face); null otherwise
  * @param videoDecodes how often the segment's pictures were decoded for the render all the highlight's frames came
  *     from (1, or 2 with face tracking: shared by every frame, not one per frame)
  */
@@ -27,4 +29,5 @@ public record ClipFormat(
     double truePeakDbtp,
     long sizeBytes,
     String framing,
+    String faceRule,
     int videoDecodes) {}

@@ -267,7 +267,7 @@ final class FakePipeline {
               for (String aspect : r.options().aspects()) {
                 String name = frames.isEmpty() ? JobPaths.clipFile(rank, "mp4") : JobPaths.clipFormatFile(rank, aspect);
                 frames.add(new io.videopipe.clip.ClipFormat(aspect, name, STORE + r.jobId() + "/clips/" + name, 360,
-                    360, -14.1, -1.5, 1_000_000, "centre", 2));
+                    360, -14.1, -1.5, 1_000_000, "centre", null, 2));
               }
               return new RenderedClip(rank, base + ".mp4", base + ".srt", base + ".vtt", r.highlight().startSec(),
                   r.highlight().endSec(), r.highlight().durationSec(), true, -14.1, -1.5, r.attempt(), 2.5, 1_000_000,
