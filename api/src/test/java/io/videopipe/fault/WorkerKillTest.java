@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.function.LongSupplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -90,15 +91,75 @@ class WorkerKillTest {
     System.out.println("fault report " + out.toAbsolutePath() + "\n" + report.toPrettyString());
   }
 
-  static void submitAccepted(String jobId) throws Exception {
-    var r = client.submit(jobId, SAMPLE.toString(), "local");
+  static void submitAccepted(String jobId, String engine) throws Exception {
+    var r = client.submit(jobId, SAMPLE.toString(), engine);
     assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
+  }
+
+  /** {@link #JOBS} jobs named {@code <prefix>-1} and on, all accepted. */
+  static List<String> submitJobs(String prefix, String engine) throws Exception {
+    List<String> ids = new ArrayList<>();
+    for (int i = 1; i <= JOBS; i++) {
+      ids.add(prefix + "-" + i);
+      submitAccepted(prefix + "-" + i, engine);
+    }
+    return ids;
+  }
+
+  /** The moment to strike: waits for it and says what runs then, or answers null when no job runs any more. */
+  @FunctionalInterface
+  interface KillPoint {
+    ObjectNode await() throws Exception;
+  }
+
+  /** Kills a process and brings it back. */
+  @FunctionalInterface
+  interface KillAndRestart {
+    void run() throws Exception;
+  }
+
+  /**
+   * Up to {@link #KILLS} times: waits for the point, records it in {@code kills} (when, the killed process's pid, what
+   * ran), then kills and restarts the process; stops early once no job runs.
+   */
+  static void killWhileJobsRun(ArrayNode kills, LongSupplier pid, KillPoint point, KillAndRestart kill)
+      throws Exception {
+    for (int k = 0; k < KILLS; k++) {
+      ObjectNode during = point.await();
+      if (during == null) {
+        break;
+      }
+      kills.addObject().put("at", Instant.now().toString()).put("pid", pid.getAsLong()).setAll(during);
+      kill.run();
+    }
+  }
+
+  /** A seeded random point 2 to 10 s on, when one of the jobs is still RUNNING; names each running job's step. */
+  static KillPoint randomPointWhileRunning(List<String> ids, Random random) {
+    return () -> {
+      Thread.sleep(2000 + random.nextInt(8000));
+      ArrayNode running = JobsClient.JSON.createArrayNode();
+      for (String id : ids) {
+        JsonNode j = client.job(id);
+        if (j != null && "RUNNING".equals(j.path("status").asText())) {
+          running.add(id + ":" + j.path("step").asText());
+        }
+      }
+      return running.isEmpty() ? null : JobsClient.JSON.createObjectNode().set("running", running);
+    };
+  }
+
+  /** SIGKILL, then the same role started again and awaited. */
+  static void kill9AndRestart(RoleProcess role) throws Exception {
+    role.kill9();
+    role.start();
+    role.awaitStarted(Duration.ofMinutes(3));
   }
 
   @Test
   @Order(1)
   void referenceRunWithoutFaults() throws Exception {
-    submitAccepted("ref");
+    submitAccepted("ref", "local");
     JsonNode ref = client.awaitTerminal(List.of("ref"), Duration.ofMinutes(4)).get("ref");
     assertThat(JobsClient.status(ref)).as(String.valueOf(ref)).isEqualTo("COMPLETED");
     Path dir = STORAGE.resolve("jobs").resolve("ref");
@@ -112,33 +173,12 @@ class WorkerKillTest {
   @Order(2)
   void jobsSurviveCpuWorkerKills() throws Exception {
     assertThat(reference).as("needs the reference run").isNotNull();
-    List<String> ids = new ArrayList<>();
-    for (int i = 1; i <= JOBS; i++) {
-      ids.add("kill-" + i);
-      submitAccepted("kill-" + i);
-    }
-    Random random = new Random(SEED);
+    List<String> ids = submitJobs("kill", "local");
     ArrayNode kills = report.putArray("kills");
     long start = System.nanoTime();
-    for (int k = 0; k < KILLS; k++) {
-      // a random point of the running jobs: 2 to 10 s after the worker (re)started
-      Thread.sleep(2000 + random.nextInt(8000));
-      ObjectNode kill = kills.addObject();
-      ArrayNode running = kill.put("at", Instant.now().toString()).put("pid", cpuWorker.pid()).putArray("running");
-      for (String id : ids) {
-        JsonNode j = client.job(id);
-        if (j != null && "RUNNING".equals(j.path("status").asText())) {
-          running.add(id + ":" + j.path("step").asText());
-        }
-      }
-      if (running.isEmpty()) {
-        kills.remove(kills.size() - 1);
-        break;
-      }
-      cpuWorker.kill9();
-      cpuWorker.start();
-      cpuWorker.awaitStarted(Duration.ofMinutes(3));
-    }
+    // a random point of the running jobs: 2 to 10 s after the worker (re)started
+    killWhileJobsRun(kills, () -> cpuWorker.pid(), randomPointWhileRunning(ids, new Random(SEED)),
+        () -> kill9AndRestart(cpuWorker));
     Map<String, JsonNode> done = client.awaitTerminal(ids, Duration.ofMinutes(8));
     report.put("killSeconds", (System.nanoTime() - start) / 1_000_000_000L);
     verify("killJobs", ids, done);
@@ -154,7 +194,7 @@ class WorkerKillTest {
     Path blocker = STORAGE.resolve("jobs").resolve("storage-1");
     Files.createDirectories(blocker.getParent());
     Files.writeString(blocker, "not a directory");
-    submitAccepted("storage-1");
+    submitAccepted("storage-1", "local");
     // Meanwhile, a job for the GPU engine with no gpu-worker running: it waits gpuScheduleToStart (2 min), then the
     // CPU engine takes it.
     var gpu = client.submit("gpu-1", SAMPLE.toString(), "parakeet");
@@ -184,31 +224,14 @@ class WorkerKillTest {
   @Order(4)
   void jobsSurviveTemporalServerKills() throws Exception {
     assertThat(reference).as("needs the reference run").isNotNull();
-    List<String> ids = new ArrayList<>();
-    for (int i = 1; i <= JOBS; i++) {
-      ids.add("server-kill-" + i);
-      submitAccepted("server-kill-" + i);
-    }
+    List<String> ids = submitJobs("server-kill", "local");
     Random random = new Random(SEED + 1);
     ArrayNode kills = report.putArray("serverKills");
-    for (int k = 0; k < KILLS; k++) {
-      Thread.sleep(2000 + random.nextInt(8000));
-      ObjectNode kill = kills.addObject();
-      ArrayNode running = kill.put("at", Instant.now().toString()).put("pid", TEMPORAL.server().pid()).putArray("running");
-      for (String id : ids) {
-        JsonNode j = client.job(id);
-        if (j != null && "RUNNING".equals(j.path("status").asText())) {
-          running.add(id + ":" + j.path("step").asText());
-        }
-      }
-      if (running.isEmpty()) {
-        kills.remove(kills.size() - 1);
-        break;
-      }
+    killWhileJobsRun(kills, () -> TEMPORAL.server().pid(), randomPointWhileRunning(ids, random), () -> {
       TEMPORAL.kill();
       Thread.sleep(1000 + random.nextInt(4000));
       TEMPORAL.restart();
-    }
+    });
     Map<String, JsonNode> done = client.awaitTerminal(ids, Duration.ofMinutes(8));
     verify("serverKillJobs", ids, done);
     for (String id : ids) {
@@ -229,25 +252,17 @@ class WorkerKillTest {
     gpuWorker = GpuWorkerKill.start(DIR, DIR.resolve("logs"), "--videopipe.temporal.address=" + TEMPORAL.target(),
         "--videopipe.storage.root=" + STORAGE, "--videopipe.storage.work-dir=" + WORK);
     gpuWorker.awaitStarted(Duration.ofMinutes(3));
-    List<String> ids = new ArrayList<>();
-    for (int i = 1; i <= JOBS; i++) {
-      ids.add("gpu-kill-" + i);
-      var r = client.submit("gpu-kill-" + i, SAMPLE.toString(), "parakeet");
-      assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
-    }
+    List<String> ids = submitJobs("gpu-kill", "parakeet");
     ArrayNode kills = report.putArray("gpuKills");
-    for (int k = 0; k < KILLS; k++) {
-      String during;
+    KillPoint transcribing = () -> {
       try {
-        during = GpuWorkerKill.awaitTranscribing(TEMPORAL, gpuWorker, ids, Duration.ofMinutes(3));
+        return JobsClient.JSON.createObjectNode()
+            .put("during", GpuWorkerKill.awaitTranscribing(TEMPORAL, gpuWorker, ids, Duration.ofMinutes(3)));
       } catch (AssertionError none) {
-        break; // every transcription is done
+        return null; // every transcription is done
       }
-      kills.addObject().put("at", Instant.now().toString()).put("pid", gpuWorker.pid()).put("during", during);
-      gpuWorker.kill9();
-      gpuWorker.start();
-      gpuWorker.awaitStarted(Duration.ofMinutes(3));
-    }
+    };
+    killWhileJobsRun(kills, () -> gpuWorker.pid(), transcribing, () -> kill9AndRestart(gpuWorker));
     Map<String, JsonNode> done = client.awaitTerminal(ids, Duration.ofMinutes(10));
     ObjectNode section = report.putObject("gpuKillJobs");
     List<String> problems = new ArrayList<>();
