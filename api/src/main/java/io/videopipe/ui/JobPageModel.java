@@ -1,5 +1,7 @@
 package io.videopipe.ui;
 
+import io.videopipe.clip.ClipFormat;
+import io.videopipe.clip.ClipOptions;
 import io.videopipe.cost.CostLine;
 import io.videopipe.cost.EngineCost;
 import io.videopipe.jobs.JobView;
@@ -37,20 +39,34 @@ public record JobPageModel(
   /** A line of the transcript: its start and its words (each a button that seeks the player). */
   public record Line(String clock, List<Word> words) {}
 
-  /** A highlight and its rendered clip; {@code available} is false when the file is no longer in storage. */
+  /**
+   * A highlight and its rendered clip: every frame it was rendered in ({@code clips.aspects}), the primary first, or
+   * the one primary file.
+   */
   public record ClipView(
-      int rank, String title, String score, double startSec, double endSec, String span, String text, boolean available,
-      String videoUrl, String vttUrl, String downloadUrl) {}
+      int rank, String title, String score, double startSec, double endSec, String span, String text, String vttUrl,
+      List<Frame> frames) {
+
+    /** Whether any of its files is still in storage. */
+    public boolean available() {
+      return frames.stream().anyMatch(Frame::available);
+    }
+  }
+
+  /**
+   * One file of a clip: its frame's label ({@code 16:9}, {@code 9:16}, {@code 1:1}; null for a clip rendered in one
+   * frame) and picture size, its player's element id and its download path; {@code available} is false when the file
+   * is no longer in storage.
+   */
+  public record Frame(
+      String label, String size, String elementId, String url, boolean available, boolean primary,
+      String downloadLabel) {}
 
   /** One engine alternative of the cost ledger as a bar of the inline chart. */
   public record Bar(String engine, String usd, int width, boolean actual, int y) {}
 
   static final int BAR_MAX = 220;
   static final int WORDS_PER_LINE = 12;
-
-  static boolean running(JobView job) {
-    return job.status() == JobStatus.RUNNING;
-  }
 
   static List<TimelineStep> timeline(JobView job) {
     JobResult r = job.result();
@@ -73,7 +89,7 @@ public record JobPageModel(
       String state;
       if (sec != null) {
         state = "done";
-      } else if (running(job)) {
+      } else if (job.open()) {
         state = current == null || s.ordinal() > current.ordinal() ? "pending"
             : s == current ? "current" : "done";
       } else if (job.status() == JobStatus.FAILED || job.status() == JobStatus.CANCELLED) {
@@ -87,6 +103,23 @@ public record JobPageModel(
       steps.add(new TimelineStep(JobRow.label(s.name()), state, sec == null ? "" : JobRow.seconds(sec)));
     }
     return steps;
+  }
+
+  /**
+   * How a frame is labelled: the cropped frames by their aspect, the source's frame by its shape in lowest terms
+   * ({@code 16:9} for 640x360) where that is a familiar ratio, else {@code source}.
+   */
+  static String frameLabel(ClipFormat format) {
+    if (!ClipOptions.SOURCE.equals(format.aspect())) {
+      return format.aspect();
+    }
+    int w = format.width();
+    int h = format.height();
+    if (w <= 0 || h <= 0) {
+      return ClipOptions.SOURCE;
+    }
+    int g = java.math.BigInteger.valueOf(w).gcd(java.math.BigInteger.valueOf(h)).intValue();
+    return w / g <= 32 && h / g <= 32 ? w / g + ":" + h / g : ClipOptions.SOURCE;
   }
 
   static List<Line> lines(List<Word> words) {
