@@ -105,21 +105,30 @@ public record JobPageModel(
     return steps;
   }
 
+  /** Familiar shapes a source frame is labelled with, as width:height. */
+  static final List<int[]> FAMILIAR_SHAPES =
+      List.of(new int[] {16, 9}, new int[] {9, 16}, new int[] {4, 3}, new int[] {3, 4}, new int[] {1, 1},
+          new int[] {21, 9});
+
   /**
-   * How a frame is labelled: the cropped frames by their aspect, the source's frame by its shape in lowest terms
-   * ({@code 16:9} for 640x360) where that is a familiar ratio, else {@code source}.
+   * How a frame is labelled: the cropped frames by their aspect, the source's frame by the familiar shape within 1 %
+   * of its own ({@code 16:9} for 426x240, whose width encoders keep even), else {@code source}.
    */
   static String frameLabel(ClipFormat format) {
     if (!ClipOptions.SOURCE.equals(format.aspect())) {
       return format.aspect();
     }
-    int w = format.width();
-    int h = format.height();
-    if (w <= 0 || h <= 0) {
+    if (format.width() <= 0 || format.height() <= 0) {
       return ClipOptions.SOURCE;
     }
-    int g = java.math.BigInteger.valueOf(w).gcd(java.math.BigInteger.valueOf(h)).intValue();
-    return w / g <= 32 && h / g <= 32 ? w / g + ":" + h / g : ClipOptions.SOURCE;
+    double ratio = format.width() / (double) format.height();
+    for (int[] shape : FAMILIAR_SHAPES) {
+      double familiar = shape[0] / (double) shape[1];
+      if (Math.abs(ratio - familiar) <= 0.01 * familiar) {
+        return shape[0] + ":" + shape[1];
+      }
+    }
+    return ClipOptions.SOURCE;
   }
 
   static List<Line> lines(List<Word> words) {

@@ -264,7 +264,7 @@ class DashboardControllerTest {
   void everyFrameOfAClipIsShownLabelledAndItsLinkServesThatFile() throws Exception {
     Session s = signIn(READ_KEY);
     when(jobs.view("fmt-job")).thenReturn(job("fmt-job", JobStatus.COMPLETED, List.of(
-        format("source", "clip-01.mp4", 640, 360),
+        format("source", "clip-01.mp4", 426, 240),
         format("9:16", "clip-01-9x16.mp4", 202, 360),
         format("1:1", "clip-01-1x1.mp4", 360, 360))));
     // each file's body is its stored name, so a link proves which file it reaches
@@ -293,7 +293,7 @@ class DashboardControllerTest {
       assertThat(file.getResponse().getContentType()).isEqualTo("video/mp4");
       assertThat(file.getResponse().getContentAsString()).isEqualTo(stored.get(e.getKey()));
     }
-    assertThat(page).contains("202×360", "360×360", "640×360", "id=\"clip-1\"", "id=\"clip-1-9x16\"",
+    assertThat(page).contains("202×360", "360×360", "426×240", "id=\"clip-1\"", "id=\"clip-1-9x16\"",
         "id=\"clip-1-1x1\"");
 
     // a frame gone from storage says so; the others still play
