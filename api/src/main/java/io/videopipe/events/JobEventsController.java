@@ -105,7 +105,7 @@ public class JobEventsController {
       if (!Objects.equals(p, last.getAndSet(p))) {
         out.add(SseEmitter.event().name("progress").id(Integer.toString(p.percent())).data(p, MediaType.APPLICATION_JSON));
       }
-      boolean ended = view.status() != JobStatus.RUNNING;
+      boolean ended = !view.open();
       if (ended) {
         out.add(SseEmitter.event().name("result").data(view, MediaType.APPLICATION_JSON));
       }

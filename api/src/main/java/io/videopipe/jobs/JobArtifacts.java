@@ -139,7 +139,7 @@ public class JobArtifacts {
 
   private JobView endedJob(String jobId, String what) {
     JobView job = jobs.view(jobId);
-    if (job.status() == JobStatus.RUNNING) {
+    if (job.open()) {
       throw new JobConflictException(
           "Job still running",
           "job '"

@@ -363,30 +363,52 @@ public class JobService {
   /**
    * Cancels through Temporal, so the execution ends CANCELED in the Web UI with the reason in its history; the
    * workflow's compensation deletes the job's intermediate artifacts.
+   *
+   * @throws JobConflictException when the job has ended ({@link JobView#open})
    */
   public void cancel(String jobId, String reason) {
-    if (executionStatus(jobId) != WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING) {
-      throw new JobConflictException(
-          "Job has ended", "job '" + jobId + "' has already ended; only a running job can be cancelled");
+    String ended = "job '" + jobId + "' has already ended; only a running job can be cancelled";
+    requireOpen(jobId, ended);
+    try {
+      client.newUntypedWorkflowStub(jobId).cancel(reason);
+    } catch (WorkflowNotFoundException e) {
+      // It ended between the check and the cancel.
+      throw new JobConflictException("Job has ended", ended);
     }
-    client.newUntypedWorkflowStub(jobId).cancel(reason);
   }
 
   /**
    * Sends the running job's {@code reprioritize} signal: steps scheduled after it run with the new priority key.
    *
-   * @throws JobConflictException when the job has ended
+   * @throws JobConflictException when the job has ended ({@link JobView#open})
    */
   public void reprioritize(String jobId, int priority) {
     requirePriority(priority);
     String ended = "job '" + jobId + "' has already ended; only a running job can be reprioritised";
-    if (executionStatus(jobId) != WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING) {
-      throw new JobConflictException("Job has ended", ended);
-    }
+    requireOpen(jobId, ended);
     try {
       client.newWorkflowStub(VideoPipelineWorkflow.class, jobId).reprioritize(priority);
     } catch (WorkflowNotFoundException e) {
       // It ended between the check and the signal.
+      throw new JobConflictException("Job has ended", ended);
+    }
+  }
+
+  /**
+   * Refuses to steer a job that has ended, including one whose pipeline has ended while its execution is still open
+   * delivering the webhook: a cancel or a new priority would change nothing there, so accepting it would mislead.
+   */
+  private void requireOpen(String jobId, String ended) {
+    boolean open;
+    try {
+      open = view(jobId).open();
+    } catch (JobNotFoundException e) {
+      throw e;
+    } catch (RuntimeException unanswered) {
+      // No worker answers the job's query (none polling yet): an open execution has not reported an end.
+      open = executionStatus(jobId) == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING;
+    }
+    if (!open) {
       throw new JobConflictException("Job has ended", ended);
     }
   }

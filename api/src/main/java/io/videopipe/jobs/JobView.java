@@ -34,4 +34,14 @@ public record JobView(
     java.time.Instant startedAt,
     java.time.Instant closedAt,
     io.videopipe.notify.WebhookDelivery webhook,
-    java.util.Map<String, String> links) {}
+    java.util.Map<String, String> links) {
+
+  /**
+   * Whether the job is still open (queued or running), so it may be cancelled or reprioritised; false once its
+   * pipeline has ended (completed, needs review, failed or cancelled), even while its execution still delivers the
+   * webhook.
+   */
+  public boolean open() {
+    return status == JobStatus.RUNNING;
+  }
+}

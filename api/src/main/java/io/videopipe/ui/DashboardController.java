@@ -268,9 +268,14 @@ public class DashboardController {
   /** The submit form's fields; empty ones mean the API's defaults. */
   public record SubmitForm(
       String sourceUrl, String engine, Integer priority, Double budgetUsd, Integer maxHighlights, Double minSec,
-      Double maxSec, Boolean vertical, Double targetLufs) {
+      Double maxSec, Boolean vertical, Double targetLufs, List<String> aspects) {
     static SubmitForm empty() {
-      return new SubmitForm("", "auto", 3, null, null, null, null, false, null);
+      return new SubmitForm("", "auto", 3, null, null, null, null, false, null, null);
+    }
+
+    /** Whether the form asks for the frame {@code aspect} (a ticked box of the frames fieldset). */
+    public boolean asks(String aspect) {
+      return aspects != null && aspects.contains(aspect);
     }
 
     JobSubmission toSubmission() {
@@ -283,10 +288,19 @@ public class DashboardController {
             maxSec == null ? d.maxSec() : maxSec);
       }
       ClipOptions clips = null;
-      if (Boolean.TRUE.equals(vertical) || targetLufs != null) {
+      boolean several = aspects != null && !aspects.isEmpty();
+      if (Boolean.TRUE.equals(vertical) || targetLufs != null || several) {
+        List<String> frames = null;
+        if (several) {
+          // boxes arrive in the form's order; a ticked "vertical" makes 9:16 the primary (ClipOptions judges the rest)
+          frames = new java.util.ArrayList<>(aspects);
+          if (Boolean.TRUE.equals(vertical) && frames.remove(ClipOptions.VERTICAL)) {
+            frames.add(0, ClipOptions.VERTICAL);
+          }
+        }
         clips = new ClipOptions(
             targetLufs == null ? ClipOptions.DEFAULT_TARGET_LUFS : targetLufs,
-            ClipOptions.DEFAULT_MAX_TRUE_PEAK_DBTP, Boolean.TRUE.equals(vertical), false);
+            ClipOptions.DEFAULT_MAX_TRUE_PEAK_DBTP, Boolean.TRUE.equals(vertical), false, null, false, frames);
       }
       return JobSubmission.builder(sourceUrl)
           .engine(engine)

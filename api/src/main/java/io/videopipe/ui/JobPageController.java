@@ -14,9 +14,10 @@ import io.videopipe.jobs.JobService;
 import io.videopipe.jobs.JobView;
 import io.videopipe.jobs.TranscriptFormat;
 import io.videopipe.pipeline.JobResult;
-import io.videopipe.pipeline.JobStatus;
 import io.videopipe.highlight.Highlight;
+import io.videopipe.clip.ClipFormat;
 import io.videopipe.clip.RenderedClip;
+import io.videopipe.pipeline.JobPaths;
 import io.videopipe.security.ApiKeyFilter;
 import io.videopipe.security.Scope;
 import io.videopipe.transcribe.Transcript;
@@ -90,8 +91,21 @@ public class JobPageController {
   String job(@PathVariable String jobId, Model model) {
     JobView view = jobs.view(jobId);
     model.addAttribute("m", model(view));
-    model.addAttribute("running", view.status() == JobStatus.RUNNING);
+    model.addAttribute("job", view);
+    model.addAttribute("running", view.open());
     return "ui/job";
+  }
+
+  /**
+   * The cancel and priority forms while the job is open, nothing once it has ended: fetched when the stream says the
+   * job ended, so a page opened on a running job stops offering them.
+   */
+  @GetMapping("/ui/jobs/{jobId}/actions")
+  String actions(@PathVariable String jobId, Model model) {
+    JobView view = jobs.view(jobId);
+    model.addAttribute("job", view);
+    model.addAttribute("running", view.open());
+    return "ui/job :: actions";
   }
 
   /** The results part of the page, fetched once the stream says the job ended. */
@@ -122,7 +136,7 @@ public class JobPageController {
           List<SseEmitter.SseEventBuilder> out = new ArrayList<>();
           Map<String, Object> vars = new HashMap<>();
           vars.put("m", model(view));
-          vars.put("running", view.status() == JobStatus.RUNNING);
+          vars.put("running", view.open());
           vars.put("canSubmit", canSubmit);
           vars.put("csrf", csrf);
           vars.put("csrfField", DashboardSession.CSRF_FIELD);
@@ -132,7 +146,7 @@ public class JobPageController {
           if (!Objects.equals(html, last.getAndSet(html))) {
             out.add(SseEmitter.event().name("status").data(html));
           }
-          boolean ended = view.status() != JobStatus.RUNNING;
+          boolean ended = !view.open();
           if (ended) {
             out.add(SseEmitter.event().name("done").data(view.status().name()));
           }
@@ -175,7 +189,7 @@ public class JobPageController {
     String jobId = view.jobId();
     List<JobPageModel.Line> transcript = List.of();
     String transcriptNote = null;
-    if (view.status() == JobStatus.RUNNING) {
+    if (view.open()) {
       transcriptNote = "The transcript appears here once the job has ended.";
     } else if (r == null || r.transcription() == null) {
       transcriptNote = "This job ended before it had a transcript.";
@@ -200,12 +214,12 @@ public class JobPageController {
       }
       String base = "/api/v1/jobs/" + jobId + "/clips/";
       for (Highlight h : r.highlights()) {
-        boolean available = rendered.containsKey(h.rank()) && exists(jobId, h.rank());
+        RenderedClip c = rendered.get(h.rank());
         clips.add(new JobPageModel.ClipView(
             h.rank(), h.title() == null ? "Highlight " + h.rank() : h.title(),
             String.format(Locale.ROOT, "%.2f", h.score()), h.startSec(), h.endSec(),
-            JobRow.clock(h.startSec()) + "–" + JobRow.clock(h.endSec()), h.text(), available,
-            base + h.rank() + ".mp4", base + h.rank() + ".vtt", base + h.rank() + ".mp4"));
+            JobRow.clock(h.startSec()) + "–" + JobRow.clock(h.endSec()), h.text(),
+            base + new ClipFile(h.rank(), "vtt", null).urlName(), frames(jobId, h.rank(), c)));
       }
     }
     // The job view's own link (the local CLI server's UI, or videopipe.temporal.ui-url); videopipe.ui.temporal-ui-url
@@ -234,9 +248,34 @@ public class JobPageController {
         link);
   }
 
-  private boolean exists(String jobId, int rank) {
+  /**
+   * The clip's files: every frame of {@code result.clips[].formats} (the primary first, at the clip's own path), or
+   * the one primary file; each served by the clip endpoint under the same tenancy check.
+   */
+  private List<JobPageModel.Frame> frames(String jobId, int rank, RenderedClip clip) {
+    String base = "/api/v1/jobs/" + jobId + "/clips/";
+    String download = "Download clip " + rank;
+    ClipFile primary = new ClipFile(rank, "mp4", null);
+    if (clip == null || clip.formats() == null || clip.formats().size() < 2) {
+      return List.of(new JobPageModel.Frame(
+          null, null, "clip-" + rank, base + primary.urlName(), clip != null && exists(jobId, primary), true, download));
+    }
+    List<JobPageModel.Frame> frames = new ArrayList<>();
+    for (int i = 0; i < clip.formats().size(); i++) {
+      ClipFormat f = clip.formats().get(i);
+      ClipFile file = i == 0 ? primary : new ClipFile(rank, "mp4", f.aspect());
+      String label = JobPageModel.frameLabel(f);
+      frames.add(new JobPageModel.Frame(
+          label, f.width() > 0 ? f.width() + "×" + f.height() : null,
+          i == 0 ? "clip-" + rank : "clip-" + rank + "-" + JobPaths.aspectTag(f.aspect()),
+          base + file.urlName(), exists(jobId, file), i == 0, download + " (" + label + ")"));
+    }
+    return frames;
+  }
+
+  private boolean exists(String jobId, ClipFile file) {
     try {
-      artifacts.clip(jobId, ClipFile.parse(rank + ".mp4", null));
+      artifacts.clip(jobId, file);
       return true;
     } catch (ClipNotFoundException e) {
       return false;

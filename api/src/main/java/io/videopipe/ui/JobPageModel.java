@@ -1,5 +1,7 @@
 package io.videopipe.ui;
 
+import io.videopipe.clip.ClipFormat;
+import io.videopipe.clip.ClipOptions;
 import io.videopipe.cost.CostLine;
 import io.videopipe.cost.EngineCost;
 import io.videopipe.jobs.JobView;
@@ -37,20 +39,34 @@ public record JobPageModel(
   /** A line of the transcript: its start and its words (each a button that seeks the player). */
   public record Line(String clock, List<Word> words) {}
 
-  /** A highlight and its rendered clip; {@code available} is false when the file is no longer in storage. */
+  /**
+   * A highlight and its rendered clip: every frame it was rendered in ({@code clips.aspects}), the primary first, or
+   * the one primary file.
+   */
   public record ClipView(
-      int rank, String title, String score, double startSec, double endSec, String span, String text, boolean available,
-      String videoUrl, String vttUrl, String downloadUrl) {}
+      int rank, String title, String score, double startSec, double endSec, String span, String text, String vttUrl,
+      List<Frame> frames) {
+
+    /** Whether any of its files is still in storage. */
+    public boolean available() {
+      return frames.stream().anyMatch(Frame::available);
+    }
+  }
+
+  /**
+   * One file of a clip: its frame's label ({@code 16:9}, {@code 9:16}, {@code 1:1}; null for a clip rendered in one
+   * frame) and picture size, its player's element id and its download path; {@code available} is false when the file
+   * is no longer in storage.
+   */
+  public record Frame(
+      String label, String size, String elementId, String url, boolean available, boolean primary,
+      String downloadLabel) {}
 
   /** One engine alternative of the cost ledger as a bar of the inline chart. */
   public record Bar(String engine, String usd, int width, boolean actual, int y) {}
 
   static final int BAR_MAX = 220;
   static final int WORDS_PER_LINE = 12;
-
-  static boolean running(JobView job) {
-    return job.status() == JobStatus.RUNNING;
-  }
 
   static List<TimelineStep> timeline(JobView job) {
     JobResult r = job.result();
@@ -73,7 +89,7 @@ public record JobPageModel(
       String state;
       if (sec != null) {
         state = "done";
-      } else if (running(job)) {
+      } else if (job.open()) {
         state = current == null || s.ordinal() > current.ordinal() ? "pending"
             : s == current ? "current" : "done";
       } else if (job.status() == JobStatus.FAILED || job.status() == JobStatus.CANCELLED) {
@@ -87,6 +103,32 @@ public record JobPageModel(
       steps.add(new TimelineStep(JobRow.label(s.name()), state, sec == null ? "" : JobRow.seconds(sec)));
     }
     return steps;
+  }
+
+  /** Familiar shapes a source frame is labelled with, as width:height. */
+  static final List<int[]> FAMILIAR_SHAPES =
+      List.of(new int[] {16, 9}, new int[] {9, 16}, new int[] {4, 3}, new int[] {3, 4}, new int[] {1, 1},
+          new int[] {21, 9});
+
+  /**
+   * How a frame is labelled: the cropped frames by their aspect, the source's frame by the familiar shape within 1 %
+   * of its own ({@code 16:9} for 426x240, whose width encoders keep even), else {@code source}.
+   */
+  static String frameLabel(ClipFormat format) {
+    if (!ClipOptions.SOURCE.equals(format.aspect())) {
+      return format.aspect();
+    }
+    if (format.width() <= 0 || format.height() <= 0) {
+      return ClipOptions.SOURCE;
+    }
+    double ratio = format.width() / (double) format.height();
+    for (int[] shape : FAMILIAR_SHAPES) {
+      double familiar = shape[0] / (double) shape[1];
+      if (Math.abs(ratio - familiar) <= 0.01 * familiar) {
+        return shape[0] + ":" + shape[1];
+      }
+    }
+    return ClipOptions.SOURCE;
   }
 
   static List<Line> lines(List<Word> words) {

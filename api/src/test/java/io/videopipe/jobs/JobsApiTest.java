@@ -403,7 +403,7 @@ class JobsApiTest {
   /**
    * Reading a job never waits on its execution: with the webhook receiver down, the job has ended but its execution
    * stays open while the webhook is retried, and GET still answers at once (p99 of 100 reads under 200 ms), with the
-   * final status, the result and the delivery record so far.
+   * final status, the result and the delivery record so far; cancel and priority answer 409 as for a closed job.
    */
   /** The first 6 s of the talk, for jobs whose length does not matter (a quicker job on a busy machine). */
   static synchronized Path shortTalk() throws Exception {
@@ -494,6 +494,20 @@ class JobsApiTest {
       assertThat(http.getForEntity("/api/v1/jobs/api-webhook-down/transcript?format=txt", String.class)
               .getStatusCode())
           .isEqualTo(HttpStatus.OK);
+      // nor is it steered then: its execution is open, but a cancel or a new priority would change nothing
+      ResponseEntity<JsonNode> lateCancel = http.postForEntity(
+          "/api/v1/jobs/api-webhook-down/cancel", Map.of("reason", "too late"), JsonNode.class);
+      assertThat(lateCancel.getStatusCode()).isEqualTo(HttpStatus.CONFLICT);
+      assertThat(lateCancel.getBody().path("detail").asText())
+          .contains("has already ended; only a running job can be cancelled");
+      ResponseEntity<JsonNode> latePriority = http.postForEntity(
+          "/api/v1/jobs/api-webhook-down/priority", Map.of("priority", 1), JsonNode.class);
+      assertThat(latePriority.getStatusCode()).isEqualTo(HttpStatus.CONFLICT);
+      assertThat(latePriority.getBody().path("detail").asText())
+          .contains("has already ended; only a running job can be reprioritised");
+      JsonNode after = http.getForObject("/api/v1/jobs/api-webhook-down", JsonNode.class);
+      assertThat(after.path("status").asText()).isEqualTo(view.path("status").asText());
+      assertThat(after.path("priority").asInt()).isEqualTo(3);
     }
   }
 

@@ -1,6 +1,7 @@
 package io.videopipe.ui;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.videopipe.browser.HeadlessChromium;
@@ -27,13 +28,15 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.client.TestRestTemplate;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.http.ResponseEntity;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * The dashboard as a new user meets it, in headless Chromium against a real local role (embedded Temporal, FFmpeg,
- * Vosk): sign in, upload and submit the sample, watch the job page and the list update without reloading, play a
- * clip, seek it from the transcript, cancel another job from its page, and the same views on a 390 px phone.
+ * Vosk): sign in, upload and submit the sample in three frames, watch the job page and the list update without
+ * reloading (the cancel and priority forms gone once the job ended), play a clip, open each of its frames, seek it from
+ * the transcript, cancel another job from its page, and the same views on a 390 px phone.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class DashboardBrowserTest {
@@ -100,6 +103,9 @@ class DashboardBrowserTest {
       d.get(url("/ui/submit"));
       d.findElement(By.id("file")).sendKeys(SAMPLE.toString());
       d.findElement(By.id("maxHighlights")).sendKeys("2");
+      for (String frame : new String[] {"aspect-source", "aspect-9x16", "aspect-1x1"}) {
+        d.findElement(By.id(frame)).click();
+      }
       d.findElement(By.id("submit-job")).click();
       try {
         wait.until(x -> x.getCurrentUrl().matches(".*/ui/jobs/job-[^/]+$"));
@@ -110,11 +116,19 @@ class DashboardBrowserTest {
       String jobId = d.getCurrentUrl().replaceAll(".*/ui/jobs/", "");
       markPage(d);
       chromium.screenshot("dashboard-job-running");
+      boolean openedWhileOpen = d.findElement(By.id("job-status")).getText().equals("RUNNING");
+      if (openedWhileOpen) {
+        assertThat(d.findElements(By.id("cancel"))).as("a running job can be cancelled").hasSize(1);
+        assertThat(d.findElements(By.id("reprioritise"))).as("a running job can be reprioritised").hasSize(1);
+      }
 
       // The job page follows the job over its event stream: the status turns COMPLETED without a reload.
       wait.until(x -> x.findElement(By.id("job-status")).getText().matches("COMPLETED|NEEDS_REVIEW"));
       assertThat(pageMarked(d)).as("the page was not reloaded").isTrue();
       wait.until(x -> x.findElement(By.id("job-percent")).getText().equals("100%"));
+      // the ended job offers neither cancel nor a new priority, on the page opened while it ran
+      wait.until(x -> x.findElements(By.cssSelector("#cancel, #reprioritise, #actions")).isEmpty());
+      assertThat(pageMarked(d)).as("the page was not reloaded").isTrue();
       wait.until(x -> !x.findElements(By.cssSelector("#results video")).isEmpty());
       assertThat(d.findElements(By.cssSelector(".timeline li.done")).size()).isGreaterThanOrEqualTo(6);
       assertThat(d.findElement(By.cssSelector("table.qa tbody tr")).getText()).isNotBlank();
@@ -128,7 +142,37 @@ class DashboardBrowserTest {
       wait.until(x -> number(x, "return arguments[0].readyState", video) >= 2
           && number(x, "return arguments[0].currentTime", video) > 0.5);
       js(d).executeScript("arguments[0].pause();", video);
+
+      // Every frame of the first clip: labelled, a player whose picture has the frame's shape, a link to its file.
+      WebElement firstClip = d.findElement(By.cssSelector("article.clip"));
+      Map<String, double[]> shapes = Map.of("16:9", new double[] {16 / 9.0}, "9:16", new double[] {9 / 16.0},
+          "1:1", new double[] {1.0});
+      java.util.List<WebElement> frames = firstClip.findElements(By.cssSelector("figure.frame"));
+      assertThat(frames.stream().map(f -> f.getAttribute("data-frame")))
+          .as("the first clip's frames").containsExactly("16:9", "9:16", "1:1");
+      for (WebElement frame : frames) {
+        String label = frame.getAttribute("data-frame");
+        assertThat(frame.findElement(By.cssSelector(".frame-label")).getText()).isEqualTo(label);
+        WebElement player = frame.findElement(By.tagName("video"));
+        wait.until(x -> number(x, "return arguments[0].readyState", player) >= 1);
+        double w = number(d, "return arguments[0].videoWidth", player);
+        double h = number(d, "return arguments[0].videoHeight", player);
+        assertThat(w / h).as(label + " picture " + w + "x" + h).isCloseTo(shapes.get(label)[0], within(0.03));
+        String href = frame.findElement(By.cssSelector("a[download]")).getAttribute("href");
+        assertThat(href).isEqualTo(player.getAttribute("src"));
+        ResponseEntity<byte[]> file = http.getForEntity(href.replace(url(""), ""), byte[].class);
+        assertThat(file.getStatusCode().value()).as(href).isEqualTo(200);
+        assertThat(file.getHeaders().getContentType()).as(href).hasToString("video/mp4");
+        assertThat(file.getBody()).as(href).hasSizeGreaterThan(1000);
+      }
+      assertThat(frames.get(0).findElement(By.tagName("video")).getAttribute("id")).isEqualTo("clip-1");
+      assertThat(frames.get(1).findElement(By.tagName("a")).getAttribute("href")).endsWith("/clips/1-9x16.mp4");
+      assertThat(frames.get(2).findElement(By.tagName("a")).getAttribute("href")).endsWith("/clips/1-1x1.mp4");
+      // the status, the timeline (no cancel or priority forms) and the first clip's frames in one view
+      js(d).executeScript("document.getElementById('status').scrollIntoView({block: 'start'})");
       chromium.screenshot("dashboard-job-done");
+      d.findElements(By.cssSelector("table.qa tr.bad"))
+          .forEach(bad -> System.out.println("QA check failed on the journey's job: " + bad.getAttribute("textContent")));
 
       // A transcript word inside clip 1 seeks clip 1 to it.
       double clipStart = Double.parseDouble(d.findElement(By.cssSelector("article.clip")).getAttribute("data-start"));
@@ -163,6 +207,7 @@ class DashboardBrowserTest {
       d.findElement(By.id("cancel")).click();
       wait.until(x -> x.findElements(By.cssSelector("[role=status].notice")).size() > 0);
       wait.until(x -> x.findElement(By.id("job-status")).getText().equals("CANCELLED"));
+      wait.until(x -> x.findElements(By.cssSelector("#cancel, #reprioritise")).isEmpty());
       JsonNode slow = http.getForObject("/api/v1/jobs/slow-job", JsonNode.class);
       assertThat(slow.path("status").asText()).isEqualTo("CANCELLED");
 
@@ -177,6 +222,8 @@ class DashboardBrowserTest {
         p.get(url("/ui/jobs/" + jobId));
         assertNoHorizontalScroll(p);
         phone.screenshot("dashboard-phone-job");
+        js(p).executeScript("document.querySelector('article.clip').scrollIntoView({block: 'start'})");
+        phone.screenshot("dashboard-phone-job-frames");
         p.get(url("/ui/submit"));
         assertNoHorizontalScroll(p);
       }
