@@ -35,9 +35,25 @@ public final class ClipOutputSpec {
 
   private ClipOutputSpec() {}
 
-  /** The output frame rate for a source's: 60 -> 30, 50 -> 25, 59.94 -> 29.97; up to 30 fps kept; unknown -> 25. */
-  public static double outputFps(double sourceFps) {
+  /** The rates a clip of a variable frame rate source is made at: 23.976, 24, 25, 29.97, 30. */
+  public static final double[] STANDARD_FPS = {24000.0 / 1001, 24, 25, 30000.0 / 1001, 30};
+
+  /**
+   * The output frame rate for a source's: 60 -> 30, 50 -> 25, 59.94 -> 29.97; up to 30 fps kept; unknown -> 25. A
+   * variable frame rate source has no rate of its own to keep: its clip gets the standard rate ({@link #STANDARD_FPS})
+   * nearest its average (at most 30 fps), e.g. 24.35 -> 24, 29.4 -> 29.97, 55 -> 30.
+   */
+  public static double outputFps(double sourceFps, boolean variable) {
     double f = sourceFps > 0 && Double.isFinite(sourceFps) ? sourceFps : 25;
+    if (variable) {
+      double best = STANDARD_FPS[0];
+      for (double s : STANDARD_FPS) {
+        if (Math.abs(s - Math.min(f, MAX_FPS)) < Math.abs(best - Math.min(f, MAX_FPS))) {
+          best = s;
+        }
+      }
+      return best;
+    }
     if (f <= MAX_FPS + 1e-3) {
       return f;
     }

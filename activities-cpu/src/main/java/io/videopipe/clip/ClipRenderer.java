@@ -6,7 +6,9 @@ import static org.bytedeco.ffmpeg.global.avutil.AVCOL_RANGE_JPEG;
 import static org.bytedeco.ffmpeg.global.avutil.AVMEDIA_TYPE_VIDEO;
 import static org.bytedeco.ffmpeg.global.avutil.AV_NOPTS_VALUE;
 import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUV420P;
+import static org.bytedeco.ffmpeg.global.avutil.AVCOL_TRC_SMPTE2084;
 import static org.bytedeco.ffmpeg.global.avutil.av_pix_fmt_desc_get;
+import static org.bytedeco.ffmpeg.global.avutil.av_q2d;
 
 import io.videopipe.captions.CaptionBurner;
 import io.videopipe.loudness.Loudness;
@@ -37,6 +39,7 @@ import org.bytedeco.ffmpeg.avcodec.AVCodecParameters;
 import org.bytedeco.ffmpeg.avformat.AVFormatContext;
 import org.bytedeco.ffmpeg.avformat.AVStream;
 import org.bytedeco.ffmpeg.avutil.AVPixFmtDescriptor;
+import org.bytedeco.ffmpeg.avutil.AVRational;
 import org.bytedeco.javacv.FFmpegFrameGrabber;
 import org.bytedeco.javacv.FFmpegFrameRecorder;
 import org.bytedeco.javacv.FFmpegLogCallback;
@@ -315,11 +318,18 @@ public final class ClipRenderer {
     return pictures;
   }
 
-  /** What the renderer needs to know about the source before cutting. */
+  /**
+   * What the renderer needs to know about the source before cutting.
+   *
+   * @param fps the video's average frame rate
+   * @param variableFrameRate the pictures' timestamps are not on a grid of {@code fps}
+   * @param masteredPeakNits the peak luminance a PQ source declares (MaxCLL or mastering display), 0 if none
+   */
   record SourceFacts(double durationSec, double startOffsetSec, boolean hasAudio, boolean hasVideo, int width,
-      int height, double fps, int pixelFormat, int bitsPerComponent, int transfer, int primaries, boolean fullRange) {
+      int height, double fps, boolean variableFrameRate, int pixelFormat, int bitsPerComponent, int transfer,
+      int primaries, boolean fullRange, double masteredPeakNits) {
     double outFps() {
-      return ClipOutputSpec.outputFps(fps);
+      return ClipOutputSpec.outputFps(fps, variableFrameRate);
     }
 
     /** The crop window's width: the frame's, or narrower for a 9:16 or 1:1 output of a wider source. */
@@ -363,11 +373,13 @@ public final class ClipRenderer {
       g.start();
       AVFormatContext fmt = g.getFormatContext();
       AVCodecParameters par = null;
+      AVStream videoStream = null;
       for (int i = 0; i < fmt.nb_streams(); i++) {
         AVStream s = fmt.streams(i);
         if (s.codecpar().codec_type() == AVMEDIA_TYPE_VIDEO && (s.disposition() & AV_DISPOSITION_ATTACHED_PIC) == 0
             && par == null) {
           par = s.codecpar();
+          videoStream = s;
         }
       }
       boolean video = par != null && g.getImageWidth() > 0 && g.getImageHeight() > 0;
@@ -379,13 +391,32 @@ public final class ClipRenderer {
         AVPixFmtDescriptor d = av_pix_fmt_desc_get(pixFmt);
         bits = d == null ? 8 : d.comp(0).depth();
       }
+      int transfer = video ? par.color_trc() : 0;
+      double peak = transfer == AVCOL_TRC_SMPTE2084 ? SegmentVideo.masteredPeakNits(source, par) : 0;
       return new SourceFacts(duration, offset, g.getAudioChannels() > 0, video, g.getImageWidth(),
-          g.getImageHeight(), g.getFrameRate(), pixFmt, bits, video ? par.color_trc() : 0,
-          video ? par.color_primaries() : 0, video && par.color_range() == AVCOL_RANGE_JPEG);
+          g.getImageHeight(), g.getFrameRate(), video && variableFrameRate(videoStream), pixFmt, bits, transfer,
+          video ? par.color_primaries() : 0, video && par.color_range() == AVCOL_RANGE_JPEG, peak);
     } catch (FrameGrabber.Exception e) {
       throw new ClipException("cannot read the source: " + e.getMessage(), ErrorTypes.UNSUPPORTED_MEDIA);
     }
   }
+
+  /**
+   * True when the stream's pictures are not evenly spaced: FFmpeg's guess of the rate all timestamps lie on
+   * (r_frame_rate) differs from their average rate, as with phone recordings and screen captures (a constant rate
+   * source has both equal, up to a dropped frame).
+   */
+  private static boolean variableFrameRate(AVStream stream) {
+    AVRational avg = stream.avg_frame_rate();
+    AVRational base = stream.r_frame_rate();
+    if (avg.num() <= 0 || avg.den() <= 0 || base.num() <= 0 || base.den() <= 0) {
+      return false;
+    }
+    return Math.abs(av_q2d(base) / av_q2d(avg) - 1) > VFR_RATE_SPREAD;
+  }
+
+  /** Relative difference of r_frame_rate and the average rate above which a source is taken as variable rate. */
+  static final double VFR_RATE_SPREAD = 0.02;
 
   /** The segment's audio as interleaved 48 kHz stereo floats, trimmed to the sample; silence-padded if it ends early. */
   private static float[] readAudio(Path source, SourceFacts facts, double startSec, double duration, Runnable progress)

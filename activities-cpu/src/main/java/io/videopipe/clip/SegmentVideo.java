@@ -5,6 +5,13 @@ import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUVJ420P;
 import static org.bytedeco.ffmpeg.global.avutil.AVCOL_PRI_BT2020;
 import static org.bytedeco.ffmpeg.global.avutil.AVCOL_TRC_ARIB_STD_B67;
 import static org.bytedeco.ffmpeg.global.avutil.AVCOL_TRC_SMPTE2084;
+import static org.bytedeco.ffmpeg.global.avutil.AV_FRAME_DATA_CONTENT_LIGHT_LEVEL;
+import static org.bytedeco.ffmpeg.global.avutil.AV_FRAME_DATA_MASTERING_DISPLAY_METADATA;
+import static org.bytedeco.ffmpeg.global.avutil.av_frame_get_side_data;
+import static org.bytedeco.ffmpeg.global.avutil.av_q2d;
+import static org.bytedeco.ffmpeg.global.avcodec.AV_PKT_DATA_CONTENT_LIGHT_LEVEL;
+import static org.bytedeco.ffmpeg.global.avcodec.AV_PKT_DATA_MASTERING_DISPLAY_METADATA;
+import static org.bytedeco.ffmpeg.global.avcodec.av_packet_side_data_get;
 
 import io.videopipe.pipeline.ErrorTypes;
 import java.io.IOException;
@@ -15,6 +22,13 @@ import java.util.Locale;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
+import org.bytedeco.ffmpeg.avcodec.AVCodecParameters;
+import org.bytedeco.ffmpeg.avcodec.AVPacketSideData;
+import org.bytedeco.ffmpeg.avutil.AVContentLightMetadata;
+import org.bytedeco.ffmpeg.avutil.AVFrame;
+import org.bytedeco.ffmpeg.avutil.AVFrameSideData;
+import org.bytedeco.ffmpeg.avutil.AVMasteringDisplayMetadata;
+import org.bytedeco.javacpp.Pointer;
 import org.bytedeco.javacv.FFmpegFrameFilter;
 import org.bytedeco.javacv.FFmpegFrameGrabber;
 import org.bytedeco.javacv.Frame;
@@ -22,11 +36,12 @@ import org.bytedeco.javacv.FrameGrabber;
 
 /**
  * The pictures of one segment of a source on the clip's constant frame-rate grid, as 8-bit BT.709 yuv420p: frame
- * {@code k} is the source picture shown at {@code start + k / fps}. Sources above 30 fps are decimated by whole
- * factors (60 -> 30, 50 -> 25); a variable frame rate source is put on the grid by dropping pictures that land on the
- * same slot and repeating the last one over gaps. PQ and HLG sources are tone-mapped to SDR and 10-bit or BT.2020
- * sources converted to 8-bit BT.709 by zimg (zscale) and FFmpeg's tonemap filter; 8-bit BT.709/601 sources pass
- * through untouched.
+ * {@code k} (at {@code start + k / fps}) shows the source picture on screen at that time, the last one that starts
+ * at or before it. Sources above 30 fps are thereby decimated by whole factors (60 -> 30, 50 -> 25: every other
+ * picture, each at its own time); a variable frame rate source is put on the grid by dropping the pictures that are
+ * replaced before the next slot and repeating the last one over gaps and to the segment's end.
+ * PQ and HLG sources are tone-mapped to SDR and 10-bit or BT.2020 sources converted to 8-bit BT.709 by zimg (zscale)
+ * and FFmpeg's tonemap filter; 8-bit BT.709/601 sources pass through untouched.
  */
 final class SegmentVideo implements AutoCloseable {
   /** The receiver of each grid frame. */
@@ -90,7 +105,8 @@ final class SegmentVideo implements AutoCloseable {
   /**
    * The filter graph to 8-bit BT.709 SDR, or null when none is needed. HDR is linearised with SDR white (BT.2408:
    * 203 cd/m2) at 1.0, converted to BT.709 primaries in linear light, and highlights above white rolled off with the
-   * Mobius curve (linear, hence exact, below {@value #TONEMAP_KNEE} of white).
+   * Mobius curve (linear, hence exact, below {@value #TONEMAP_KNEE} of white) so that the source's peak ({@link
+   * #toneMappingPeakNits}) lands on SDR white.
    */
   static String conversionFilter(ClipRenderer.SourceFacts facts) {
     if (!needsConversion(facts)) {
@@ -111,7 +127,7 @@ final class SegmentVideo implements AutoCloseable {
           "zscale=tin=%s:min=%s:pin=%s:rin=%s:t=linear:npl=%d:p=%s,format=gbrpf32le,zscale=p=709,"
               + "tonemap=tonemap=mobius:param=%.2f:desat=0:peak=%.2f,zscale=t=709:m=709:r=limited:dither=ordered,"
               + "format=yuv420p",
-          tin, min, pin, range, SDR_WHITE_NITS, pin, TONEMAP_KNEE, HDR_PEAK_NITS / SDR_WHITE_NITS);
+          tin, min, pin, range, SDR_WHITE_NITS, pin, TONEMAP_KNEE, toneMappingPeakNits(facts) / SDR_WHITE_NITS);
     }
     return String.format(Locale.ROOT,
         "zscale=tin=%s:min=%s:pin=%s:rin=%s:t=709:m=709:p=709:r=limited:dither=ordered,format=yuv420p",
@@ -120,8 +136,75 @@ final class SegmentVideo implements AutoCloseable {
 
   /** SDR reference white in an HDR signal (ITU-R BT.2408). */
   static final int SDR_WHITE_NITS = 203;
-  /** Assumed brightest highlight of an HDR source: a common mastering peak. */
+  /**
+   * Brightest highlight of an HDR source that says nothing of its own (no MaxCLL or mastering display): a common
+   * mastering peak. Also HLG's: its signal is relative to a 1000 cd/m2 display (BT.2100), whatever the metadata says.
+   */
   static final double HDR_PEAK_NITS = 1000;
+  /** PQ's ceiling (SMPTE ST 2084). */
+  static final double PQ_MAX_NITS = 10_000;
+
+  /**
+   * The luminance mapped to SDR white: a PQ source's own peak where it states one ({@link
+   * ClipRenderer.SourceFacts#masteredPeakNits}, at least SDR white: a dimmer master needs no roll-off), else
+   * {@value #HDR_PEAK_NITS}. A 400 cd/m2 master is thus not darkened as if it reached 1000.
+   */
+  static double toneMappingPeakNits(ClipRenderer.SourceFacts facts) {
+    if (facts.transfer() != AVCOL_TRC_SMPTE2084 || !(facts.masteredPeakNits() > 0)) {
+      return HDR_PEAK_NITS;
+    }
+    return Math.min(PQ_MAX_NITS, Math.max(SDR_WHITE_NITS, facts.masteredPeakNits()));
+  }
+
+  /**
+   * The peak luminance a PQ source declares, in cd/m2, or 0 when it declares none: MaxCLL (the brightest pixel of
+   * the content) where set, else the mastering display's maximum. Containers (MP4 'clli'/'mdcv', Matroska colour
+   * metadata) carry it on the stream; HEVC and AV1 carry it in the bitstream (SEI / metadata OBUs), where it shows on
+   * the decoded pictures: then the first picture is decoded to read it.
+   */
+  static double masteredPeakNits(Path source, AVCodecParameters stream) {
+    double stated = peakNits(
+        sideData(stream, AV_PKT_DATA_CONTENT_LIGHT_LEVEL), sideData(stream, AV_PKT_DATA_MASTERING_DISPLAY_METADATA));
+    if (stated > 0) {
+      return stated;
+    }
+    try (FFmpegFrameGrabber g = new FFmpegFrameGrabber(source.toFile())) {
+      // the decoder's own format: the grabbed frame is then the decoded picture, side data and all
+      g.setPixelFormat(stream.format());
+      g.start();
+      Frame f = g.grabImage();
+      if (f == null || !(f.opaque instanceof AVFrame picture)) {
+        return 0;
+      }
+      AVFrameSideData cll = av_frame_get_side_data(picture, AV_FRAME_DATA_CONTENT_LIGHT_LEVEL);
+      AVFrameSideData mdm = av_frame_get_side_data(picture, AV_FRAME_DATA_MASTERING_DISPLAY_METADATA);
+      return peakNits(cll == null ? null : cll.data(), mdm == null ? null : mdm.data());
+    } catch (FrameGrabber.Exception e) {
+      // the render's own decode reports an unreadable source; here it only means no stated peak
+      return 0;
+    }
+  }
+
+  private static Pointer sideData(AVCodecParameters stream, int type) {
+    AVPacketSideData sd = av_packet_side_data_get(stream.coded_side_data(), stream.nb_coded_side_data(), type);
+    return sd == null || sd.isNull() ? null : sd.data();
+  }
+
+  private static double peakNits(Pointer contentLight, Pointer masteringDisplay) {
+    if (contentLight != null && !contentLight.isNull()) {
+      int maxCll = new AVContentLightMetadata(contentLight).MaxCLL();
+      if (maxCll > 0) {
+        return maxCll;
+      }
+    }
+    if (masteringDisplay != null && !masteringDisplay.isNull()) {
+      AVMasteringDisplayMetadata m = new AVMasteringDisplayMetadata(masteringDisplay);
+      if (m.has_luminance() != 0 && m.max_luminance().den() > 0) {
+        return av_q2d(m.max_luminance());
+      }
+    }
+    return 0;
+  }
   static final double TONEMAP_KNEE = 0.7;
 
   static SegmentVideo open(Path source, ClipRenderer.SourceFacts facts, double startSec, double fps, int frames)
@@ -149,6 +232,9 @@ final class SegmentVideo implements AutoCloseable {
     }
   }
 
+  /** Share of an output frame by which a picture's timestamp may follow its slot's time and still fill it. */
+  static final double SLOT_TOLERANCE = 0.05;
+
   /** Pictures decoded ahead of the consumer (each a packed copy of 1.5 bytes per pixel). */
   static final int DECODE_AHEAD = 4;
 
@@ -157,8 +243,9 @@ final class SegmentVideo implements AutoCloseable {
   private static final Decoded END = new Decoded(-1, null);
 
   /**
-   * Calls {@code sink} for every grid frame 0..frames-1 that the source has, in order (the last picture repeated over
-   * gaps); returns how many were delivered. The source is decoded on a thread of its own, up to {@value
+   * Calls {@code sink} for every grid frame 0..frames-1 in order (the first picture from frame 0, the last one
+   * repeated over gaps and after the source's last picture); returns how many were delivered: 0 when the source has
+   * no picture in the segment, else {@code frames}. The source is decoded on a thread of its own, up to {@value
    * #DECODE_AHEAD} pictures ahead, so that decoding goes on while the sink encodes (as the ffmpeg CLI's decoder and
    * encoder threads do); {@code sink} and {@code progress} run on the calling thread. A picture handed to the sink is
    * valid until the sink returns (a repeated one until the next is delivered).
@@ -184,7 +271,10 @@ final class SegmentVideo implements AutoCloseable {
           throw e;
         }
         Decoded d = (Decoded) o;
-        // a variable frame rate source may skip grid slots: show the last picture there
+        // a variable frame rate source may skip grid slots: show the last picture there (the first from the start)
+        if (last == null && d.k > 0) {
+          d = new Decoded(0, d.picture);
+        }
         for (int gap = lastK + 1; last != null && gap < d.k; gap++) {
           sink.frame(gap, last);
         }
@@ -201,6 +291,11 @@ final class SegmentVideo implements AutoCloseable {
           progress.run();
         }
       }
+      // the last picture stays on screen to the segment's end (a long last frame; a video track ending early)
+      for (int k = lastK + 1; last != null && k < frames; k++) {
+        sink.frame(k, last);
+        lastK = k;
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new InterruptedIOException("clip render interrupted");
@@ -215,23 +310,38 @@ final class SegmentVideo implements AutoCloseable {
     return lastK + 1;
   }
 
-  /** The decoding thread: grid pictures copied into buffers of {@code free} (or new ones), then {@link #END}. */
+  /**
+   * The decoding thread: grid pictures copied into buffers of {@code free} (or new ones), then {@link #END}. Slot
+   * {@code k} gets the last picture that starts at or before its time: each picture is held until the next one shows
+   * whether it starts in a later slot (then the held one is delivered) or in the same slot (then it is dropped).
+   */
   private void decode(BlockingQueue<Object> ready, BlockingQueue<Yuv> free) {
-    int lastK = -1;
+    // a constant rate source's next picture comes one source frame later: a picture it will replace in the same slot
+    // (every other one of a 60 fps source) is not even converted
+    double sourceFrameSec = !facts.variableFrameRate() && facts.fps() > 0 ? 1 / facts.fps() : 0;
+    Decoded held = null;
     try {
       try {
         Frame f;
-        while (lastK < frames - 1 && (f = grabber.grabImage()) != null) {
+        while ((f = grabber.grabImage()) != null) {
           if (Thread.currentThread().isInterrupted()) {
             return;
           }
           double t = f.timestamp / 1e6 - facts.startOffsetSec() - startSec;
-          int k = (int) Math.round(t * fps);
-          if (k < 0 || k <= lastK) {
-            continue;
+          int k = slot(t);
+          if (held != null) {
+            if (k > held.k) {
+              ready.put(held);
+            } else {
+              free.add(held.picture);
+            }
+            held = null;
           }
           if (k >= frames) {
             break;
+          }
+          if (sourceFrameSec > 0 && slot(t + sourceFrameSec) == k) {
+            continue;
           }
           Frame picture = f;
           if (convert != null) {
@@ -247,8 +357,10 @@ final class SegmentVideo implements AutoCloseable {
             to = Yuv.packed(from.width(), from.height());
           }
           ClipRenderer.copy(from, to, 0, 0);
-          ready.put(new Decoded(k, to));
-          lastK = k;
+          held = new Decoded(k, to);
+        }
+        if (held != null) {
+          ready.put(held);
         }
         ready.put(END);
       } catch (FrameGrabber.Exception | FFmpegFrameFilter.Exception e) {
@@ -260,6 +372,14 @@ final class SegmentVideo implements AutoCloseable {
     } catch (InterruptedException e) {
       // the consumer stopped: nobody waits for more pictures
     }
+  }
+
+  /**
+   * The first grid slot at or after a picture's start {@code t} (s from the segment's start), 0 for pictures before
+   * it. A picture a hair after a slot's time (timestamps rounded to the container's time base) still fills that slot.
+   */
+  private int slot(double t) {
+    return Math.max(0, (int) Math.ceil(t * fps - SLOT_TOLERANCE));
   }
 
   /** The planes of a yuv420p frame as JavaCV hands it over: one buffer, luma then U then V, rows a stride apart. */
