@@ -204,7 +204,7 @@ class DashboardControllerTest {
   }
 
   static ClipFormat format(String aspect, String fileName, int width, int height) {
-    return new ClipFormat(aspect, fileName, "file:///c/" + fileName, width, height, -14, -1.5, 1000, "centre", 2);
+    return new ClipFormat(aspect, fileName, "file:///c/" + fileName, width, height, -14, -1.5, 1000, "centre", null, 2);
   }
 
   @Test
