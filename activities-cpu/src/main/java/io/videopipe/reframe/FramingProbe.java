@@ -35,10 +35,12 @@ public final class FramingProbe {
 
   private FramingProbe() {}
 
-  public static Measurement measure(Path clip, FaceDetector.Cascade cascade, Runnable progress) throws IOException {
-    int samples = 0;
-    int withFace = 0;
-    int centred = 0;
+  /** One sampled frame: its time and the faces the cascade found, largest first, centres as a share of the width. */
+  public record Sample(double sec, java.util.List<FaceDetector.Face> faces, int width) {}
+
+  /** The frames looked at, {@value #SAMPLES_PER_SEC} a second of {@code clip}, with the faces on each. */
+  public static void sample(Path clip, FaceDetector.Cascade cascade, java.util.function.Consumer<Sample> each)
+      throws IOException {
     try (FaceDetector detector = new FaceDetector(cascade);
         FFmpegFrameGrabber g = new FFmpegFrameGrabber(clip.toFile())) {
       g.setPixelFormat(AV_PIX_FMT_GRAY8);
@@ -51,23 +53,29 @@ public final class FramingProbe {
           continue;
         }
         next += 1.0 / SAMPLES_PER_SEC;
-        samples++;
         ByteBuffer luma = ((ByteBuffer) f.image[0]).duplicate();
-        var faces = detector.detect(luma, f.imageWidth, f.imageHeight, f.imageStride);
-        if (!faces.isEmpty()) {
-          withFace++;
-          double x = faces.get(0).centreX() / f.imageWidth;
-          if (x >= 0.4 && x <= 0.6) {
-            centred++;
-          }
-        }
-        if (samples % 8 == 0) {
-          progress.run();
-        }
+        each.accept(new Sample(t, detector.detect(luma, f.imageWidth, f.imageHeight, f.imageStride), f.imageWidth));
       }
     } catch (FrameGrabber.Exception e) {
       throw new IOException("cannot decode " + clip + ": " + e.getMessage(), e);
     }
-    return new Measurement(samples, withFace, centred);
+  }
+
+  public static Measurement measure(Path clip, FaceDetector.Cascade cascade, Runnable progress) throws IOException {
+    int[] counts = new int[3]; // samples, withFace, centred
+    sample(clip, cascade, s -> {
+      counts[0]++;
+      if (!s.faces().isEmpty()) {
+        counts[1]++;
+        double x = s.faces().get(0).centreX() / s.width();
+        if (x >= 0.4 && x <= 0.6) {
+          counts[2]++;
+        }
+      }
+      if (counts[0] % 8 == 0) {
+        progress.run();
+      }
+    });
+    return new Measurement(counts[0], counts[1], counts[2]);
   }
 }

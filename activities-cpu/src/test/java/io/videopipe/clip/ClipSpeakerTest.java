@@ -1,16 +1,13 @@
 package io.videopipe.clip;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_GRAY8;
 
 import io.videopipe.reframe.FaceDetector;
+import io.videopipe.reframe.FramingProbe;
 import io.videopipe.transcribe.Word;
-import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.bytedeco.javacv.FFmpegFrameGrabber;
-import org.bytedeco.javacv.Frame;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -40,26 +37,8 @@ class ClipSpeakerTest {
   /** The faces QA's cascade finds on 4 frames a second of {@code file}. */
   static List<Sampled> look(Path file) throws Exception {
     List<Sampled> out = new ArrayList<>();
-    try (FaceDetector detector = new FaceDetector(FaceDetector.Cascade.HAAR_FRONTAL_ALT2);
-        FFmpegFrameGrabber g = new FFmpegFrameGrabber(file.toFile())) {
-      g.setPixelFormat(AV_PIX_FMT_GRAY8);
-      g.start();
-      double next = 0;
-      Frame f;
-      while ((f = g.grabImage()) != null) {
-        double t = f.timestamp / 1e6;
-        if (t + 1e-6 < next) {
-          continue;
-        }
-        next += 0.25;
-        List<Seen> seen = new ArrayList<>();
-        ByteBuffer luma = ((ByteBuffer) f.image[0]).duplicate();
-        for (FaceDetector.Face face : detector.detect(luma, f.imageWidth, f.imageHeight, f.imageStride)) {
-          seen.add(new Seen(face.centreX() / f.imageWidth, face.height()));
-        }
-        out.add(new Sampled(t, seen));
-      }
-    }
+    FramingProbe.sample(file, FaceDetector.Cascade.HAAR_FRONTAL_ALT2, s -> out.add(new Sampled(s.sec(),
+        s.faces().stream().map(face -> new Seen(face.centreX() / s.width(), face.height())).toList())));
     return out;
   }
 
