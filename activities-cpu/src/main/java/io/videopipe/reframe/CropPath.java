@@ -17,8 +17,10 @@ import java.util.Map;
  * #MIN_HOLD_SEC} s (a shorter turn does not move the window); at a change of speaker the window jumps at once when the
  * new face is outside it, else pans. Otherwise ({@link Rule#LARGEST}) the face followed is the largest central one,
  * and, once followed, the one nearest the last position unless another is much larger. Samples with no face hold the
- * last position (before the first face: the first face's). A scene with no face at all is centre-cropped. The samples' positions go through a median (drops single wrong detections), a centred moving
- * average (no lag: the whole path is known before encoding), a dead band (a still speaker gives a still window) and a
+ * last position (before the first face: the first face's). A scene whose samples show a face in fewer than {@value
+ * #MIN_SCENE_FACE_SHARE} of them (at least two) is centre-cropped: a person on screen is found far more often than
+ * that, while a detector's false alarms on a busy picture (a test pattern, text, foliage) come and go. The samples'
+ * positions go through a median (drops single wrong detections), a centred moving average (no lag: the whole path is known before encoding), a dead band (a still speaker gives a still window) and a
  * pan speed limit, then are interpolated to every frame.
  */
 public final class CropPath {
@@ -45,6 +47,8 @@ public final class CropPath {
   static final double MIN_HOLD_SEC = 1.5;
   /** Mouths move a little before a word is heard and after it ends. */
   static final double SPEECH_PAD_SEC = 0.2;
+  /** A scene is reframed on faces only when this share of its samples (and at least two) show one. */
+  static final double MIN_SCENE_FACE_SHARE = 0.3;
 
   /** Which rule picked the face followed. */
   public enum Rule {
@@ -138,9 +142,15 @@ public final class CropPath {
       int[] at = samples.keySet().stream().filter(k -> k >= from && k < to).sorted().mapToInt(Integer::intValue)
           .toArray();
       List<Sample> seen = new ArrayList<>();
+      int sceneWithFace = 0;
       for (int k : at) {
         seen.add(samples.get(k));
-        withFace += samples.get(k).faces().isEmpty() ? 0 : 1;
+        sceneWithFace += samples.get(k).faces().isEmpty() ? 0 : 1;
+      }
+      withFace += sceneWithFace;
+      if (sceneWithFace < Math.max(Math.min(2, at.length), MIN_SCENE_FACE_SHARE * at.length)) {
+        Arrays.fill(centre, from, to, frameWidth / 2.0);
+        continue;
       }
       int[][] track = tracks(seen);
       int[] speaker = speakers(at, to, fps, seen, track, speechSec);

@@ -36,6 +36,32 @@ class CropPathTest {
   }
 
   @Test
+  void falseAlarmsThatComeAndGoAreNotFollowed() {
+    // a detector on a busy picture (samples/talk.mp4's test pattern): a "face" in 5 of 40 samples, each somewhere else
+    Map<Integer, CropPath.Sample> samples = new HashMap<>();
+    for (int k = 0; k < 200; k += 5) {
+      samples.put(k, still(k % 40 == 0 ? List.of(face(150 + 5 * k)) : List.of()));
+    }
+    CropPath p = CropPath.plan(200, FPS, W, CROP, List.of(), samples, List.of());
+    assertThat(p.faceSeen()).isFalse();
+    assertThat(p.rule()).isNull();
+    for (int k = 0; k < 200; k++) {
+      assertThat(p.left(k)).as("frame %d", k).isEqualTo(438);
+    }
+  }
+
+  @Test
+  void aFaceInAThirdOfTheSamplesIsFollowed() {
+    Map<Integer, CropPath.Sample> samples = new HashMap<>();
+    for (int k = 0; k < 200; k += 5) {
+      samples.put(k, still(k % 15 == 0 ? List.of(face(300)) : List.of()));
+    }
+    CropPath p = CropPath.plan(200, FPS, W, CROP, List.of(), samples, List.of());
+    assertThat(p.faceSeen()).isTrue();
+    assertThat(p.left(100) + CROP / 2.0).isBetween(300 - 0.1 * CROP, 300 + 0.1 * CROP);
+  }
+
+  @Test
   void jitterAndASingleWrongDetectionDoNotMoveTheWindow() {
     Map<Integer, CropPath.Sample> samples = new HashMap<>();
     for (int k = 0; k < 200; k += 5) {
