@@ -126,6 +126,11 @@ class DashboardBrowserTest {
       wait.until(x -> x.findElement(By.id("job-status")).getText().matches("COMPLETED|NEEDS_REVIEW"));
       assertThat(pageMarked(d)).as("the page was not reloaded").isTrue();
       wait.until(x -> x.findElement(By.id("job-percent")).getText().equals("100%"));
+      // the sample's clips in all three frames pass QA (its test pattern once sent the crops to review)
+      wait.until(x -> !x.findElements(By.cssSelector("table.qa tbody tr")).isEmpty());
+      assertThat(d.findElement(By.id("job-status")).getText()).as("QA checks failed: %s",
+          d.findElements(By.cssSelector("table.qa tr.bad")).stream().map(b -> b.getAttribute("textContent")).toList())
+          .isEqualTo("COMPLETED");
       // the ended job offers neither cancel nor a new priority, on the page opened while it ran
       wait.until(x -> x.findElements(By.cssSelector("#cancel, #reprioritise, #actions")).isEmpty());
       assertThat(pageMarked(d)).as("the page was not reloaded").isTrue();
@@ -171,8 +176,6 @@ class DashboardBrowserTest {
       // the status, the timeline (no cancel or priority forms) and the first clip's frames in one view
       js(d).executeScript("document.getElementById('status').scrollIntoView({block: 'start'})");
       chromium.screenshot("dashboard-job-done");
-      d.findElements(By.cssSelector("table.qa tr.bad"))
-          .forEach(bad -> System.out.println("QA check failed on the journey's job: " + bad.getAttribute("textContent")));
 
       // A transcript word inside clip 1 seeks clip 1 to it.
       double clipStart = Double.parseDouble(d.findElement(By.cssSelector("article.clip")).getAttribute("data-start"));
