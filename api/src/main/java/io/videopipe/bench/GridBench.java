@@ -236,6 +236,7 @@ final class GridBench {
       m.put("jobsPerHour", BenchReport.finite(jobsPerHour()));
       m.put("peakRssBytes", probe.get("peakRssBytes"));
       m.put("idleRssBytes", probe.get("idleRssBytes"));
+      m.put("mallocArenaMax", probe.get("mallocArenaMax"));
       m.put("peakHeapBeforeGcBytes", probe.get("peakHeapBeforeGcBytes"));
       m.put("maxLiveHeapAfterGcBytes", probe.get("maxLiveHeapAfterGcBytes"));
       m.put("processCpuSec", probe.get("processCpuSec"));

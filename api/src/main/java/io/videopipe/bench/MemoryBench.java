@@ -21,6 +21,9 @@ final class MemoryBench {
   static final String PROBE_OPTION = "--memory-probe=";
   static final String PROBE_JOBS_OPTION = "--probe-jobs=";
   private static final double MIB = 1 << 20;
+  static final String MALLOC_ARENA_MAX = "MALLOC_ARENA_MAX";
+  /** What the images set (Dockerfile, Dockerfile.gpu). */
+  static final String DEPLOYED_MALLOC_ARENA_MAX = "2";
 
   private MemoryBench() {}
 
@@ -78,7 +81,10 @@ final class MemoryBench {
     cmd.add(PROBE_JOBS_OPTION + jobs);
     Path log = dir.resolve("probe.log");
     Path out = dir.resolve("probe.out");
-    Process p = new ProcessBuilder(cmd).redirectError(log.toFile()).redirectOutput(out.toFile()).start();
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(log.toFile()).redirectOutput(out.toFile());
+    // measured as deployed: the images set MALLOC_ARENA_MAX=2 (Dockerfile); a caller's own value wins
+    pb.environment().putIfAbsent(MALLOC_ARENA_MAX, DEPLOYED_MALLOC_ARENA_MAX);
+    Process p = pb.start();
     try {
       if (!p.waitFor(3, TimeUnit.HOURS)) {
         throw new IllegalStateException("the memory probe ran over 3 hours");

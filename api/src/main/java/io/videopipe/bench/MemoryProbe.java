@@ -75,6 +75,7 @@ final class MemoryProbe {
       // Wait for the model preload so "idle" means a worker ready for its first job.
       ctx.getBean(VoskEngine.class).loadModel();
       System.gc();
+      out.put("mallocArenaMax", System.getenv(MemoryBench.MALLOC_ARENA_MAX));
       out.put("idleRssBytes", procStatus("VmRSS"));
       out.put("idleHwmBytes", procStatus("VmHWM"));
       out.put("idleHeapUsedBytes", ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());

@@ -129,6 +129,20 @@ class DeploymentFilesTest {
   }
 
   @Test
+  void bothImagesCapMallocArenasAndNothingUndoesIt() throws IOException {
+    // the grid's 120-min point: 897 MiB peak RSS with the cap, 1101 MiB without (docs/performance.md)
+    for (String image : List.of("Dockerfile", "Dockerfile.gpu")) {
+      String text = Files.readString(root.resolve(image), StandardCharsets.UTF_8);
+      Matcher env = Pattern.compile("(?m)^ENV (?:[^\\n]*\\\\\\n)*?\\s*MALLOC_ARENA_MAX=(\\d+)").matcher(text);
+      assertThat(env.find()).as(image + " sets MALLOC_ARENA_MAX in an ENV").isTrue();
+      assertThat(env.group(1)).as(image).isEqualTo("2");
+    }
+    for (String name : APP_SERVICES) {
+      assertThat(String.valueOf(services.get(name).get("environment"))).as(name).doesNotContain("MALLOC_ARENA_MAX");
+    }
+  }
+
+  @Test
   void workerQueuesAreTheApplicationDefaults() {
     assertThat(queueDefaults).containsOnlyKeys("VIDEOPIPE_CPU_QUEUE", "VIDEOPIPE_GPU_QUEUE");
     for (String app : APP_SERVICES) {
