@@ -62,6 +62,26 @@ class ClipSourcesTest {
   }
 
   @Test
+  void pqSourceComesOutWithTheSdrPicturesColours() throws Exception {
+    Path sdr = sdrBars(dir);
+    // the same picture as HDR10 with no peak stated: SDR white at 203 cd/m2 (BT.2408), BT.2020, PQ, 10-bit HEVC
+    Path pq = hevc10(sdr, dir.resolve("pq.mkv"),
+        "zscale=tin=709:min=709:pin=709:rin=tv:t=linear:npl=203:p=709,format=gbrpf32le,"
+            + "zscale=p=2020:t=smpte2084:m=2020_ncl:r=tv:npl=203,format=yuv420p10le",
+        "bt2020", "smpte2084", "bt2020nc", "");
+    Path clip = render(pq, "from-pq.mp4");
+    assertDeliveryColour(clip);
+
+    ColourError converted = ColourError.of(rgbAt(sdr, 1.0), rgbAt(clip, 0.5));
+    System.out.println("PQ (203 cd/m2 white, 1000 assumed peak) -> SDR: " + converted);
+    assertWithinTolerance(converted);
+    // only relabelling the PQ picture as BT.709 (what the clips did before) is far off: the measure can fail
+    ColourError relabelled = ColourError.of(rgbAt(sdr, 1.0), rgbAt(relabelled(pq), 1.0));
+    System.out.println("PQ relabelled: " + relabelled);
+    assertThat(relabelled.meanDeltaE()).isGreaterThan(3 * MAX_MEAN_DELTA_E);
+  }
+
+  @Test
   void tenBitBt2020SdrSourceIsConvertedToTheBt709Gamut() throws Exception {
     Path sdr = sdrBars(dir);
     // the same picture in BT.2020 primaries (converted in linear light), SDR transfer, 10 bits: its saturated bars
