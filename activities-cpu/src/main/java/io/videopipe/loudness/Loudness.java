@@ -11,7 +11,8 @@ import java.util.Arrays;
  *
  * @param integratedLufs gated integrated loudness (I)
  * @param loudnessRangeLu loudness range (LRA), 0 when there is too little signal to measure one
- * @param truePeakDbtp highest true (4x oversampled) peak over all channels
+ * @param truePeakDbtp highest true (oversampled to 192 kHz) peak over all channels; NaN where not measured
+ *     ({@link LoudnessMeter#measureLoudnessOnly})
  * @param momentaryStepSec spacing of {@code momentaryLufs}: 0.1 s, the ebur128 block step
  * @param momentaryLufs momentary loudness (400 ms window); value {@code k} covers the window ending at
  *     {@code (k + 1) * momentaryStepSec}, so the first three values, whose windows start before 0, read the floor

@@ -76,6 +76,10 @@ import org.bytedeco.javacpp.PointerScope;
  * <p>Floors: loudness values are floored at {@link #FLOOR_LUFS} (silence reads -70 LUFS, FFmpeg's own value for an
  * integrated loudness with no block above the absolute gate); the true peak of digital silence is {@link
  * #TRUE_PEAK_FLOOR_DBTP}.
+ *
+ * <p>True peak is the dear part: the filter oversamples to 192 kHz, 12 times a 16 kHz input. Measured with the
+ * {@code ffmpeg} CLI on a 45-min 16 kHz WAV: 6.8 s with it, 1.7 s without. {@link #measureLoudnessOnly} skips it for
+ * audio that is never published (the job's transcription WAV), whose peak nobody reads.
  */
 public final class LoudnessMeter {
   /** Lowest loudness reported: the R128 absolute gate. Anything quieter (silence) reads this value. */
@@ -88,6 +92,7 @@ public final class LoudnessMeter {
   public static final double MOMENTARY_STEP_SEC = 0.1;
 
   static final String FILTER_ARGS = "peak=true:metadata=1";
+  static final String FILTER_ARGS_NO_PEAK = "peak=none:metadata=1";
 
   private static final String KEY_M = "lavfi.r128.M";
   private static final String KEY_I = "lavfi.r128.I";
@@ -117,17 +122,29 @@ public final class LoudnessMeter {
    * second of work) so an activity can heartbeat; an exception thrown by it stops the measurement.
    */
   public Loudness measure(Path audioFile, Runnable progress) throws IOException {
+    return measure(audioFile, progress, true);
+  }
+
+  /**
+   * Like {@link #measure(Path, Runnable)} without the true peak (about four times faster on 16 kHz audio):
+   * {@link Loudness#truePeakDbtp()} is NaN.
+   */
+  public Loudness measureLoudnessOnly(Path audioFile, Runnable progress) throws IOException {
+    return measure(audioFile, progress, false);
+  }
+
+  private Loudness measure(Path audioFile, Runnable progress, boolean truePeak) throws IOException {
     if (!Files.isRegularFile(audioFile)) {
       throw new FileNotFoundException("no such audio file: " + audioFile);
     }
     try (PointerScope scope = new PointerScope()) {
-      return run(audioFile, progress);
+      return run(audioFile, progress, truePeak);
     }
   }
 
   static final int PROGRESS_EVERY_PACKETS = 256;
 
-  private Loudness run(Path file, Runnable progress) throws IOException {
+  private Loudness run(Path file, Runnable progress, boolean truePeak) throws IOException {
     AVFormatContext fmt = new AVFormatContext(null);
     AVCodecContext dec = null;
     AVFilterGraph graph = null;
@@ -159,7 +176,8 @@ public final class LoudnessMeter {
           avfilter_graph_create_filter(src, avfilter_get_by_name("abuffer"), "in", abufferArgs(dec, stream), null, graph),
           "cannot create abuffer");
       check(
-          avfilter_graph_create_filter(meter, avfilter_get_by_name("ebur128"), "ebur128", FILTER_ARGS, null, graph),
+          avfilter_graph_create_filter(meter, avfilter_get_by_name("ebur128"), "ebur128",
+              truePeak ? FILTER_ARGS : FILTER_ARGS_NO_PEAK, null, graph),
           "cannot create ebur128");
       check(
           avfilter_graph_create_filter(sink, avfilter_get_by_name("abuffersink"), "out", null, null, graph),
@@ -197,7 +215,7 @@ public final class LoudnessMeter {
       check(av_buffersrc_add_frame_flags(src, null, 0), "cannot end the filter input");
       drain(sink, filtered, acc);
       double duration = dec.sample_rate() > 0 ? (double) acc.samples / dec.sample_rate() : 0;
-      return acc.result(duration);
+      return acc.result(duration, truePeak);
     } finally {
       if (filtered != null) {
         av_frame_free(filtered);
@@ -341,12 +359,12 @@ public final class LoudnessMeter {
       }
     }
 
-    Loudness result(double durationSec) {
+    Loudness result(double durationSec, boolean truePeak) {
       double peakDb = truePeakLinear > 0 ? 20 * Math.log10(truePeakLinear) : TRUE_PEAK_FLOOR_DBTP;
       return new Loudness(
           integrated,
           range,
-          Math.max(TRUE_PEAK_FLOOR_DBTP, peakDb),
+          truePeak ? Math.max(TRUE_PEAK_FLOOR_DBTP, peakDb) : Double.NaN,
           MOMENTARY_STEP_SEC,
           Arrays.copyOf(momentary, count),
           durationSec);

@@ -50,7 +50,8 @@ public final class LoudnessStore {
     }
     Loudness loudness;
     try (LocalFile audio = storage.localFile(audioUri)) {
-      loudness = meter.measure(audio.path(), progress);
+      // the transcription WAV is never published: its true peak would cost three times its loudness and is not read
+      loudness = meter.measureLoudnessOnly(audio.path(), progress);
     }
     try {
       JsonArtifacts.write(storage, kept, new Kept(audioUri.toString(), size.get(), loudness));

@@ -61,7 +61,8 @@ import java.util.stream.Collectors;
  *   <li>{@code transcript.inAudio}: every word ends within the audio (plus {@link Settings#timestampToleranceSec()}).
  *   <li>{@code transcript.confidence}: mean word confidence at least {@link Settings#minMeanConfidence()} (0.5).
  *   <li>{@code audio.loudness}: integrated loudness above {@link Settings#silentBelowLufs()} (-60 LUFS), i.e. not
- *       silent; the measured loudness range and true peak are reported with it.
+ *       silent; the measured loudness range is reported with it (the WAV's true peak is not measured: it is never
+ *       published, and each clip's is checked on its AAC).
  *   <li>{@code audio.duration}: extracted audio within max(1 s, 2 %) of the source's audio stream duration (the
  *       container's when the stream has none), so a decode that stopped early is caught; fails when neither is known
  *       (0), because then nothing confirms the audio is complete.
@@ -217,7 +218,7 @@ public final class QaActivitiesImpl implements QaActivities {
               settings,
               loudness == null ? null : loudness.integratedLufs(),
               loudness == null ? null : loudness.loudnessRangeLu(),
-              loudness == null ? null : loudness.truePeakDbtp(),
+              loudness == null || Double.isNaN(loudness.truePeakDbtp()) ? null : loudness.truePeakDbtp(),
               loudness == null ? null : loudness.durationSec(),
               request.expectedAudioSec(),
               checks);

@@ -106,6 +106,18 @@ class LoudnessMeterTest {
   }
 
   @Test
+  void loudnessOnlyGivesTheSameLoudnessWithoutATruePeak() throws Exception {
+    Loudness full = meter.measure(steps16k);
+    Loudness only = meter.measureLoudnessOnly(steps16k, () -> {});
+    assertThat(only.integratedLufs()).isEqualTo(full.integratedLufs());
+    assertThat(only.loudnessRangeLu()).isEqualTo(full.loudnessRangeLu());
+    assertThat(only.momentaryLufs()).containsExactly(full.momentaryLufs());
+    assertThat(only.durationSec()).isEqualTo(full.durationSec());
+    assertThat(full.truePeakDbtp()).isGreaterThan(-30);
+    assertThat(only.truePeakDbtp()).isNaN();
+  }
+
+  @Test
   void repeatedMeasurementsAreIdentical() throws Exception {
     Loudness first = meter.measure(steps16k);
     for (int i = 0; i < 5; i++) {

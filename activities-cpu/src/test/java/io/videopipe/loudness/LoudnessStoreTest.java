@@ -31,6 +31,7 @@ class LoudnessStoreTest {
 
     Loudness first = store.measure(audio, () -> {});
     assertThat(first.integratedLufs()).isGreaterThan(-20);
+    assertThat(first.truePeakDbtp()).as("the transcription WAV's true peak is not measured").isNaN();
     assertThat(storage.size(LoudnessStore.keptUri(audio))).isPresent();
 
     // Same URI and size, other samples: the kept measurement is what the next step gets (it did not decode again).
@@ -39,6 +40,7 @@ class LoudnessStoreTest {
     Loudness second = store.measure(audio, () -> {});
     assertThat(second.integratedLufs()).isCloseTo(first.integratedLufs(), within(1e-9));
     assertThat(second.momentaryLufs()).containsExactly(first.momentaryLufs());
+    assertThat(second.truePeakDbtp()).isNaN();
 
     // A re-extracted WAV of another size is measured again, and the kept file follows it.
     Files.copy(shorter, stored, StandardCopyOption.REPLACE_EXISTING);
