@@ -69,15 +69,31 @@ public class ApiErrors {
         .body(p);
   }
 
-  /** UNAVAILABLE or DEADLINE_EXCEEDED where the failure or one of its causes is a gRPC status; null otherwise. */
+  /**
+   * UNAVAILABLE or DEADLINE_EXCEEDED where the failure or one of its causes is a gRPC status; null otherwise. A call
+   * whose connection the server tore down while it was being written reads UNKNOWN "channel closed" with the
+   * transport's IOException as cause (seen when the server is killed mid-request): that is UNAVAILABLE too.
+   */
   static Status.Code unavailable(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
       if (t instanceof StatusRuntimeException s) {
         Status.Code code = s.getStatus().getCode();
+        if (code == Status.Code.UNKNOWN && causedByIo(s)) {
+          return Status.Code.UNAVAILABLE;
+        }
         return code == Status.Code.UNAVAILABLE || code == Status.Code.DEADLINE_EXCEEDED ? code : null;
       }
     }
     return null;
+  }
+
+  private static boolean causedByIo(Throwable e) {
+    for (Throwable t = e.getCause(); t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof java.io.IOException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The frontend answers a cheap call now: a timeout was the workflow's, not the server's. */

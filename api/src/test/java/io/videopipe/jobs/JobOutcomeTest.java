@@ -44,6 +44,18 @@ class JobOutcomeTest {
   }
 
   @Test
+  void aConnectionTornDownMidCallIsUnavailableButOtherUnknownsAreNot() {
+    // what grpc-netty gives when the server is killed while a call is written (TemporalUnavailableTest saw it once)
+    StatusRuntimeException torn = Status.UNKNOWN.withDescription("channel closed")
+        .withCause(new java.nio.channels.ClosedChannelException()).asRuntimeException();
+    assertThat(ApiErrors.unavailable(torn)).isEqualTo(Status.Code.UNAVAILABLE);
+    assertThat(ApiErrors.unavailable(new WorkflowServiceException(EXECUTION, "VideoPipeline", torn)))
+        .isEqualTo(Status.Code.UNAVAILABLE);
+    assertThat(ApiErrors.unavailable(Status.UNKNOWN.withDescription("a bug").asRuntimeException())).isNull();
+    assertThat(ApiErrors.unavailable(Status.INVALID_ARGUMENT.asRuntimeException())).isNull();
+  }
+
+  @Test
   void aJobTheServerDoesNotKnowIsNotFound() {
     WorkflowNotFoundException missing = new WorkflowNotFoundException(EXECUTION, "VideoPipeline", null);
 
