@@ -49,7 +49,8 @@ final class TranscriptAudioChecks {
               "audio.loudness",
               loudness.integratedLufs() > settings.silentBelowLufs(),
               fmt("%.1f LUFS integrated, LRA %.1f LU", loudness.integratedLufs(), loudness.loudnessRangeLu())
-                  + (Double.isNaN(loudness.truePeakDbtp()) ? "" : fmt(", true peak %.1f dBTP", loudness.truePeakDbtp())),
+                  + (Double.isNaN(loudness.truePeakDbtp()) ? ""
+                      : fmt(", true peak %.1f dBTP", loudness.truePeakDbtp())),
               fmt("> %.1f LUFS integrated (not silent)", settings.silentBelowLufs())));
       double tolerance = Math.max(settings.durationToleranceSec(), settings.durationToleranceRatio() * expectedAudioSec);
       boolean known = expectedAudioSec > 0;

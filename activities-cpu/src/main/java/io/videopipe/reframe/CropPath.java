@@ -20,8 +20,9 @@ import java.util.Map;
  * last position (before the first face: the first face's). A scene whose samples show a face in fewer than {@value
  * #MIN_SCENE_FACE_SHARE} of them (at least two) is centre-cropped: a person on screen is found far more often than
  * that, while a detector's false alarms on a busy picture (a test pattern, text, foliage) come and go. The samples'
- * positions go through a median (drops single wrong detections), a centred moving average (no lag: the whole path is known before encoding), a dead band (a still speaker gives a still window) and a
- * pan speed limit, then are interpolated to every frame.
+ * positions go through a median (drops single wrong detections), a centred moving average (no lag: the whole path is
+ * known before encoding), a dead band (a still speaker gives a still window) and a pan speed limit, then are
+ * interpolated to every frame.
  */
 public final class CropPath {
   /** Median over this many samples. */
