@@ -2,6 +2,7 @@ package io.videopipe.transcribe;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.videopipe.concurrent.DaemonThreads;
 import io.videopipe.route.Engine;
 import io.videopipe.transcribe.SilenceSplitter.Stretch;
 import java.io.IOException;
@@ -19,10 +20,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.FutureTask;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.vosk.LibVosk;
 import org.vosk.LogLevel;
@@ -76,7 +75,7 @@ public final class VoskEngine implements TranscriptionEngine, AutoCloseable {
   public VoskEngine(VoskModelLocator locator, Settings settings) {
     this.locator = locator;
     this.settings = settings;
-    this.pool = Executors.newFixedThreadPool(settings.threads(), daemonThreads("vosk-"));
+    this.pool = Executors.newFixedThreadPool(settings.threads(), DaemonThreads.named("vosk-"));
   }
 
   public Settings settings() {
@@ -228,7 +227,7 @@ public final class VoskEngine implements TranscriptionEngine, AutoCloseable {
       }
       if (loading == null || (loading.isDone() && loaded(loading) == null)) {
         loading = new FutureTask<>(this::load);
-        daemonThreads("vosk-model-load-").newThread(loading).start();
+        DaemonThreads.named("vosk-model-load-").newThread(loading).start();
       }
       task = loading;
     }
@@ -296,14 +295,5 @@ public final class VoskEngine implements TranscriptionEngine, AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-  }
-
-  private static ThreadFactory daemonThreads(String prefix) {
-    AtomicInteger n = new AtomicInteger();
-    return r -> {
-      Thread t = new Thread(r, prefix + n.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    };
   }
 }

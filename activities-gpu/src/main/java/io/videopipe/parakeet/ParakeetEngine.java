@@ -1,6 +1,7 @@
 package io.videopipe.parakeet;
 
 import ai.onnxruntime.OrtException;
+import io.videopipe.concurrent.DaemonThreads;
 import io.videopipe.parakeet.SileroVad.Span;
 import io.videopipe.route.Engine;
 import io.videopipe.transcribe.Transcript;
@@ -11,7 +12,12 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,9 +41,17 @@ public final class ParakeetEngine implements TranscriptionEngine, AutoCloseable 
    * @param batchSize segments per encoder run
    * @param batchLingerMillis how long a partial encoder batch waits for segments of other transcriptions on the
    *     worker (it never waits when every running transcription already has segments in it); 0 never waits
+   * @param vadOnGpu run Silero VAD on the model's CUDA device, in {@link SileroVad.Chunking#gpu()} chunks, when the
+   *     model runs on one; false (or a model on the CPU) keeps it on the CPU cores in {@link
+   *     SileroVad.Chunking#defaults()} chunks
    */
   public record Settings(
-      Path modelDir, ParakeetModel.Options model, double maxSegmentSec, int batchSize, long batchLingerMillis) {
+      Path modelDir,
+      ParakeetModel.Options model,
+      double maxSegmentSec,
+      int batchSize,
+      long batchLingerMillis,
+      boolean vadOnGpu) {
     public static final long DEFAULT_BATCH_LINGER_MILLIS = 15;
 
     public Settings {
@@ -52,8 +66,9 @@ public final class ParakeetEngine implements TranscriptionEngine, AutoCloseable 
       }
     }
 
+    /** The default linger, and VAD on the model's device. */
     public Settings(Path modelDir, ParakeetModel.Options model, double maxSegmentSec, int batchSize) {
-      this(modelDir, model, maxSegmentSec, batchSize, DEFAULT_BATCH_LINGER_MILLIS);
+      this(modelDir, model, maxSegmentSec, batchSize, DEFAULT_BATCH_LINGER_MILLIS, true);
     }
   }
 
@@ -78,6 +93,9 @@ public final class ParakeetEngine implements TranscriptionEngine, AutoCloseable 
   private final SileroVad vad;
   private final TdtDecoder decoder;
   private final EncoderBatcher batcher;
+  /** One frontend per frontend thread: it owns its scratch buffers. */
+  private static final ThreadLocal<MelFrontend> FRONTEND = ThreadLocal.withInitial(MelFrontend::new);
+  private final ExecutorService frontendPool;
 
   private ParakeetEngine(Settings settings, ParakeetModel model, SileroVad vad) {
     this.settings = settings;
@@ -88,16 +106,26 @@ public final class ParakeetEngine implements TranscriptionEngine, AutoCloseable 
         new EncoderBatcher(
             model::encode, settings.batchSize(), settings.batchLingerMillis(),
             QUEUED_BATCHES * settings.batchSize());
+    this.frontendPool =
+        Executors.newFixedThreadPool(
+            Runtime.getRuntime().availableProcessors(), DaemonThreads.named("parakeet-frontend-"));
   }
 
   /** Validates and loads the model directory; fails with an {@link InvalidModelException} that says what is wrong. */
   public static ParakeetEngine load(Settings settings) {
     ParakeetModel model = ParakeetModel.load(settings.modelDir(), settings.model());
     try {
-      ParakeetEngine engine = new ParakeetEngine(settings, model, new SileroVad(model.env(), SileroVad.Chunking.defaults()));
+      boolean vadOnGpu = settings.vadOnGpu() && model.cudaDevice().isPresent();
+      SileroVad vad =
+          new SileroVad(
+              model.env(),
+              vadOnGpu ? SileroVad.Chunking.gpu() : SileroVad.Chunking.defaults(),
+              vadOnGpu ? model.cudaDevice() : OptionalInt.empty());
+      ParakeetEngine engine = new ParakeetEngine(settings, model, vad);
       log.info(
-          "Parakeet encoder batches up to {} segments, shared by concurrent transcriptions (linger {} ms)",
-          settings.batchSize(), settings.batchLingerMillis());
+          "Parakeet encoder batches up to {} segments, shared by concurrent transcriptions (linger {} ms); "
+              + "Silero VAD on {} ({})",
+          settings.batchSize(), settings.batchLingerMillis(), vad.provider(), vad.chunking());
       return engine;
     } catch (OrtException | RuntimeException e) {
       model.close();
@@ -111,6 +139,11 @@ public final class ParakeetEngine implements TranscriptionEngine, AutoCloseable 
 
   public ParakeetModel model() {
     return model;
+  }
+
+  /** "CUDA device N" or "CPU": where Silero VAD runs. */
+  public String vadProvider() {
+    return vad.provider();
   }
 
   /** The encoder queue shared by this engine's transcriptions (its counters are the tests' view of batching). */
@@ -133,7 +166,7 @@ public final class ParakeetEngine implements TranscriptionEngine, AutoCloseable 
     return new Availability(
         true,
         "Parakeet model " + settings.modelDir() + " on " + model.provider() + ", batch " + settings.batchSize()
-            + " shared across jobs");
+            + " shared across jobs, VAD on " + vad.provider());
   }
 
   @Override
@@ -159,7 +192,6 @@ public final class ParakeetEngine implements TranscriptionEngine, AutoCloseable 
       }
     }
     order.sort(Comparator.comparingInt(Span::length).reversed());
-    MelFrontend frontend = new MelFrontend();
     List<Word> words = new ArrayList<>();
     double frontendSec = 0;
     double encoderSec = 0;
@@ -172,13 +204,7 @@ public final class ParakeetEngine implements TranscriptionEngine, AutoCloseable 
         }
         List<Span> batch = order.subList(from, Math.min(order.size(), from + settings.batchSize()));
         long a = System.nanoTime();
-        List<EncoderBatcher.Features> features = new ArrayList<>(batch.size());
-        for (Span s : batch) {
-          int frames = MelFrontend.validFrames(s.length());
-          float[] values = new float[MelFrontend.N_MELS * frames];
-          frontend.compute(audio, s.start(), s.length(), values, 0, frames);
-          features.add(new EncoderBatcher.Features(values, frames));
-        }
+        List<EncoderBatcher.Features> features = features(audio, batch);
         long e = System.nanoTime();
         List<CompletableFuture<EncoderBatcher.Encoded>> pending = encoder.submit(features);
         List<EncoderBatcher.Encoded> encoded = new ArrayList<>(pending.size());
@@ -210,6 +236,39 @@ public final class ParakeetEngine implements TranscriptionEngine, AutoCloseable 
     Timings timings = new Timings(audioSec, vadSec, frontendSec, encoderSec, decoderSec);
     log.debug("Parakeet: {} s of audio, {} segments, {}", audioSec, spans.size(), timings);
     return new Result(transcript, timings, spans.size());
+  }
+
+  /**
+   * The log-mel features of a batch's segments, computed side by side on the engine's frontend threads (one per core,
+   * shared by every transcription of the worker): on a GPU worker the frontend is CPU work in the encoder's path.
+   */
+  private List<EncoderBatcher.Features> features(float[] audio, List<Span> batch) throws InterruptedException {
+    List<Future<EncoderBatcher.Features>> pending = new ArrayList<>(batch.size());
+    try {
+      for (Span s : batch) {
+        pending.add(
+            frontendPool.submit(
+                () -> {
+                  int frames = MelFrontend.validFrames(s.length());
+                  float[] values = new float[MelFrontend.N_MELS * frames];
+                  FRONTEND.get().compute(audio, s.start(), s.length(), values, 0, frames);
+                  return new EncoderBatcher.Features(values, frames);
+                }));
+      }
+      List<EncoderBatcher.Features> features = new ArrayList<>(batch.size());
+      for (Future<EncoderBatcher.Features> f : pending) {
+        try {
+          features.add(f.get());
+        } catch (ExecutionException e) {
+          throw new IllegalStateException("frontend failed: " + e.getCause(), e.getCause());
+        }
+      }
+      return features;
+    } finally {
+      for (Future<EncoderBatcher.Features> f : pending) {
+        f.cancel(true);
+      }
+    }
   }
 
   /**
@@ -255,6 +314,7 @@ public final class ParakeetEngine implements TranscriptionEngine, AutoCloseable 
   @Override
   public void close() throws OrtException {
     try {
+      frontendPool.shutdownNow();
       batcher.close();
       vad.close();
     } finally {

@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -64,7 +65,7 @@ public final class ParakeetModel implements AutoCloseable {
   private final int stateLayers;
   private final int stateDim;
   private final double frameSec;
-  private final String provider;
+  private final OptionalInt cudaDevice;
 
   private ParakeetModel(
       OrtEnvironment env,
@@ -75,7 +76,7 @@ public final class ParakeetModel implements AutoCloseable {
       int stateLayers,
       int stateDim,
       double frameSec,
-      String provider) {
+      OptionalInt cudaDevice) {
     this.env = env;
     this.encoder = encoder;
     this.decoderJoint = decoderJoint;
@@ -84,7 +85,7 @@ public final class ParakeetModel implements AutoCloseable {
     this.stateLayers = stateLayers;
     this.stateDim = stateDim;
     this.frameSec = frameSec;
-    this.provider = provider;
+    this.cudaDevice = cudaDevice;
   }
 
   /** Validates the directory and loads both sessions; every problem is an {@link InvalidModelException}. */
@@ -128,7 +129,7 @@ public final class ParakeetModel implements AutoCloseable {
     OrtSession encoder = null;
     OrtSession decoder = null;
     try (OrtSession.SessionOptions so = new OrtSession.SessionOptions()) {
-      String provider = configureProvider(so, options);
+      OptionalInt cudaDevice = configureProvider(so, options.cuda(), options.deviceId(), "Parakeet");
       if (options.intraOpThreads() > 0) {
         so.setIntraOpNumThreads(options.intraOpThreads());
       }
@@ -165,11 +166,11 @@ public final class ParakeetModel implements AutoCloseable {
       ParakeetModel model =
           new ParakeetModel(
               env, encoder, decoder, vocabulary, (int) encShape[1], (int) stateShape[0], (int) stateShape[2],
-              frameSec, provider);
+              frameSec, cudaDevice);
       model.checkJointWidth(decoderFile);
       log.info(
           "Parakeet model {} loaded on {}: {} tokens, encoder dim {}, decoder state {}x{}{}",
-          dir, provider, vocabulary.size(), model.encoderDim, model.stateLayers, model.stateDim,
+          dir, providerName(cudaDevice), vocabulary.size(), model.encoderDim, model.stateLayers, model.stateDim,
           options.int8() ? ", int8" : "");
       return model;
     } catch (OrtException e) {
@@ -183,24 +184,36 @@ public final class ParakeetModel implements AutoCloseable {
     }
   }
 
-  private static String configureProvider(OrtSession.SessionOptions so, Options options) throws OrtException {
-    if (options.cuda()) {
+  /**
+   * Adds the CUDA execution provider to {@code so} when asked and available; otherwise the session stays on the CPU and
+   * the log says why ({@code what} names the model in that line).
+   *
+   * @return the CUDA device the session will run on, empty for the CPU
+   */
+  static OptionalInt configureProvider(OrtSession.SessionOptions so, boolean cuda, int deviceId, String what)
+      throws OrtException {
+    if (cuda) {
       if (OrtEnvironment.getAvailableProviders().contains(OrtProvider.CUDA)) {
         try {
-          so.addCUDA(options.deviceId());
-          return "CUDA device " + options.deviceId();
+          so.addCUDA(deviceId);
+          return OptionalInt.of(deviceId);
         } catch (OrtException e) {
-          log.warn("CUDA execution provider failed on device {} ({}): Parakeet runs on the CPU",
-              options.deviceId(), e.getMessage());
+          log.warn("CUDA execution provider failed on device {} ({}): {} runs on the CPU", deviceId, e.getMessage(),
+              what);
         }
       } else {
         log.warn(
             "no CUDA execution provider in this ONNX Runtime (providers {}; build with -Pgpu for onnxruntime_gpu): "
-                + "Parakeet runs on the CPU",
-            OrtEnvironment.getAvailableProviders());
+                + "{} runs on the CPU",
+            OrtEnvironment.getAvailableProviders(), what);
       }
     }
-    return "CPU";
+    return OptionalInt.empty();
+  }
+
+  /** "CUDA device N" or "CPU", for logs and reports. */
+  static String providerName(OptionalInt cudaDevice) {
+    return cudaDevice.isPresent() ? "CUDA device " + cudaDevice.getAsInt() : "CPU";
   }
 
   private static OrtSession session(OrtEnvironment env, Path file, OrtSession.SessionOptions so) {
@@ -313,7 +326,12 @@ public final class ParakeetModel implements AutoCloseable {
 
   /** "CUDA device N" or "CPU". */
   public String provider() {
-    return provider;
+    return providerName(cudaDevice);
+  }
+
+  /** The CUDA device the sessions run on; empty on the CPU (also when CUDA was asked for but unavailable). */
+  public OptionalInt cudaDevice() {
+    return cudaDevice;
   }
 
   @Override

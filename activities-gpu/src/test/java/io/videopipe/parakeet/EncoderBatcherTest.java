@@ -70,7 +70,7 @@ class EncoderBatcherTest {
     ExecutorService pool = Executors.newFixedThreadPool(inputs.size());
     try (ParakeetEngine engine =
         ParakeetEngine.load(
-            new ParakeetEngine.Settings(model, ParakeetModel.Options.cpu(), 20, segments, HOLD_MILLIS))) {
+            new ParakeetEngine.Settings(model, ParakeetModel.Options.cpu(), 20, segments, HOLD_MILLIS, true))) {
       EncoderBatcher batcher = engine.batcher();
       List<Future<ParakeetEngine.Result>> results = new ArrayList<>();
       try (EncoderBatcher.Client hold = batcher.open()) {
@@ -133,7 +133,7 @@ class EncoderBatcherTest {
     Path model = writeDesigned(dir);
     float[] audio = Pcm16Wav.read(SileroVadTest.SAMPLE);
     try (ParakeetEngine engine =
-        ParakeetEngine.load(new ParakeetEngine.Settings(model, ParakeetModel.Options.cpu(), 20, 8, HOLD_MILLIS))) {
+        ParakeetEngine.load(new ParakeetEngine.Settings(model, ParakeetModel.Options.cpu(), 20, 8, HOLD_MILLIS, true))) {
       EncoderBatcher batcher = engine.batcher();
       AtomicReference<Throwable> cancelledFailure = new AtomicReference<>();
       AtomicReference<ParakeetEngine.Result> other = new AtomicReference<>();

@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalInt;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
@@ -147,7 +148,7 @@ class ParakeetDecodingTest {
     float[] audio = Pcm16Wav.read(SileroVadTest.SAMPLE);
     try (ParakeetEngine engine = ParakeetEngine.load(settings)) {
       List<SileroVad.Span> spans;
-      try (SileroVad vad = new SileroVad(engine.model().env(), SileroVad.Chunking.defaults())) {
+      try (SileroVad vad = new SileroVad(engine.model().env(), SileroVad.Chunking.defaults(), OptionalInt.empty())) {
         spans = vad.speech(audio, SileroVad.Settings.defaults(20));
       }
       List<Double> progress = new CopyOnWriteArrayList<>();

@@ -209,6 +209,7 @@ public record VideoPipeProperties(
    * @param batchSize segments per encoder run; segments of the jobs running at once on the worker share runs
    * @param batchLingerMillis how long a partial encoder batch waits for segments of other jobs (never when every
    *     running job already has segments in it); with it, 4 GPU activity slots on one GPU are sensible
+   * @param vadOnGpu run Silero VAD on the model's GPU in 4 s chunks (false keeps it on the CPU cores, in 30 s chunks)
    */
   public record Parakeet(
       @DefaultValue("") String modelDir,
@@ -217,7 +218,8 @@ public record VideoPipeProperties(
       @DefaultValue("0") int intraOpThreads,
       @DefaultValue("20") double maxSegmentSec,
       @DefaultValue("8") int batchSize,
-      @DefaultValue("" + ParakeetEngine.Settings.DEFAULT_BATCH_LINGER_MILLIS) long batchLingerMillis) {}
+      @DefaultValue("" + ParakeetEngine.Settings.DEFAULT_BATCH_LINGER_MILLIS) long batchLingerMillis,
+      @DefaultValue("true") boolean vadOnGpu) {}
 
   /**
    * Deepgram on the CPU worker; the engine exists only when {@code apiKey} is set.

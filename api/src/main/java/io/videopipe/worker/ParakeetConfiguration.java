@@ -46,7 +46,8 @@ public class ParakeetConfiguration implements DisposableBean {
             new ParakeetModel.Options(p.int8(), true, p.deviceId(), p.intraOpThreads()),
             p.maxSegmentSec(),
             p.batchSize(),
-            p.batchLingerMillis());
+            p.batchLingerMillis(),
+            p.vadOnGpu());
     try {
       engine = ParakeetEngine.load(settings);
     } catch (RuntimeException e) {

@@ -1,5 +1,6 @@
 package io.videopipe.bench.parakeet;
 
+import ai.onnxruntime.OrtEnvironment;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.videopipe.audio.AudioExtractor;
@@ -8,6 +9,7 @@ import io.videopipe.bench.parakeet.EquivalentParakeet.Precision;
 import io.videopipe.parakeet.ParakeetEngine;
 import io.videopipe.parakeet.ParakeetModel;
 import io.videopipe.parakeet.Pcm16Wav;
+import io.videopipe.parakeet.SileroVad;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -232,6 +235,7 @@ public final class ParakeetStageBench {
         }
         if (first) {
           report.put("provider", engine.model().provider());
+          report.put("vadProvider", engine.vadProvider());
           report.put("precision", o.int8() ? "int8" : "fp32");
           report.put("segments", last.segments());
           String text = last.transcript().text();
@@ -239,8 +243,9 @@ public final class ParakeetStageBench {
           report.put("text", text.length() > 300 ? text.substring(0, 300) + "..." : text);
           out.printf(
               Locale.ROOT,
-              "model %s on %s%s, %.1f s of audio in %d segments, mean of %d runs after a warm-up%n",
-              o.model(), engine.model().provider(), o.int8() ? " (int8)" : "", audioSec, last.segments(), o.runs());
+              "model %s on %s%s (VAD on %s), %.1f s of audio in %d segments, mean of %d runs after a warm-up%n",
+              o.model(), engine.model().provider(), o.int8() ? " (int8)" : "", engine.vadProvider(), audioSec,
+              last.segments(), o.runs());
           if (o.equivalent()) {
             out.println("NOTE: " + EQUIVALENT_NOTE);
           }
@@ -249,6 +254,13 @@ public final class ParakeetStageBench {
             row(out, "extract", extractSec, audioSec);
           }
           row(out, "audio decode", decodeSec, audioSec);
+          if (!engine.vadProvider().equals("CPU")) {
+            // Side by side: the same audio's VAD on this machine's CPU cores, as vad-on-gpu=false would run it.
+            double cpuSec = cpuVadSec(audio, o.maxSegment());
+            report.put("vadCpuSec", cpuSec);
+            report.put("vadCpuRtfx", audioSec / cpuSec);
+            row(out, "VAD on CPU", cpuSec, audioSec);
+          }
           out.println("words: " + last.transcript().words().size());
           out.println("text: " + report.get("text"));
           first = false;
@@ -283,6 +295,18 @@ public final class ParakeetStageBench {
       }
     }
     return report;
+  }
+
+  /** Silero VAD on the CPU cores in its CPU chunking, after a warm-up run. */
+  private static double cpuVadSec(float[] audio, double maxSegmentSec) throws Exception {
+    try (SileroVad vad =
+        new SileroVad(OrtEnvironment.getEnvironment(), SileroVad.Chunking.defaults(), OptionalInt.empty())) {
+      SileroVad.Settings settings = SileroVad.Settings.defaults(maxSegmentSec);
+      vad.speech(Arrays.copyOf(audio, Math.min(audio.length, 30 * 16000)), settings);
+      long started = System.nanoTime();
+      vad.speech(audio, settings);
+      return (System.nanoTime() - started) / 1e9;
+    }
   }
 
   /** N transcriptions of the audio at once on one engine: their segments share encoder batches. */

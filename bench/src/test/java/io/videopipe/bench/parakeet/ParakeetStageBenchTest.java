@@ -53,7 +53,7 @@ class ParakeetStageBenchTest {
     System.out.print(printed);
 
     assertThat(rc).as(err.toString(StandardCharsets.UTF_8)).isZero();
-    assertThat(printed).contains(CUDA ? "on CUDA device 0" : "on CPU")
+    assertThat(printed).contains(CUDA ? "on CUDA device 0 (VAD on CUDA device 0)" : "on CPU (VAD on CPU)")
         .contains("12.3 s of audio in 3 segments, mean of 2 runs");
     for (String stage : List.of("audio decode", "VAD", "frontend", "encoder", "decoding", "overall")) {
       Matcher row = Pattern.compile("(?m)^" + stage + " +([0-9.]+) +([0-9.]+|Infinity)$").matcher(printed);
@@ -72,6 +72,9 @@ class ParakeetStageBenchTest {
     assertThat(report.path("segments").asInt()).isEqualTo(3);
     assertThat(report.path("text").asText()).isEqualTo("the pipeline works the pipeline works the pipeline works");
     assertThat(report.path("machine").path("cores").asInt()).isPositive();
+    // On a GPU the VAD runs there too, and its CPU run is measured beside it.
+    assertThat(report.path("vadProvider").asText()).isEqualTo(CUDA ? "CUDA device 0" : "CPU");
+    assertThat(report.path("vadCpuRtfx").isMissingNode()).isEqualTo(!CUDA);
     assertThat(report.path("batches")).hasSize(2);
     JsonNode b8 = report.path("batches").get(1);
     assertThat(b8.path("batch").asInt()).isEqualTo(8);
